@@ -1,0 +1,1 @@
+"""Institutions that do not act: ledger, contracts, demand, indicators, regimes, contagion."""

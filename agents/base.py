@@ -1,0 +1,98 @@
+"""What every firm in the loop shares: a name, a balance sheet in the ledger, bills to pay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+
+from economy.ledger import PAYABLE, ROW
+
+if TYPE_CHECKING:
+    from economy.ledger import Ledger
+    from model import AIBubbleModel
+    from params import Params
+
+ARREARS_TOL = 1e-9
+
+
+class Firm(mesa.Agent):
+    """A firm with a balance sheet in the model's ledger.
+
+    Attributes:
+        name: the firm's key in the ledger (``"nvidia"``, ``"oracle"``, ``"openai"``).
+        label: display name.
+        defaulted: True once the firm has defaulted (it stops acting).
+        default_month: month of default, if any.
+        months_in_arrears: consecutive months that ended with unpaid bills.
+        can_borrow: whether lenders will consider this firm.
+    """
+
+    sector: ClassVar[str] = ""
+    group: ClassVar[str] = ""  # the seed article's metaphor: fuel, gears, engine, capital
+    can_borrow: ClassVar[bool] = True
+    model: AIBubbleModel
+
+    def __init__(self, model: AIBubbleModel, name: str, label: str):
+        super().__init__(model)
+        self.name = name
+        self.label = label
+        self.defaulted = False
+        self.default_month: int | None = None
+        self.months_in_arrears = 0
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def ledger(self) -> Ledger:
+        """The model's ledger."""
+        return self.model.ledger
+
+    @property
+    def p(self) -> Params:
+        """The model's parameters."""
+        return self.model.p
+
+    @property
+    def cash(self) -> float:
+        """Cash held."""
+        return self.model.ledger.cash(self.name)
+
+    def bills_due(self) -> dict[str, float]:
+        """Unpaid bills by creditor."""
+        return self.ledger.creditors(self.name, PAYABLE)
+
+    # ------------------------------------------------------------------ acting
+    def earn_other_income(self) -> None:
+        """Net cash from the firm's business outside the loop, paid in by the rest of the world."""
+        amount = self.p.firm("other_income", self.name)
+        if amount > 0:
+            self.ledger.pay("other_income", ROW, self.name, amount, "other_income", "other_income")
+        elif amount < 0:
+            self.ledger.accrue("other_income", self.name, ROW, -amount, "other_income")
+
+    def pay_bills(self) -> float:
+        """Pay every unpaid bill, borrowing first if lenders allow; pro rata when short.
+
+        Accrual first, cash second: what cannot be paid stays a payable; the solvency
+        phase counts the months a firm ends in arrears. Returns the amount left unpaid.
+        """
+        due = self.bills_due()
+        total = sum(due.values())
+        if total <= 0.0:
+            return 0.0
+        short = total - self.cash
+        if short > 0.0 and self.can_borrow:
+            self.model.lenders.lend(self, short)
+        available = min(self.cash, total)
+        share = available / total if total > 0 else 0.0
+        for creditor, amount in sorted(due.items()):
+            self.ledger.settle("settle", self.name, creditor, amount * share)
+        return total - available
+
+    def accrue_interest(self) -> None:
+        """Book a month's interest on loans as a bill owed to each lender."""
+        rate = (1.0 + self.p.interest_rate) ** (1.0 / 12.0) - 1.0
+        if rate <= 0.0:
+            return
+        for lender, principal in self.ledger.creditors(self.name, "loan").items():
+            self.ledger.accrue("interest", self.name, lender, principal * rate, "interest")

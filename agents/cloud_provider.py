@@ -1,0 +1,170 @@
+"""CloudProvider: the gears (Oracle, Microsoft, Amazon, CoreWeave). Turns chips into capacity."""
+
+from __future__ import annotations
+
+from economy.contracts import CloudContract, Cohort
+from economy.ledger import CAPACITY, CIP, PAYABLE, ROW, Claim, NetWorth, Real
+
+from .base import Firm
+
+
+class CloudProvider(Firm):
+    """A cloud provider.
+
+    It accepts take-or-pay contracts it can finance, pays for the capacity in monthly
+    instalments over the build lag (chips to the suppliers, the rest to builders in the
+    rest of the world), puts the capacity in service when the contract starts, bills the
+    app company each month, and depreciates the capacity over its life.
+    """
+
+    sector = "cloud_providers"
+    group = "gears"
+
+    def __init__(self, model, name: str, label: str):
+        super().__init__(model, name, label)
+        self.contracts: list[CloudContract] = []
+        self.cohorts: list[Cohort] = []
+        self.capex_this_month = 0.0
+
+    def step(self) -> None:
+        """A cloud's month outside the phases: nothing; the model calls the phases."""
+
+    # ------------------------------------------------------------------ reading
+    def capex_committed(self, month: int) -> float:
+        """Capex still to pay on contracts under construction."""
+        return sum(c.capex - c.built for c in self.contracts if c.in_construction(month))
+
+    def financing_room(self, month: int) -> float:
+        """Capex the cloud could still fund: cash, borrowing headroom, a lag of outside income.
+
+        The headroom may be negative (debt above the limit), which eats into the rest.
+        """
+        p = self.p
+        ledger = self.ledger
+        headroom = p.leverage_limit * ledger.assets(self.name) - ledger.debt_owed(self.name)
+        income = p.build_lag_months * max(0.0, p.firm("other_income", self.name))
+        return self.cash + headroom + income - self.capex_committed(month)
+
+    def accepts(self, capex: float, month: int) -> bool:
+        """Accept a contract if the equity part of its capex can be funded.
+
+        Lenders finance ``leverage_limit`` of the new capacity against the contract, so
+        the cloud needs room for the rest.
+        """
+        if self.defaulted:
+            return False
+        return self.financing_room(month) >= (1.0 - self.p.leverage_limit) * capex
+
+    def backlog(self, month: int) -> float:
+        """Remaining take-or-pay value of its contracts (RPO), US$ bn."""
+        return sum(c.backlog(month) for c in self.contracts)
+
+    # ------------------------------------------------------------------ phases
+    def invest(self) -> None:
+        """Phase 3: pay capex instalments, put finished capacity in service, depreciate."""
+        if self.defaulted:
+            self.capex_this_month = 0.0
+            return
+        model = self.model
+        p = self.p
+        ledger = self.ledger
+        t = model.month
+        lag = p.build_lag_months
+        chip_share = p.chip_share_of_capex
+        suppliers = model.live_suppliers()
+        capex = 0.0
+        other = 0.0
+        chips: dict[str, float] = {}
+        for c in self.contracts:
+            if c.in_construction(t):
+                inst = c.capex / lag
+                c.built += inst
+                capex += inst
+                other += inst * (1.0 - chip_share)
+                live = {s: w for s, w in c.chip_split.items() if s in suppliers}
+                total_w = sum(live.values())
+                if total_w <= 0.0:  # no supplier left: the builders supply everything
+                    other += inst * chip_share
+                    continue
+                for s, w in live.items():
+                    chips[s] = chips.get(s, 0.0) + inst * chip_share * w / total_w
+            elif c.start == t and c.cancelled is None:
+                self._commission(c)
+        for s in sorted(chips):
+            suppliers[s].sell_chips(self.name, chips[s])
+        if other > 0.0:
+            ledger.post(
+                "construction",
+                (
+                    Claim(PAYABLE, ROW, self.name, other),
+                    Real(self.name, CIP, other),
+                    NetWorth(ROW, "construction", other),
+                ),
+            )
+        self.capex_this_month = capex
+        self._depreciate(t)
+        self.pay_bills()
+
+    def _commission(self, c: CloudContract) -> None:
+        self.ledger.post(
+            "commissioning",
+            (Real(self.name, CIP, -c.built), Real(self.name, CAPACITY, c.built)),
+        )
+        life = round(12 * self.p.depreciation_years)
+        self.cohorts.append(Cohort(c.built, c.start, life, c.built, c.id))
+
+    def _depreciate(self, month: int) -> None:
+        total = 0.0
+        for h in self.cohorts:
+            if h.book > 0.0 and h.start <= month:
+                d = min(h.monthly_depreciation, h.book)
+                h.book -= d
+                total += d
+        if total > 0.0:
+            self.ledger.post(
+                "depreciation",
+                (Real(self.name, CAPACITY, -total), NetWorth(self.name, "depreciation", -total)),
+            )
+
+    def deliver_service(self) -> None:
+        """Phase 5: bill the app company for capacity in service; pay running costs and interest."""
+        if self.defaulted:
+            return
+        model = self.model
+        t = model.month
+        bill = 0.0
+        opex = 0.0
+        for c in self.contracts:
+            if c.billed(t):
+                bill += c.gw * c.price_per_gw_month
+                opex += c.capex * self.p.cloud_opex_to_capex / 12.0
+        ledger = self.ledger
+        if bill > 0.0 and not model.app.defaulted:
+            ledger.accrue("compute_bill", model.app.name, self.name, bill, "compute")
+        ledger.accrue("cloud_opex", self.name, ROW, opex, "cloud_opex")
+        self.earn_other_income()
+        self.accrue_interest()
+        self.pay_bills()
+
+    def impair_contract(self, c: CloudContract, recovery: float) -> float:
+        """Write capacity stranded by a cancelled contract down to ``recovery`` of book."""
+        loss = 0.0
+        for h in self.cohorts:
+            if h.contract_id == c.id and h.book > 0.0:
+                d = h.book * (1.0 - recovery)
+                h.book -= d
+                loss += d
+        ledger = self.ledger
+        if loss > 0.0:
+            ledger.post(
+                "impairment",
+                (Real(self.name, CAPACITY, -loss), NetWorth(self.name, "impairment", -loss)),
+            )
+        if c.start > c.cancelled and c.built > 0.0:  # cancelled under construction
+            d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
+            c.built -= d
+            ledger.post(
+                "impairment", (Real(self.name, CIP, -d), NetWorth(self.name, "impairment", -d))
+            )
+            loss += d
+        return loss

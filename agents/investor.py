@@ -1,0 +1,147 @@
+"""Investor: outside capital. Equity funds price firms and buy rounds; lenders lend to a limit."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+
+from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, PAYABLE, ROW, Claim
+
+if TYPE_CHECKING:
+    from model import AIBubbleModel
+
+    from .base import Firm
+
+EQUITY_FUND = "equity"
+LENDER = "lender"
+LEVERAGE_DEBT = frozenset({LOAN, PAYABLE})
+
+
+class Investor(mesa.Agent):
+    """Outside equity funds or lenders, with a balance sheet in the ledger.
+
+    Their money comes from savers in the rest of the world: when they need cash to
+    invest or lend, savers buy more fund units (a named source of outside money).
+
+    Attributes:
+        name: ledger key (``"equity_funds"``, ``"lenders"``).
+        kind: ``"equity"`` (price firms, buy rounds) or ``"lender"`` (lend to firms).
+    """
+
+    sector: ClassVar[str] = "investors"
+    group: ClassVar[str] = "capital"
+    model: AIBubbleModel
+
+    def __init__(self, model: AIBubbleModel, name: str, label: str, kind: str):
+        super().__init__(model)
+        if kind not in (EQUITY_FUND, LENDER):
+            raise ValueError(f"investor kind must be {EQUITY_FUND!r} or {LENDER!r}, got {kind!r}")
+        self.name = name
+        self.label = label
+        self.kind = kind
+        self.defaulted = False
+        self.value_base: dict[str, float] = {}
+        self.loop_revenue_at_start: dict[str, float] = {}
+        self.fundamental: dict[str, float] = {}
+
+    def step(self) -> None:
+        """An investor's month outside the phases: nothing; the model calls the phases."""
+
+    # ------------------------------------------------------------------ money
+    def _draw_savings(self, amount: float) -> None:
+        short = amount - self.model.ledger.cash(self.name)
+        if short > 0.0:
+            self.model.ledger.post(
+                "savings_inflow",
+                (Claim(CASH, self.name, ROW, short), Claim(FUND_UNITS, ROW, self.name, short)),
+            )
+            self.model.ledger.period_cash[("savings_inflow", ROW, self.name)] += short
+
+    def invest(self, issuer: str, amount: float) -> None:
+        """Buy ``amount`` of new shares of ``issuer`` at today's price."""
+        self._draw_savings(amount)
+        self.model.ledger.post(
+            "equity_round",
+            (
+                Claim(CASH, self.name, ROW, -amount),
+                Claim(CASH, issuer, ROW, amount),
+                Claim(EQUITY, self.name, issuer, amount),
+            ),
+        )
+        self.model.ledger.period_cash[("equity_round", self.name, issuer)] += amount
+
+    def lend(self, borrower: Firm, amount: float) -> float:
+        """Lend up to ``amount`` while the borrower's debt stays under the leverage limit."""
+        if self.kind != LENDER or borrower.defaulted or amount <= 0.0:
+            return 0.0
+        ledger = self.model.ledger
+        limit = self.model.p.leverage_limit * ledger.assets(borrower.name)
+        headroom = limit - ledger.debt_owed(borrower.name, LEVERAGE_DEBT)
+        granted = min(amount, headroom)
+        if granted <= 1e-12:
+            self.model.month_flags[f"credit_refused_{borrower.name}"] = True
+            return 0.0
+        self._draw_savings(granted)
+        ledger.post(
+            "lending",
+            (
+                Claim(LOAN, self.name, borrower.name, granted),
+                Claim(CASH, self.name, ROW, -granted),
+                Claim(CASH, borrower.name, ROW, granted),
+            ),
+        )
+        ledger.period_cash[("lending", self.name, borrower.name)] += granted
+        return granted
+
+    # ------------------------------------------------------------------ prices
+    def price_firms(self) -> None:
+        """Phase 6: move each listed firm's price part of the way to its fundamental value."""
+        if self.kind != EQUITY_FUND:
+            return
+        model = self.model
+        p = model.p
+        ledger = model.ledger
+        for firm in model.firms:
+            if firm.defaulted:
+                continue
+            value = self.value_of(firm)
+            self.fundamental[firm.name] = value
+            shares = ledger.shares_outstanding(firm.name)
+            price = ledger.price(firm.name)
+            if shares <= 0.0 or price <= 0.0:
+                continue
+            gap = math.log(max(value, 1e-9) / shares) - math.log(price)
+            shock = p.price_noise * model.rng.standard_normal() if p.price_noise else 0.0
+            ledger.set_price(firm.name, price * math.exp(p.price_adjustment * gap + shock))
+
+    def value_of(self, firm: Firm) -> float:
+        """Fundamental value, US$ bn.
+
+        The app company: annual revenue times a multiple that rises with revenue growth,
+        plus a multiple of annual free cash flow (negative while it burns cash). Suppliers
+        and clouds: their opening value plus a multiple of the change in annual loop
+        revenue since month 0 (the loop is a small part of these firms).
+        """
+        model = self.model
+        p = model.p
+        if firm is model.app:
+            app = model.app
+            revenue = 12.0 * app.revenue
+            growth = max(app.yoy(app.revenue_hist, model.month), -0.9)
+            multiple = p.valuation_base_multiple * (1.0 + growth) ** p.valuation_growth_elasticity
+            recent = app.net_income_hist[-12:]
+            fcf = 12.0 * sum(recent) / len(recent) if recent else 0.0
+            floor = 0.01 * p.open_price_openai * p.open_shares_openai
+            return max(floor, revenue * multiple + p.fcf_multiple * fcf)
+        loop = 12.0 * model.loop_revenue(firm.name)
+        if firm.name not in self.value_base:
+            self.value_base[firm.name] = ledger_cap = model.ledger.market_cap(firm.name)
+            self.loop_revenue_at_start[firm.name] = loop
+            return ledger_cap
+        change = loop - self.loop_revenue_at_start[firm.name]
+        return max(
+            0.01 * self.value_base[firm.name],
+            self.value_base[firm.name] + p.loop_revenue_multiple * change,
+        )

@@ -1,0 +1,82 @@
+"""The seed's three dashboard indicators, loop throughput and the run summary.
+
+Definitions (DESIGN.md "Definitions every part shares"):
+
+* ``engine_user_growth``: year-on-year growth of weekly active users.
+* ``gears_capex_to_revenue``: the cloud providers' trailing-12-month capex for the loop
+  over their trailing-12-month revenue from the app company (compute bills and revenue
+  share). Early months use the months available.
+* ``fuel_capex_per_compute``: trailing-12-month capex ordered per unit of effective
+  compute ordered (GW x chip efficiency, 2024 chips = 1), so it falls as chips improve.
+* ``loop_throughput``: the smallest of the three loop flows (supplier -> app company
+  equity, app company -> clouds payments, clouds -> suppliers chip payments), each
+  averaged over the trailing 3 months.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .regimes import Regime
+
+THROUGHPUT_WINDOW = 3
+TRAILING_YEAR = 12
+
+
+def trailing_sum(series: Sequence[float], n: int) -> float:
+    """Sum of the last ``n`` values (fewer at the start)."""
+    return float(sum(series[-n:]))
+
+
+def trailing_mean(series: Sequence[float], n: int) -> float:
+    """Mean of the last ``n`` values (fewer at the start; 0 for an empty series)."""
+    tail = series[-n:]
+    return float(sum(tail) / len(tail)) if tail else 0.0
+
+
+def ratio(num: float, den: float) -> float:
+    """Num / den, NaN when the denominator is zero."""
+    return num / den if den > 0.0 else math.nan
+
+
+def loop_throughput(
+    equity: Sequence[float],
+    app_to_clouds: Sequence[float],
+    clouds_to_suppliers: Sequence[float],
+    window: int = THROUGHPUT_WINDOW,
+) -> float:
+    """The thinnest of the three loop flows, each as a trailing ``window``-month mean."""
+    return min(
+        trailing_mean(equity, window),
+        trailing_mean(app_to_clouds, window),
+        trailing_mean(clouds_to_suppliers, window),
+    )
+
+
+def run_summary(df: pd.DataFrame) -> dict[str, float | int | str | None]:
+    """Summarise a run by its path, not its last month (DESIGN.md "Run summary").
+
+    Args:
+        df: the model's monthly DataFrame (``datacollector.get_model_vars_dataframe()``).
+    """
+    regimes = df["regime"].astype(str)
+    out: dict[str, float | int | str | None] = {"months": len(df)}
+    for r in Regime:
+        out[f"months_{r.value}"] = int((regimes == r.value).sum())
+    stall = df.index[regimes == Regime.STALLING.value]
+    out["first_stall_month"] = int(df.loc[stall[0], "month"]) if len(stall) else None
+    default = df.index[df["defaults_total"] > 0]
+    out["first_default_month"] = int(df.loc[default[0], "month"]) if len(default) else None
+    worst = max((Regime(r) for r in regimes.unique()), key=lambda r: r.severity)
+    out["worst_regime"] = worst.value
+    out["final_regime"] = regimes.iloc[-1]
+    out["peak_gw"] = float(df["deployed_gw"].max())
+    out["total_milestone_investment"] = float(df["milestone_investment_total"].iloc[-1])
+    out["peak_circularity"] = (
+        float(df["circularity_nvidia"].max()) if "circularity_nvidia" in df else math.nan
+    )
+    out["app_cash_low"] = float(df["cash_openai"].min())
+    return out

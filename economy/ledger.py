@@ -1,0 +1,412 @@
+"""Double-entry ledger: the only code that changes a cash, debt, equity or asset balance.
+
+Conventions (DESIGN.md "Bookkeeping conventions"):
+
+* Every financial claim is stored once, keyed ``(kind, holder, issuer)``. It is the
+  holder's asset and the issuer's liability at once, so claims net to zero by
+  construction.
+* Cash is a claim on the rest of the world (``ROW``), which has a balance sheet too,
+  so the system closes: money enters when the rest of the world pays in and leaves
+  when someone pays it.
+* A posting is a list of legs (claim, real asset, net-worth account). For every
+  agent touched, d(assets) - d(liabilities) - d(net worth) = 0, or the ledger
+  refuses the posting.
+* Net worth changes only through named accounts, so "assets = liabilities + net
+  worth" compares stocks with accumulated flows and catches any write that bypassed
+  the ledger.
+* Equity is held in shares, one price per issuer, marked at that price on both sides.
+  A price change is one revaluation (holder +d, issuer -d): zero-sum, not income, and
+  outside the transaction-flow matrix.
+
+Agents are identified by short string names (``"openai"``, ``"nvidia"``, ``"rest_of_world"``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+ROW = "rest_of_world"
+
+# Claim kinds. "equity" is counted in shares; every other kind in US$ billions.
+CASH = "cash"
+LOAN = "loan"
+PAYABLE = "payable"
+EQUITY = "equity"
+FUND_UNITS = "fund_units"
+CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS)
+
+# Claims that count as debt when judging solvency on book equity (convention 6).
+DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS})
+
+# Real (non-financial) asset kinds.
+CAPACITY = "capacity"  # data centres in service, at book value
+CIP = "construction_in_progress"
+OTHER_ASSETS = "other_assets"  # everything outside the loop (other businesses), at book
+REAL_KINDS = (CAPACITY, CIP, OTHER_ASSETS)
+
+REVALUATION = "revaluation"
+
+TOL = 1e-9
+
+
+class LedgerError(RuntimeError):
+    """A posting that would break double entry, or an inconsistent balance sheet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A change in a financial claim: ``amount`` (US$ bn) held by ``holder`` on ``issuer``."""
+
+    kind: str
+    holder: str
+    issuer: str
+    amount: float
+
+
+@dataclass(frozen=True, slots=True)
+class Real:
+    """A change in a real asset of ``agent`` (US$ bn at book value)."""
+
+    agent: str
+    kind: str
+    amount: float
+
+
+@dataclass(frozen=True, slots=True)
+class NetWorth:
+    """A change in ``agent``'s net worth booked to a named account (revenue, depreciation...)."""
+
+    agent: str
+    account: str
+    amount: float
+
+
+Leg = Claim | Real | NetWorth
+
+
+class Ledger:
+    """Balance sheets of every agent, changed only by balanced postings.
+
+    Args:
+        sectors: agent name -> sector name (the columns of the transaction-flow
+            matrix). The rest of the world is added automatically.
+    """
+
+    def __init__(self, sectors: dict[str, str]):
+        self.sectors: dict[str, str] = {**sectors, ROW: "rest_of_world"}
+        self._claims: dict[tuple[str, str, str], float] = {}
+        self._real: dict[tuple[str, str], float] = defaultdict(float)
+        self._net_worth: dict[str, dict[str, float]] = {a: defaultdict(float) for a in self.sectors}
+        self._price: dict[str, float] = {}
+        self._holders: dict[str, set[str]] = defaultdict(set)  # issuer -> holders of its shares
+        # Indexes of claim keys by issuer and by holder (keys are never removed).
+        self._issued: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+        self._held: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+        # Flows since the last ``start_period``: the month's statistics.
+        self.tfm: dict[tuple[str, str], float] = defaultdict(float)
+        self.period_accounts: dict[tuple[str, str], float] = defaultdict(float)
+        self.period_cash: dict[tuple[str, str, str], float] = defaultdict(float)
+        self.n_postings = 0
+
+    # ------------------------------------------------------------------ reading
+    def cash(self, agent: str) -> float:
+        """Cash (a claim on the rest of the world) held by ``agent``."""
+        return self._claims.get((CASH, agent, ROW), 0.0)
+
+    def claim(self, kind: str, holder: str, issuer: str) -> float:
+        """Value of one claim in US$ bn (equity marked at the issuer's price)."""
+        v = self._claims.get((kind, holder, issuer), 0.0)
+        return v * self._price.get(issuer, 0.0) if kind == EQUITY else v
+
+    def shares(self, holder: str, issuer: str) -> float:
+        """Shares (billions) of ``issuer`` held by ``holder``."""
+        return self._claims.get((EQUITY, holder, issuer), 0.0)
+
+    def shares_outstanding(self, issuer: str) -> float:
+        """All shares of ``issuer`` held by anyone."""
+        return sum(self._claims.get((EQUITY, h, issuer), 0.0) for h in self._holders[issuer])
+
+    def price(self, issuer: str) -> float:
+        """Current share price of ``issuer`` (US$ per share = US$ bn per bn shares)."""
+        return self._price.get(issuer, 0.0)
+
+    def market_cap(self, issuer: str) -> float:
+        """Shares outstanding times price."""
+        return self.shares_outstanding(issuer) * self.price(issuer)
+
+    def real(self, agent: str, kind: str) -> float:
+        """Book value of a real asset of ``agent``."""
+        return self._real.get((agent, kind), 0.0)
+
+    def claims_of(self, agent: str) -> list[tuple[str, str, str, float]]:
+        """Every claim ``agent`` holds or issues, as (kind, holder, issuer, value)."""
+        return [
+            (k, h, i, self.claim(k, h, i))
+            for (k, h, i) in self._claims
+            if agent in (h, i) and self._claims[(k, h, i)] != 0.0
+        ]
+
+    def debt_owed(self, issuer: str, kinds: frozenset[str] = DEBT_LIKE) -> float:
+        """Debt-like claims on ``issuer`` (loans, payables, fund units)."""
+        claims = self._claims
+        return sum(claims[key] for key in self._issued[issuer] if key[0] in kinds)
+
+    def creditors(self, issuer: str, kind: str) -> dict[str, float]:
+        """Holders of ``kind`` claims on ``issuer`` with their amounts (positive only)."""
+        claims = self._claims
+        out = {}
+        for key in self._issued[issuer]:
+            if key[0] == kind and claims[key] > 0.0:
+                out[key[1]] = claims[key]
+        return out
+
+    def holdings(self, holder: str, kind: str) -> dict[str, float]:
+        """Value of ``kind`` claims held by ``holder``, by issuer (positive only)."""
+        out = {}
+        for key in self._held[holder]:
+            if key[0] == kind:
+                v = self.claim(*key)
+                if v > 0.0:
+                    out[key[2]] = v
+        return out
+
+    def assets(self, agent: str) -> float:
+        """Financial plus real assets of ``agent`` at book (equity at market)."""
+        fin = sum(self.claim(*key) for key in self._held[agent])
+        return fin + sum(self._real.get((agent, k), 0.0) for k in REAL_KINDS)
+
+    def liabilities(self, agent: str, *, include_equity: bool = True) -> float:
+        """Claims on ``agent`` held by others (issued equity at market unless excluded)."""
+        return sum(
+            self.claim(*key) for key in self._issued[agent] if include_equity or key[0] != EQUITY
+        )
+
+    def book_equity(self, agent: str) -> float:
+        """Assets minus debt-like liabilities: the solvency measure (convention 6)."""
+        return self.assets(agent) - self.debt_owed(agent)
+
+    def net_worth(self, agent: str) -> float:
+        """Accumulated net-worth flows of ``agent`` (opening balance included)."""
+        return sum(self._net_worth[agent].values())
+
+    def net_worth_accounts(self, agent: str) -> dict[str, float]:
+        """Net worth of ``agent`` by account."""
+        return dict(self._net_worth[agent])
+
+    def account_this_period(self, agent: str, account: str) -> float:
+        """Net-worth flow of ``agent`` booked to ``account`` since the period began."""
+        return self.period_accounts.get((agent, account), 0.0)
+
+    def cash_paid_this_period(self, flow: str, payer: str, payee: str) -> float:
+        """Cash that ``payer`` paid ``payee`` for ``flow`` since the period began."""
+        return self.period_cash.get((flow, payer, payee), 0.0)
+
+    # ------------------------------------------------------------------ writing
+    def post(self, flow: str, legs: list[Leg] | tuple[Leg, ...]) -> None:
+        """Apply a balanced list of legs as one transaction of kind ``flow``.
+
+        Raises:
+            LedgerError: if an agent is unknown, an amount is not finite, or for some
+                agent d(assets) - d(liabilities) - d(net worth) is not zero.
+        """
+        bal: dict[str, float] = {}
+        scale = 1.0
+        for leg in legs:
+            a = leg.amount
+            if not math.isfinite(a):
+                raise LedgerError(f"{flow}: non-finite amount in {leg}")
+            scale = max(scale, abs(a))
+            if type(leg) is Claim:
+                if leg.holder == leg.issuer:
+                    raise LedgerError(f"{flow}: {leg.holder} cannot hold a claim on itself")
+                if leg.kind == EQUITY and self._price.get(leg.issuer, 0.0) <= 0.0:
+                    raise LedgerError(f"{flow}: {leg.issuer} has no positive share price")
+                bal[leg.holder] = bal.get(leg.holder, 0.0) + a
+                bal[leg.issuer] = bal.get(leg.issuer, 0.0) - a
+            elif type(leg) is Real:
+                if leg.kind not in REAL_KINDS:
+                    raise LedgerError(f"{flow}: unknown real asset kind {leg.kind!r}")
+                bal[leg.agent] = bal.get(leg.agent, 0.0) + a
+            else:
+                bal[leg.agent] = bal.get(leg.agent, 0.0) - a
+        for agent, d in bal.items():
+            if agent not in self.sectors:
+                raise LedgerError(f"{flow}: unknown agent {agent!r}")
+            if abs(d) > TOL * scale:
+                raise LedgerError(f"{flow}: posting does not balance for {agent} (off by {d:.3g})")
+        sectors = self.sectors
+        tfm = self.tfm
+        for leg in legs:
+            a = leg.amount
+            if type(leg) is Claim:
+                key = (leg.kind, leg.holder, leg.issuer)
+                if key not in self._claims:
+                    self._issued[leg.issuer].add(key)
+                    self._held[leg.holder].add(key)
+                if leg.kind == EQUITY:
+                    n = a / self._price[leg.issuer]
+                    self._claims[key] = self._claims.get(key, 0.0) + n
+                    self._holders[leg.issuer].add(leg.holder)
+                else:
+                    self._claims[key] = self._claims.get(key, 0.0) + a
+                row = "d_" + leg.kind
+                tfm[(row, sectors[leg.holder])] -= a
+                tfm[(row, sectors[leg.issuer])] += a
+            elif type(leg) is Real:
+                self._real[(leg.agent, leg.kind)] += a
+                tfm[(flow, sectors[leg.agent])] -= a
+            else:
+                self._net_worth[leg.agent][leg.account] += a
+                self.period_accounts[(leg.agent, leg.account)] += a
+                tfm[(flow, sectors[leg.agent])] += a
+        self.n_postings += 1
+
+    def pay(
+        self,
+        flow: str,
+        payer: str,
+        payee: str,
+        amount: float,
+        payer_account: str | None = None,
+        payee_account: str | None = None,
+    ) -> None:
+        """Move ``amount`` of cash from ``payer`` to ``payee``.
+
+        With accounts named, the payment is income/expense on those accounts; without,
+        it settles a claim the caller posts alongside (use :meth:`settle` for payables).
+        The rest of the world can pay or be paid: its side is a change in the cash it owes.
+        """
+        if amount == 0.0:
+            return
+        legs: list[Leg] = []
+        if payer != ROW:
+            legs.append(Claim(CASH, payer, ROW, -amount))
+        if payee != ROW:
+            legs.append(Claim(CASH, payee, ROW, amount))
+        if payer_account is not None:
+            legs.append(NetWorth(payer, payer_account, -amount))
+        if payee_account is not None:
+            legs.append(NetWorth(payee, payee_account, amount))
+        self.post(flow, legs)
+        self.period_cash[(flow, payer, payee)] += amount
+
+    def accrue(self, flow: str, debtor: str, creditor: str, amount: float, account: str) -> None:
+        """Book a bill in full: expense for the debtor, income for the creditor, a payable between.
+
+        Accrual first, cash second (convention 8): settle it with :meth:`settle`.
+        """
+        if amount == 0.0:
+            return
+        self.post(
+            flow,
+            (
+                Claim(PAYABLE, creditor, debtor, amount),
+                NetWorth(debtor, account, -amount),
+                NetWorth(creditor, account, amount),
+            ),
+        )
+
+    def settle(self, flow: str, debtor: str, creditor: str, amount: float) -> float:
+        """Pay down what ``debtor`` owes ``creditor``, up to ``amount``; returns what was paid."""
+        due = self._claims.get((PAYABLE, creditor, debtor), 0.0)
+        paid = min(amount, due)
+        if paid <= 0.0:
+            return 0.0
+        legs: list[Leg] = [Claim(PAYABLE, creditor, debtor, -paid)]
+        if debtor != ROW:
+            legs.append(Claim(CASH, debtor, ROW, -paid))
+        if creditor != ROW:
+            legs.append(Claim(CASH, creditor, ROW, paid))
+        self.post(flow, legs)
+        self.period_cash[(flow, debtor, creditor)] += paid
+        return paid
+
+    def payable(self, debtor: str, creditor: str) -> float:
+        """What ``debtor`` owes ``creditor`` in unpaid bills."""
+        return self._claims.get((PAYABLE, creditor, debtor), 0.0)
+
+    def set_price(self, issuer: str, price: float) -> None:
+        """Re-mark ``issuer``'s shares: one zero-sum revaluation per holder, outside the TFM."""
+        if not math.isfinite(price) or price < 0.0:
+            raise LedgerError(f"price of {issuer} must be finite and >= 0, got {price}")
+        old = self._price.get(issuer, 0.0)
+        dp = price - old
+        self._price[issuer] = price
+        if dp == 0.0:
+            return
+        for holder in self._holders[issuer]:
+            d = self._claims.get((EQUITY, holder, issuer), 0.0) * dp
+            if d:
+                self._net_worth[holder][REVALUATION] += d
+                self._net_worth[issuer][REVALUATION] -= d
+
+    def start_period(self) -> None:
+        """Forget last period's flows; stocks carry on."""
+        self.tfm = defaultdict(float)
+        self.period_accounts = defaultdict(float)
+        self.period_cash = defaultdict(float)
+
+    # ------------------------------------------------------------------ checks
+    def total_assets(self) -> float:
+        """Sum of every agent's assets: the scale of the invariants' tolerance."""
+        return sum(self.assets(a) for a in self.sectors)
+
+    def check(self, rel_tol: float = TOL) -> None:
+        """Check every invariant; raise :class:`LedgerError` naming the first that fails.
+
+        1. Per agent: assets = liabilities + net worth (stocks against accumulated flows).
+        2. All financial claims net to zero (assets held = liabilities issued).
+        3. The period's transaction-flow matrix sums to zero by row and by column.
+        4. No claim, real asset or cash balance is negative (beyond rounding).
+        """
+        scale = max(1.0, self.total_assets())
+        tol = rel_tol * scale
+        for agent in self.sectors:
+            gap = self.assets(agent) - self.liabilities(agent) - self.net_worth(agent)
+            if abs(gap) > tol:
+                raise LedgerError(f"{agent}: assets - liabilities - net worth = {gap:.6g}")
+        held = sum(self.claim(k, h, i) for (k, h, i) in self._claims)
+        issued = sum(self.liabilities(a) for a in self.sectors)
+        if abs(held - issued) > tol:
+            raise LedgerError(f"claims do not net to zero: held {held} vs issued {issued}")
+        rows: dict[str, float] = defaultdict(float)
+        cols: dict[str, float] = defaultdict(float)
+        for (row, col), v in self.tfm.items():
+            rows[row] += v
+            cols[col] += v
+        for name, total in (*rows.items(), *cols.items()):
+            if abs(total) > tol:
+                raise LedgerError(f"transaction-flow matrix: {name} sums to {total:.6g}")
+        for (k, h, i), v in self._claims.items():
+            if v < -tol:
+                raise LedgerError(f"negative claim {k} held by {h} on {i}: {v}")
+        for (a, k), v in self._real.items():
+            if v < -tol:
+                raise LedgerError(f"negative real asset {k} of {a}: {v}")
+
+    def balance_sheet(self, agent: str) -> dict[str, dict[str, float]]:
+        """Assets, liabilities and net worth of ``agent``, itemised (for the Books view)."""
+        assets: dict[str, float] = defaultdict(float)
+        liabilities: dict[str, float] = defaultdict(float)
+        for k, h, i in self._claims:
+            v = self.claim(k, h, i)
+            if v == 0.0:
+                continue
+            if h == agent:
+                assets[f"{k}:{i}"] += v
+            elif i == agent:
+                liabilities[f"{k}:{h}"] += v
+        for (a, k), v in self._real.items():
+            if a == agent and v != 0.0:
+                assets[k] += v
+        return {
+            "assets": dict(assets),
+            "liabilities": dict(liabilities),
+            "net_worth": self.net_worth_accounts(agent),
+        }
+
+    def flow_matrix(self) -> dict[tuple[str, str], float]:
+        """This period's transaction-flow matrix, (row, sector) -> amount."""
+        return dict(self.tfm)

@@ -1,0 +1,112 @@
+"""Regimes of the loop, classified every month with DESIGN.md's shared definitions.
+
+Tests over a trailing window (``regime_window_months``, default 6):
+
+* ``collapse``: a loop member has defaulted or the app company cannot fund itself.
+  Absorbing, and immediate (a default is an event, not a trend).
+* ``stalling``: a contract was cancelled, or capex is falling year on year while backlog
+  remains, or the app company's runway is under ``stalling_max_runway`` months.
+* ``rising``: deployed GW and loop throughput are both growing over the window and the
+  app company's runway is at least ``rising_min_runway`` months.
+* ``plateau``: deployed GW grows less than ``plateau_growth`` a year and nothing defaulted.
+
+The first test that holds, in that order, is the month's raw regime; a month where none
+holds keeps the current regime. A new regime is adopted once it has been the raw regime
+for ``regime_persist_months`` months in a row. The run opens in ``rising`` (the state of
+the loop in January 2024).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Regime(StrEnum):
+    """State of the loop."""
+
+    RISING = "rising"
+    PLATEAU = "plateau"
+    STALLING = "stalling"
+    COLLAPSE = "collapse"
+
+    @property
+    def severity(self) -> int:
+        """0 rising, 1 plateau, 2 stalling, 3 collapse (for "worst regime reached")."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Regime.RISING: 0, Regime.PLATEAU: 1, Regime.STALLING: 2, Regime.COLLAPSE: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What the classifier looks at in one month."""
+
+    deployed_gw: float
+    loop_throughput: float
+    capex: float
+    backlog: float
+    runway: float
+    cancelled: int
+    defaulted: bool
+
+
+@dataclass
+class RegimeClassifier:
+    """Keeps the trailing history and the hysteresis state."""
+
+    window: int = 6
+    persist: int = 3
+    plateau_growth: float = 0.05
+    rising_min_runway: float = 12.0
+    stalling_max_runway: float = 6.0
+    current: Regime = Regime.RISING
+    history: list[Observation] = field(default_factory=list)
+    raw_history: list[Regime | None] = field(default_factory=list)
+
+    def raw(self) -> Regime | None:
+        """The month's raw regime from the tests, or None when no test holds."""
+        h = self.history
+        now = h[-1]
+        w = self.window
+        if now.defaulted:
+            return Regime.COLLAPSE
+        recent = h[-w:]
+        cancelled = sum(o.cancelled for o in recent) > 0
+        capex_falling = False
+        if len(h) >= 12 + w:
+            this_year = sum(o.capex for o in h[-w:])
+            last_year = sum(o.capex for o in h[-12 - w : -12])
+            capex_falling = this_year < last_year and now.backlog > 0.0
+        if cancelled or capex_falling or now.runway < self.stalling_max_runway:
+            return Regime.STALLING
+        past = h[max(0, len(h) - 1 - w)]
+        months = min(w, len(h) - 1)
+        gw_growing = now.deployed_gw > past.deployed_gw
+        prev = h[-2 * w : -w]
+        thr_now = sum(o.loop_throughput for o in recent) / len(recent)
+        thr_before = sum(o.loop_throughput for o in prev) / len(prev) if prev else 0.0
+        thr_growing = thr_now > thr_before
+        if gw_growing and thr_growing and now.runway >= self.rising_min_runway:
+            return Regime.RISING
+        if months > 0 and past.deployed_gw > 0.0:
+            yearly = (now.deployed_gw / past.deployed_gw) ** (12.0 / months) - 1.0
+            if yearly < self.plateau_growth:
+                return Regime.PLATEAU
+        return None
+
+    def update(self, obs: Observation) -> Regime:
+        """Add a month and return the regime it is in."""
+        self.history.append(obs)
+        raw = self.raw()
+        self.raw_history.append(raw)
+        if self.current is Regime.COLLAPSE:
+            return self.current
+        if raw is Regime.COLLAPSE:
+            self.current = raw
+        elif raw is not None and raw is not self.current:
+            tail = self.raw_history[-self.persist :]
+            if len(tail) == self.persist and all(r is raw for r in tail):
+                self.current = raw
+        return self.current

@@ -1,0 +1,114 @@
+"""Solvency: who cannot pay, and how a default is booked (bookkeeping convention 10).
+
+A firm defaults when it ends more months in arrears than the grace period allows, or
+when its book equity (assets minus debt-like claims, never the mark-to-market residual)
+is negative. The default is booked in one place, in this order: cancel its contracts,
+pay creditors pro rata from cash, impair real assets to a fire-sale value, write the
+remaining claims down to what the assets recover (creditor loss = debtor gain), and
+price its shares at zero. Losses that push a creditor's book equity below zero make it
+default in the same month (a sequential cascade; the network methods of
+``economy.contagion`` measure the full spread).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .ledger import CASH, DEBT_LIKE, REAL_KINDS, ROW, Claim, NetWorth, Real
+
+if TYPE_CHECKING:
+    from agents.base import Firm
+    from model import AIBubbleModel
+
+ARREARS_TOL = 1e-9
+
+
+def end_of_month(model: AIBubbleModel) -> list[str]:
+    """Phase 7: last chance to pay, count arrears, default who must; returns the defaulted."""
+    p = model.p
+    for firm in model.firms:
+        if firm.defaulted:
+            continue
+        left = firm.pay_bills()
+        firm.months_in_arrears = firm.months_in_arrears + 1 if left > ARREARS_TOL else 0
+    defaulted: list[str] = []
+    changed = True
+    while changed:  # a default can push a creditor under water in the same month
+        changed = False
+        for firm in model.firms:
+            if firm.defaulted:
+                continue
+            reason = _default_reason(model, firm, p.arrears_grace_months)
+            if reason:
+                resolve_default(model, firm, reason)
+                defaulted.append(firm.name)
+                changed = True
+    return defaulted
+
+
+def _default_reason(model: AIBubbleModel, firm: Firm, grace: int) -> str | None:
+    if firm.months_in_arrears > grace:
+        return f"unpaid bills for {firm.months_in_arrears} months"
+    ledger = model.ledger
+    equity = ledger.book_equity(firm.name)
+    if equity < -1e-9 * max(1.0, ledger.assets(firm.name)):
+        return f"book equity of ${equity:,.1f}B"
+    return None
+
+
+def resolve_default(model: AIBubbleModel, firm: Firm, reason: str) -> dict[str, float]:
+    """Book ``firm``'s default; returns the losses it passed to each creditor."""
+    ledger = model.ledger
+    p = model.p
+    name = firm.name
+    t = model.month
+    cancelled = model.cancel_contracts_of(name)
+    # 1. pay creditors pro rata from cash
+    debts = {
+        (k, h): v for k in sorted(DEBT_LIKE) for h, v in sorted(ledger.creditors(name, k).items())
+    }
+    total = sum(debts.values())
+    cash = ledger.cash(name)
+    if total > 0.0 and cash > 0.0:
+        share = min(1.0, cash / total)
+        for (kind, holder), v in debts.items():
+            x = min(v * share, ledger.cash(name))  # never overdraw by rounding
+            legs = [Claim(kind, holder, name, -x), Claim(CASH, name, ROW, -x)]
+            if holder != ROW:
+                legs.append(Claim(CASH, holder, ROW, x))
+            ledger.post("default_payout", legs)
+    # 2. impair real assets to a fire-sale value
+    for kind in REAL_KINDS:
+        v = ledger.real(name, kind)
+        if v > 0.0:
+            loss = v * (1.0 - p.fire_sale_recovery)
+            ledger.post(
+                "impairment", (Real(name, kind, -loss), NetWorth(name, "impairment", -loss))
+            )
+    # 3. write what is still owed down to what the assets recover
+    debts = {
+        (k, h): v for k in sorted(DEBT_LIKE) for h, v in sorted(ledger.creditors(name, k).items())
+    }
+    owed = sum(debts.values())
+    losses: dict[str, float] = {}
+    if owed > 0.0:
+        recovery = min(1.0, max(0.0, ledger.assets(name)) / owed)
+        for (kind, holder), v in debts.items():
+            x = v * (1.0 - recovery)
+            if x <= 0.0:
+                continue
+            ledger.post(
+                "write_off",
+                (
+                    Claim(kind, holder, name, -x),
+                    NetWorth(holder, "write_off", -x),
+                    NetWorth(name, "write_off", x),
+                ),
+            )
+            losses[holder] = losses.get(holder, 0.0) + x
+    # 4. the shares are worth nothing
+    ledger.set_price(name, 0.0)
+    firm.defaulted = True
+    firm.default_month = t
+    model.record_default(firm, reason, losses, cancelled)
+    return losses

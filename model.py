@@ -1,0 +1,498 @@
+"""AIBubbleModel: the AI financing loop as a stock-flow-consistent Mesa model.
+
+One step is one month; month 0 is January 2024. Each month runs the same phases in the
+same order (DESIGN.md "One month"): demand, contracting, capex, milestones, service,
+capital market, solvency, books. Money moves only through the ledger; randomness comes
+only from the model's ``rng``.
+
+Example:
+    >>> from model import AIBubbleModel
+    >>> m = AIBubbleModel(rng=42, preset="seed")
+    >>> m.run_for(12)
+    >>> df = m.datacollector.get_model_vars_dataframe()
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mesa
+
+from agents import AppCompany, ChipSupplier, CloudProvider, Investor
+from agents.investor import EQUITY_FUND, LENDER
+from economy import demand, indicators, solvency
+from economy.contracts import CloudContract, Cohort, MilestoneDeal
+from economy.ledger import (
+    CAPACITY,
+    CASH,
+    CIP,
+    EQUITY,
+    FUND_UNITS,
+    LOAN,
+    OTHER_ASSETS,
+    ROW,
+    Claim,
+    Ledger,
+    NetWorth,
+    Real,
+)
+from economy.regimes import Observation, Regime, RegimeClassifier
+from economy.reporters import COLUMN_NAMES, LABELS
+from params import APP, CLOUDS, SUPPLIERS, Params
+
+OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
+OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
+
+
+def month_date(month: int) -> str:
+    """ISO date of the first day of ``month`` (month 0 = 2024-01-01)."""
+    year, m = divmod(month, 12)
+    return f"{2024 + year:04d}-{m + 1:02d}-01"
+
+
+def _stat(name: str):
+    def get(model: AIBubbleModel) -> Any:
+        return model.stats[name]
+
+    get.__name__ = name
+    return get
+
+
+class AIBubbleModel(mesa.Model):
+    """The loop: chip suppliers, cloud providers, the app company and investors.
+
+    Args:
+        rng: seed (or numpy Generator) for every random draw; same seed, same run.
+        preset: scenario preset under ``scenarios/`` (``None``: calibration defaults).
+        params: a ready :class:`Params` (then ``preset`` and overrides are ignored).
+        check_invariants: check every ledger invariant at the end of each month
+            (raises ``LedgerError`` on the first that fails; costs run time).
+        collect: record the monthly columns in ``datacollector``.
+        **overrides: parameter values by name, applied after the preset.
+    """
+
+    def __init__(
+        self,
+        rng: Any = None,
+        preset: str | None = "seed",
+        *,
+        params: Params | None = None,
+        check_invariants: bool = False,
+        collect: bool = True,
+        **overrides: Any,
+    ):
+        super().__init__(rng=rng)
+        self.p = params if params is not None else Params.from_preset(preset, **overrides)
+        self.preset = preset
+        self.check_invariants = check_invariants
+        self.collect = collect
+        self.month = -1
+        self.events: list[dict[str, Any]] = []
+        self.defaults: list[dict[str, Any]] = []
+        self.month_flags: dict[str, bool] = {}
+        self.stats: dict[str, Any] = {}
+        self.contracts: list[CloudContract] = []
+        self._open: list[CloudContract] = []  # contracts not yet ended
+        self.cancelled_this_month = 0
+
+        self.suppliers = [ChipSupplier(self, s, LABELS[s]) for s in SUPPLIERS]
+        self.clouds = [CloudProvider(self, c, LABELS[c]) for c in CLOUDS]
+        self.app = AppCompany(self, APP, LABELS[APP])
+        self.equity_funds = Investor(self, "equity_funds", LABELS["equity_funds"], EQUITY_FUND)
+        self.lenders = Investor(self, "lenders", LABELS["lenders"], LENDER)
+        self.firms = [*self.suppliers, *self.clouds, self.app]
+        self.investors = [self.equity_funds, self.lenders]
+        self.firms_by_name = {f.name: f for f in self.firms}
+        self.ledger = Ledger({a.name: a.sector for a in (*self.firms, *self.investors)})
+        self.deals = [
+            MilestoneDeal(
+                "nvidia", APP, self.p.milestone_investment_per_gw, self.p.milestone_investment_cap
+            )
+        ]
+        self.regimes = RegimeClassifier(
+            window=self.p.regime_window_months,
+            persist=self.p.regime_persist_months,
+            plateau_growth=self.p.plateau_growth,
+            rising_min_runway=self.p.rising_min_runway,
+            stalling_max_runway=self.p.stalling_max_runway,
+        )
+        self.regime = Regime.RISING
+        self.hist: dict[str, list[float]] = {
+            k: []
+            for k in (
+                "capex",
+                "cloud_loop_revenue",
+                "capex_ordered",
+                "compute_ordered",
+                "flow_supplier_equity",
+                "flow_app_to_clouds",
+                "flow_clouds_to_suppliers",
+            )
+        }
+        self.loop_revenue_hist: dict[str, list[float]] = {
+            f.name: [] for f in (*self.suppliers, *self.clouds)
+        }
+        self.app_gw_by_supplier: dict[str, float] = dict.fromkeys(SUPPLIERS, 0.0)
+        self.milestone_total = 0.0
+        self._open_balance_sheets()
+        self.opening_gw_by_supplier = self._gw_by_supplier(0)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _stat(name) for name in COLUMN_NAMES}
+        )
+
+    # ------------------------------------------------------------------ set-up
+    def _open_balance_sheets(self) -> None:
+        """Post every opening balance sheet; each agent's residual is its opening net worth."""
+        p = self.p
+        ledger = self.ledger
+        legs: list[Claim | Real] = []
+        for f in self.firms:
+            ledger.set_price(f.name, p.firm("open_price", f.name))
+            legs.append(Claim(CASH, f.name, ROW, p.firm("open_cash", f.name)))
+            if f is not self.app:
+                legs.append(Real(f.name, OTHER_ASSETS, p.firm("open_other_assets", f.name)))
+                legs.append(Claim(LOAN, "lenders", f.name, p.firm("open_debt", f.name)))
+        legs.append(Claim(CASH, "equity_funds", ROW, p.open_cash_equity_funds))
+        legs.append(Claim(CASH, "lenders", ROW, p.open_cash_lenders))
+        # who holds the shares
+        for f in self.firms:
+            cap = p.firm("open_shares", f.name) * p.firm("open_price", f.name)
+            stakes = {}
+            if f is self.app:
+                stakes = {
+                    "microsoft": p.microsoft_stake_in_openai,
+                    "equity_funds": p.equity_funds_stake_in_openai,
+                }
+            elif f.name == "coreweave":
+                stakes = {"nvidia": p.nvidia_stake_in_coreweave}
+            for holder, share in stakes.items():
+                if share > 0:
+                    legs.append(Claim(EQUITY, holder, f.name, share * cap))
+            public = 1.0 - sum(stakes.values())
+            if public > 0:
+                legs.append(Claim(EQUITY, ROW, f.name, public * cap))
+        legs += self._opening_contracts()
+        # investors are funded by savers' fund units; everyone else's residual is net worth
+        delta: dict[str, float] = {}
+        for leg in legs:
+            if isinstance(leg, Claim):
+                delta[leg.holder] = delta.get(leg.holder, 0.0) + leg.amount
+                delta[leg.issuer] = delta.get(leg.issuer, 0.0) - leg.amount
+            else:
+                delta[leg.agent] = delta.get(leg.agent, 0.0) + leg.amount
+        all_legs: list[Claim | Real | NetWorth] = list(legs)
+        for inv in self.investors:
+            all_legs.append(Claim(FUND_UNITS, ROW, inv.name, delta.pop(inv.name, 0.0)))
+            delta[ROW] = delta.get(ROW, 0.0) + all_legs[-1].amount
+        for agent, d in sorted(delta.items()):
+            all_legs.append(NetWorth(agent, "opening", d))
+        ledger.post("opening", all_legs)
+        ledger.start_period()
+
+    def _opening_contracts(self) -> list[Real]:
+        """The capacity in service and under construction in January 2024.
+
+        In service: ``opening_capacity_gw`` on the opening cloud, ``OPENING_CAPACITY_AGE``
+        months old. Under construction: contracts signed in the build lag before month 0
+        that cover the deterministic (noise-free) compute need of months 1..lag, so the
+        first months are not starved by the build lag.
+        """
+        p = self.p
+        lag = p.build_lag_months
+        cloud = self.firms_by_name[OPENING_CLOUD]
+        legs: list[Real] = []
+        start = -OPENING_CAPACITY_AGE
+        c0 = self._new_contract(cloud, p.opening_capacity_gw, signed=start - lag)
+        c0.built = c0.capex
+        c0.efficiency = 1.0  # compute is measured in units of the capacity of January 2024
+        self.add_contract(c0)
+        life = round(12 * p.depreciation_years)
+        book = c0.capex * max(0.0, 1.0 - OPENING_CAPACITY_AGE / life)
+        cloud.cohorts.append(Cohort(c0.capex, start, life, book, c0.id))
+        legs.append(Real(cloud.name, CAPACITY, book))
+        users = demand.bass_path(
+            p.users_initial, p.bass_p, p.bass_q, p.market_size_users, p.paid_growth_decay, lag
+        )
+        for m in range(1, lag + 1):
+            need = self.app.compute_need_at(users[m], m) * (1.0 + p.capacity_headroom)
+            gap = need - self.contracted_compute(m)
+            if gap <= 0.0:
+                continue
+            signed = m - lag
+            c = self._new_contract(cloud, gap / self.chip_efficiency(m), signed=signed)
+            c.built = c.capex * (-signed) / lag  # instalments paid before month 0
+            self.add_contract(c)
+            legs.append(Real(cloud.name, CIP, c.built))
+        return legs
+
+    def _new_contract(self, cloud: CloudProvider, gw: float, signed: int) -> CloudContract:
+        p = self.p
+        capex_per_gw = self.capex_per_gw(signed)
+        return CloudContract(
+            id=len(self.contracts),
+            cloud=cloud.name,
+            gw=gw,
+            price_per_gw_month=capex_per_gw * p.contract_price_to_capex / 12.0,
+            signed=signed,
+            start=signed + p.build_lag_months,
+            end=signed + p.build_lag_months + p.contract_term_months,
+            efficiency=self.chip_efficiency(signed + p.build_lag_months),
+            chip_split=self.chip_split(),
+            capex=gw * capex_per_gw,
+        )
+
+    # ------------------------------------------------------------------ shared terms
+    def capex_per_gw(self, month: int) -> float:
+        """Nominal capex per GW for capacity ordered in ``month``."""
+        return self.p.capex_per_gw * (1.0 + self.p.capex_per_gw_growth) ** (month / 12.0)
+
+    def chip_efficiency(self, month: int) -> float:
+        """Effective compute per GW of capacity entering service in ``month`` (Jan 2024 = 1).
+
+        Chips go in last, near the end of construction, so a vintage is the month its
+        capacity starts, not the month it was ordered.
+        """
+        return demand.chip_efficiency(month, self.p.gpu_cost_per_flop_halving)
+
+    def chip_split(self) -> dict[str, float]:
+        """Share of new capacity built with each supplier's chips."""
+        return {"nvidia": 1.0 - self.p.amd_chip_share, "amd": self.p.amd_chip_share}
+
+    def live_suppliers(self) -> dict[str, ChipSupplier]:
+        """Suppliers that have not defaulted, by name."""
+        return {s.name: s for s in self.suppliers if not s.defaulted}
+
+    def date_of(self, month: int) -> str:
+        """Year and month of ``month`` as YYYY-MM."""
+        return month_date(month)[:7]
+
+    # ------------------------------------------------------------------ contracts
+    def add_contract(self, c: CloudContract) -> None:
+        """Register a signed contract with the model and its cloud."""
+        self.contracts.append(c)
+        self._open.append(c)
+        self.firms_by_name[c.cloud].contracts.append(c)
+
+    def contracted_compute(self, month: int) -> float:
+        """Effective compute under contracts that bill in ``month``."""
+        return sum(c.gw * c.efficiency for c in self._open if c.billed(month))
+
+    def app_backlog(self, month: int) -> float:
+        """Remaining take-or-pay value of every contract (RPO), US$ bn."""
+        return sum(c.backlog(month) for c in self._open)
+
+    def _gw_by_supplier(self, month: int) -> dict[str, float]:
+        out = dict.fromkeys(SUPPLIERS, 0.0)
+        for c in self._open:
+            if c.billed(month):
+                for s, w in c.chip_split.items():
+                    out[s] += c.gw * w
+        return out
+
+    def cancel_contracts_of(self, name: str) -> int:
+        """Cancel the live contracts of a defaulting firm; stranded capacity is impaired."""
+        t = self.month
+        n = 0
+        for c in self._open:
+            if c.cancelled is not None or c.end <= t or name not in (APP, c.cloud):
+                continue
+            c.cancel(t)
+            n += 1
+            cloud = self.firms_by_name[c.cloud]
+            if name == APP and not cloud.defaulted:
+                cloud.impair_contract(c, self.p.stranded_capacity_recovery)
+        self.cancelled_this_month += n
+        return n
+
+    def loop_revenue(self, name: str) -> float:
+        """A supplier's or cloud's loop revenue, trailing 3-month mean (for its valuation)."""
+        return indicators.trailing_mean(self.loop_revenue_hist[name], 3)
+
+    # ------------------------------------------------------------------ events
+    def log_event(self, kind: str, firm: str, text: str) -> None:
+        """Add a dated entry to the event log (contracts, milestones, rounds, defaults)."""
+        self.events.append(
+            {
+                "month": self.month,
+                "date": self.date_of(self.month),
+                "kind": kind,
+                "firm": firm,
+                "text": text,
+            }
+        )
+
+    def record_default(
+        self, firm: Any, reason: str, losses: dict[str, float], cancelled: int
+    ) -> None:
+        """Note a default in the event log and the list of defaults."""
+        lost = sum(losses.values())
+        self.defaults.append(
+            {"month": self.month, "firm": firm.name, "reason": reason, "losses": losses}
+        )
+        self.log_event(
+            "default",
+            firm.name,
+            f"{firm.label} defaults ({reason}); creditors lose ${lost:,.1f}B; "
+            f"{cancelled} contracts cancelled",
+        )
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month, phases in DESIGN.md's fixed order."""
+        self.month = self.steps - 1
+        self.ledger.start_period()
+        self.month_flags = {}
+        self.cancelled_this_month = 0
+        apps = self.agents_by_type[AppCompany]
+        clouds = self.agents_by_type[CloudProvider]
+        suppliers = self.agents_by_type[ChipSupplier]
+        investors = self.agents_by_type[Investor]
+        apps.do("update_demand")  # 1. demand
+        apps.do("sign_contracts")  # 2. contracting
+        clouds.do("invest")  # 3. capex
+        self.app_gw_by_supplier = self._gw_by_supplier(self.month)
+        suppliers.do("unlock_milestones")  # 4. milestones
+        clouds.do("deliver_service")  # 5. service
+        apps.do("pay_running_costs")
+        suppliers.do("settle_month")
+        investors.do("price_firms")  # 6. capital market
+        apps.do("raise_capital")
+        solvency.end_of_month(self)  # 7. solvency
+        self._books()  # 8. books and indicators
+        self._open = [c for c in self._open if c.end > self.month]
+
+    def _books(self) -> None:
+        """Check invariants, compute the month's columns and regime, collect them."""
+        if self.check_invariants:
+            self.ledger.check()
+        ledger = self.ledger
+        t = self.month
+        app = self.app
+        hist = self.hist
+        pc = ledger.period_cash
+        supplier_names = [s.name for s in self.suppliers]
+        cloud_names = [c.name for c in self.clouds]
+        flow_equity = sum(pc.get(("milestone_equity", s, APP), 0.0) for s in supplier_names)
+        flow_app = sum(pc.get(("settle", APP, c), 0.0) for c in cloud_names)
+        flow_chips = sum(pc.get(("settle", c, s), 0.0) for c in cloud_names for s in supplier_names)
+        capex = sum(c.capex_this_month for c in self.clouds)
+        cloud_rev = {
+            c: ledger.account_this_period(c, "compute")
+            + ledger.account_this_period(c, "revenue_share")
+            for c in cloud_names
+        }
+        chip_rev = {s: ledger.account_this_period(s, "chip_sales") for s in supplier_names}
+        new = [c for c in self._open if c.signed == t]
+        hist["capex"].append(capex)
+        hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
+        hist["capex_ordered"].append(sum(c.capex for c in new))
+        hist["compute_ordered"].append(sum(c.gw * c.efficiency for c in new))
+        hist["flow_supplier_equity"].append(flow_equity)
+        hist["flow_app_to_clouds"].append(flow_app)
+        hist["flow_clouds_to_suppliers"].append(flow_chips)
+        for name, v in (*cloud_rev.items(), *chip_rev.items()):
+            self.loop_revenue_hist[name].append(v)
+        self.milestone_total += flow_equity
+
+        deployed_by_cloud = dict.fromkeys(cloud_names, 0.0)
+        deployed_compute = 0.0
+        contracted_gw = 0.0
+        backlog_by_cloud = dict.fromkeys(cloud_names, 0.0)
+        for c in self._open:
+            if c.billed(t):
+                deployed_by_cloud[c.cloud] += c.gw
+                deployed_compute += c.gw * c.efficiency
+            if c.end > t and c.cancelled is None:
+                contracted_gw += c.gw
+            backlog_by_cloud[c.cloud] += c.backlog(t + 1)
+        deployed = sum(deployed_by_cloud.values())
+        throughput = indicators.loop_throughput(
+            hist["flow_supplier_equity"],
+            hist["flow_app_to_clouds"],
+            hist["flow_clouds_to_suppliers"],
+        )
+        runway = app.runway()
+        backlog = sum(backlog_by_cloud.values())
+        n_defaults = sum(f.defaulted for f in self.firms)
+        self.regime = self.regimes.update(
+            Observation(
+                deployed_gw=deployed,
+                loop_throughput=throughput,
+                capex=capex,
+                backlog=backlog,
+                runway=runway,
+                cancelled=self.cancelled_this_month,
+                defaulted=n_defaults > 0,
+            )
+        )
+        period = ledger.period_cash
+        money_in = sum(v for (_f, payer, _p), v in period.items() if payer == ROW)
+        money_out = sum(v for (_f, _payer, payee), v in period.items() if payee == ROW)
+        costs = app.costs
+        s: dict[str, Any] = {
+            "month": t,
+            "date": month_date(t),
+            "regime": self.regime.value,
+            "regime_code": self.regime.severity,
+            "users_m": app.users,
+            "paying_users_m": app.paying,
+            "app_revenue": app.revenue,
+            "app_revenue_subscriptions": app.revenue_subscriptions,
+            "app_revenue_api": app.revenue_api,
+            "app_compute_bill": costs.get("compute", 0.0),
+            "app_fixed_costs": costs.get("fixed", 0.0),
+            "app_variable_costs": costs.get("variable", 0.0),
+            "app_revenue_share": costs.get("revenue_share", 0.0),
+            "app_net_income": app.net_income,
+            "app_net_margin": indicators.ratio(app.net_income, app.revenue)
+            if app.revenue > 0
+            else math.nan,
+            "app_inference_cost_per_user": 1000.0 * costs.get("compute", 0.0) / app.users
+            if app.users > 0
+            else math.nan,
+            "app_runway_months": runway,
+            "app_compute_need": app.compute_need,
+            "app_equity_raised": pc.get(("equity_round", "equity_funds", APP), 0.0),
+            "app_unpaid_bills": sum(app.bills_due().values()),
+            "deployed_gw": deployed,
+            "deployed_compute": deployed_compute,
+            "contracted_gw": contracted_gw,
+            "new_contract_gw": sum(c.gw for c in new),
+            "backlog": backlog,
+            "capex": capex,
+            "cloud_loop_revenue": hist["cloud_loop_revenue"][-1],
+            "milestone_investment": flow_equity,
+            "milestone_investment_total": self.milestone_total,
+            "engine_user_growth": app.yoy(app.users_hist, t),
+            "gears_capex_to_revenue": indicators.ratio(
+                indicators.trailing_sum(hist["capex"], 12),
+                indicators.trailing_sum(hist["cloud_loop_revenue"], 12),
+            ),
+            "fuel_capex_per_compute": indicators.ratio(
+                indicators.trailing_sum(hist["capex_ordered"], 12),
+                indicators.trailing_sum(hist["compute_ordered"], 12),
+            ),
+            "flow_supplier_equity": flow_equity,
+            "flow_app_to_clouds": flow_app,
+            "flow_clouds_to_suppliers": flow_chips,
+            "loop_throughput": throughput,
+            "contracts_cancelled": self.cancelled_this_month,
+            "defaults_total": n_defaults,
+            "commitment_limited": int(self.month_flags.get("commitment_limit", False)),
+            "outside_money_in": money_in,
+            "outside_money_out": money_out,
+        }
+        for name in supplier_names:
+            s[f"chip_revenue_{name}"] = chip_rev[name]
+        for name in cloud_names:
+            s[f"backlog_{name}"] = backlog_by_cloud[name]
+            s[f"deployed_gw_{name}"] = deployed_by_cloud[name]
+            s[f"debt_{name}"] = sum(ledger.creditors(name, LOAN).values())
+        for f in self.firms:
+            s[f"cash_{f.name}"] = ledger.cash(f.name)
+            s[f"market_cap_{f.name}"] = ledger.market_cap(f.name)
+            s[f"book_equity_{f.name}"] = ledger.book_equity(f.name)
+        self.stats = s
+        if self.collect:
+            self.datacollector.collect(self)

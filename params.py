@@ -1,0 +1,440 @@
+"""Model parameters: one frozen, validated dataclass whose defaults come from the calibration table.
+
+Every default is read from ``data/calibration.csv`` (a row per parameter, with its unit,
+source and provenance: ``seed``, ``reported``, ``fitted`` or ``assumed``), so this file
+holds the allowed ranges and meanings, never a bare number. Presets under ``scenarios/``
+override a few values and must cite a row for each.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+CALIBRATION_CSV = ROOT / "data" / "calibration.csv"
+SCENARIO_DIR = ROOT / "scenarios"
+
+SUPPLIERS = ("nvidia", "amd")
+CLOUDS = ("oracle", "microsoft", "amazon", "coreweave")
+APP = "openai"
+FIRMS = (*SUPPLIERS, *CLOUDS, APP)
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    """One row of ``data/calibration.csv``."""
+
+    key: str
+    value: str
+    low: str
+    high: str
+    unit: str
+    provenance: str
+    source: str
+    note: str
+
+
+@cache
+def calibration_table() -> dict[str, CalibrationRow]:
+    """All calibration rows by key (read once)."""
+    with CALIBRATION_CSV.open(newline="", encoding="utf-8") as f:
+        return {r["key"]: CalibrationRow(**r) for r in csv.DictReader(f)}
+
+
+def _cal_value(key: str) -> float:
+    return float(calibration_table()[key].value)
+
+
+def _p(
+    lo: float,
+    hi: float,
+    doc: str,
+    *,
+    cite: str | None = None,
+    integer: bool = False,
+    hi_open: bool = False,
+    unit: str | None = None,
+) -> Any:
+    """Declare a parameter: allowed range, meaning and the calibration row of its default.
+
+    ``cite`` defaults to the field's own name and is filled in by ``__set_name__``-free
+    post-processing below (dataclass fields do not know their names at creation).
+    """
+    return field(
+        default=None,
+        metadata={
+            "lo": lo,
+            "hi": hi,
+            "hi_open": hi_open,
+            "doc": doc,
+            "cite": cite,
+            "integer": integer,
+            "unit": unit,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every number the economy uses, in US$ billions, months, GW and millions of users.
+
+    Construct with keyword arguments named as the fields; any value out of its allowed
+    range, of the wrong type or not finite raises ``ValueError`` naming the parameter,
+    the value and the allowed range.
+    """
+
+    # --- demand (the engine) ---------------------------------------------------------
+    users_initial: float = _p(1, 2000, "weekly active users in January 2024 (millions)")
+    users_growth_2023: float = _p(0, 20, "yearly user growth in the year before month 0 (history)")
+    bass_p: float = _p(0, 1, "Bass innovation coefficient (per year)", cite="bass_p_fit")
+    bass_q: float = _p(0, 10, "Bass imitation coefficient (per year)", cite="bass_q_fit")
+    market_size_users: float = _p(
+        10, 8000, "ceiling of weekly users (millions)", cite="market_size_fit"
+    )
+    paid_growth_decay: float = _p(
+        0,
+        1,
+        "each year the diffusion impulse is multiplied by (1 - decay); 0 = no decay",
+        hi_open=True,
+    )
+    demand_noise: float = _p(0, 0.5, "sd of the monthly log shock to new adopters")
+    paid_share: float = _p(0, 1, "paying users as a share of weekly users")
+    subscription_price: float = _p(0, 1000, "USD per paying user per month")
+    monetisation_growth: float = _p(-0.5, 2, "yearly growth of the subscription price")
+    api_revenue_per_user: float = _p(0, 100, "API revenue, USD per weekly user per month (2024)")
+    inference_price_decline: float = _p(1, 100, "API price per token falls this many x a year")
+    api_price_elasticity: float = _p(0, 3, "elasticity of API token demand to price")
+    # --- compute -------------------------------------------------------------------
+    inference_watts_per_user: float = _p(0.01, 100, "inference compute per user, W (2024 chips)")
+    compute_per_user_growth: float = _p(-0.9, 5, "yearly growth of compute per user")
+    training_to_inference: float = _p(0, 10, "training compute per unit of inference compute")
+    gpu_cost_per_flop_halving: float = _p(0.5, 20, "years for the cost per FLOP to halve")
+    opening_capacity_gw: float = _p(0, 100, "capacity serving the app company in Jan 2024, GW")
+    capex_per_gw: float = _p(1, 500, "data-centre capex per GW at month 0, US$ bn")
+    capex_per_gw_growth: float = _p(-0.5, 1, "yearly growth of nominal capex per GW")
+    chip_share_of_capex: float = _p(0, 1, "share of capex paid to chip suppliers")
+    amd_chip_share: float = _p(0, 1, "share of new capacity built with AMD chips")
+    build_lag_months: int = _p(1, 60, "months from order to capacity in service", integer=True)
+    depreciation_years: float = _p(1, 15, "straight-line life of capacity, years")
+    contract_term_months: int = _p(
+        1, 240, "term of a take-or-pay cloud contract, months", integer=True
+    )
+    contract_price_to_capex: float = _p(0.01, 2, "annual contract price per GW / capex per GW")
+    cloud_opex_to_capex: float = _p(0, 1, "cloud running cost per year / capex of the capacity")
+    capacity_headroom: float = _p(0, 2, "spare capacity contracted above the forecast")
+    forecast_growth_cap: float = _p(0, 20, "largest yearly growth the app company extrapolates")
+    commitment_limit_to_valuation: float = _p(
+        0, 50, "remaining commitments allowed per dollar of valuation"
+    )
+    weight_oracle: float = _p(
+        0, 1e4, "Oracle's weight in new contracts", cite="oracle_openai_contract_value"
+    )
+    weight_microsoft: float = _p(
+        0, 1e4, "Microsoft's weight in new contracts", cite="microsoft_azure_commitment"
+    )
+    weight_amazon: float = _p(
+        0, 1e4, "Amazon's weight in new contracts", cite="amazon_openai_contract"
+    )
+    weight_coreweave: float = _p(
+        0, 1e4, "CoreWeave's weight in new contracts", cite="coreweave_openai_contracts"
+    )
+    gross_margin_nvidia: float = _p(0, 1, "NVIDIA's gross margin on chips")
+    gross_margin_amd: float = _p(0, 1, "AMD's gross margin on chips")
+    # --- milestone rule --------------------------------------------------------------
+    milestone_investment_per_gw: float = _p(0, 1000, "US$ bn invested per whole GW deployed")
+    milestone_investment_cap: float = _p(0, 10000, "most the supplier invests, US$ bn")
+    # --- app-company costs -----------------------------------------------------------
+    fixed_costs_2024: float = _p(0, 1000, "staff, sales, data and stock pay in 2024, US$ bn a year")
+    fixed_cost_growth: float = _p(-0.5, 10, "yearly growth of the fixed block in 2024")
+    fixed_cost_growth_halving_years: float = _p(0.1, 100, "years for that growth rate to halve")
+    variable_cost_per_user: float = _p(0, 100, "USD per weekly user per month")
+    microsoft_revenue_share: float = _p(0, 1, "share of app revenue paid to Microsoft")
+    # --- capital market --------------------------------------------------------------
+    valuation_base_multiple: float = _p(0, 200, "revenue multiple at zero growth")
+    valuation_growth_elasticity: float = _p(0, 5, "multiple = base x (1 + growth)^elasticity")
+    fcf_multiple: float = _p(0, 100, "multiple of annual free cash flow added to value")
+    price_adjustment: float = _p(0, 1, "share of the log gap to value closed each month")
+    price_noise: float = _p(0, 1, "sd of the monthly log price shock")
+    loop_revenue_multiple: float = _p(0, 100, "value per dollar of annual loop revenue")
+    round_runway_months: float = _p(0, 120, "raise when runway falls below this")
+    min_round_gap_months: int = _p(0, 120, "months between two rounds at least", integer=True)
+    round_target_runway_months: float = _p(1, 240, "months of burn a round aims to fund")
+    max_round_dilution: float = _p(0, 0.9, "largest post-money share one round may sell")
+    leverage_limit: float = _p(0, 0.99, "lenders stop above this debt / book assets")
+    interest_rate: float = _p(0, 1, "yearly interest on debt")
+    arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
+    fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
+    stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
+    # --- regimes ---------------------------------------------------------------------
+    regime_window_months: int = _p(2, 24, "trailing window of the regime tests", integer=True)
+    regime_persist_months: int = _p(1, 12, "months a new regime must last", integer=True)
+    plateau_growth: float = _p(0, 1, "deployed-GW growth a year under which it is a plateau")
+    rising_min_runway: float = _p(0, 120, "runway a rising loop needs, months")
+    stalling_max_runway: float = _p(0, 120, "runway under which the loop is stalling, months")
+    # --- opening balance sheets (US$ bn, bn shares, US$ per share, US$ bn a month) ----
+    open_cash_nvidia: float = _p(0, 1e4, "NVIDIA opening cash")
+    open_debt_nvidia: float = _p(0, 1e4, "NVIDIA opening debt")
+    open_other_assets_nvidia: float = _p(0, 1e5, "NVIDIA other assets at book")
+    open_shares_nvidia: float = _p(0.001, 1e3, "NVIDIA shares, bn")
+    open_price_nvidia: float = _p(0.01, 1e5, "NVIDIA share price")
+    other_income_nvidia: float = _p(-100, 1e3, "NVIDIA net cash from outside the loop a month")
+    open_cash_amd: float = _p(0, 1e4, "AMD opening cash")
+    open_debt_amd: float = _p(0, 1e4, "AMD opening debt")
+    open_other_assets_amd: float = _p(0, 1e5, "AMD other assets at book")
+    open_shares_amd: float = _p(0.001, 1e3, "AMD shares, bn")
+    open_price_amd: float = _p(0.01, 1e5, "AMD share price")
+    other_income_amd: float = _p(-100, 1e3, "AMD net cash from outside the loop a month")
+    open_cash_oracle: float = _p(0, 1e4, "Oracle opening cash")
+    open_debt_oracle: float = _p(0, 1e4, "Oracle opening debt")
+    open_other_assets_oracle: float = _p(0, 1e5, "Oracle other assets at book")
+    open_shares_oracle: float = _p(0.001, 1e3, "Oracle shares, bn")
+    open_price_oracle: float = _p(0.01, 1e5, "Oracle share price")
+    other_income_oracle: float = _p(-100, 1e3, "Oracle net cash from outside the loop a month")
+    open_cash_microsoft: float = _p(0, 1e4, "Microsoft opening cash")
+    open_debt_microsoft: float = _p(0, 1e4, "Microsoft opening debt")
+    open_other_assets_microsoft: float = _p(0, 1e5, "Microsoft other assets at book")
+    open_shares_microsoft: float = _p(0.001, 1e3, "Microsoft shares, bn")
+    open_price_microsoft: float = _p(0.01, 1e5, "Microsoft share price")
+    other_income_microsoft: float = _p(
+        -100, 1e3, "Microsoft net cash from outside the loop a month"
+    )
+    open_cash_amazon: float = _p(0, 1e4, "Amazon opening cash")
+    open_debt_amazon: float = _p(0, 1e4, "Amazon opening debt")
+    open_other_assets_amazon: float = _p(0, 1e5, "Amazon other assets at book")
+    open_shares_amazon: float = _p(0.001, 1e3, "Amazon shares, bn")
+    open_price_amazon: float = _p(0.01, 1e5, "Amazon share price")
+    other_income_amazon: float = _p(-100, 1e3, "Amazon net cash from outside the loop a month")
+    open_cash_coreweave: float = _p(0, 1e4, "CoreWeave opening cash")
+    open_debt_coreweave: float = _p(0, 1e4, "CoreWeave opening debt")
+    open_other_assets_coreweave: float = _p(0, 1e5, "CoreWeave other assets at book")
+    open_shares_coreweave: float = _p(0.001, 1e3, "CoreWeave shares, bn")
+    open_price_coreweave: float = _p(0.01, 1e5, "CoreWeave share price")
+    other_income_coreweave: float = _p(
+        -100, 1e3, "CoreWeave net cash from outside the loop a month"
+    )
+    open_cash_openai: float = _p(0, 1e4, "app-company opening cash")
+    open_shares_openai: float = _p(0.001, 1e3, "app-company shares, bn")
+    open_price_openai: float = _p(0.01, 1e5, "app-company share price (= valuation, US$ bn)")
+    microsoft_stake_in_openai: float = _p(0, 1, "Microsoft's share of the app company")
+    equity_funds_stake_in_openai: float = _p(0, 1, "outside funds' share of the app company")
+    nvidia_stake_in_coreweave: float = _p(0, 1, "NVIDIA's share of CoreWeave")
+    open_cash_equity_funds: float = _p(0, 1e5, "outside equity funds' opening cash")
+    open_cash_lenders: float = _p(0, 1e5, "lenders' opening cash")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None:  # not given: the calibration default
+                object.__setattr__(self, f.name, _default(f))
+                continue
+            object.__setattr__(self, f.name, _validated(f, value))
+        if self.microsoft_stake_in_openai + self.equity_funds_stake_in_openai > 1.0:
+            raise ValueError(
+                "microsoft_stake_in_openai + equity_funds_stake_in_openai must not exceed 1, got "
+                f"{self.microsoft_stake_in_openai + self.equity_funds_stake_in_openai:g}"
+            )
+
+    # ------------------------------------------------------------------ helpers
+    def replace(self, **changes: Any) -> Params:
+        """A copy with some values changed (validated like the constructor)."""
+        unknown = set(changes) - PARAM_NAMES
+        if unknown:
+            raise ValueError(_unknown_message(sorted(unknown)[0]))
+        return dataclasses.replace(self, **changes)
+
+    def firm(self, prefix: str, firm: str) -> float:
+        """A per-firm value such as ``open_cash`` of ``oracle``."""
+        return getattr(self, f"{prefix}_{firm}")
+
+    def to_dict(self) -> dict[str, float | int]:
+        """All values by name."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_preset(cls, preset: str | None = "seed", **overrides: Any) -> Params:
+        """Defaults, then the preset's values, then ``overrides``."""
+        values = load_preset(preset).values if preset else {}
+        unknown = set(overrides) - PARAM_NAMES
+        if unknown:
+            raise ValueError(_unknown_message(sorted(unknown)[0]))
+        return cls(**{**values, **overrides})
+
+
+def _cite(f: dataclasses.Field) -> str:
+    return f.metadata["cite"] or f.name
+
+
+def _default(f: dataclasses.Field) -> float | int:
+    value = _cal_value(_cite(f))
+    return int(value) if f.metadata["integer"] else value
+
+
+def allowed_range(name: str) -> str:
+    """The allowed range of a parameter, as text for messages."""
+    m = PARAM_FIELDS[name].metadata
+    upper = "<" if m["hi_open"] else "<="
+    kind = "an integer" if m["integer"] else "a number"
+    return f"{kind} with {m['lo']:g} <= {name} {upper} {m['hi']:g}"
+
+
+def _validated(f: dataclasses.Field, value: Any) -> float | int:
+    m = f.metadata
+    name = f.name
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        original = value
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be {allowed_range(name)}, got {original!r}") from None
+        if isinstance(original, bool):
+            raise ValueError(f"{name} must be {allowed_range(name)}, got {original!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be {allowed_range(name)}, got {value!r}")
+    if m["integer"]:
+        if float(value) != int(value):
+            raise ValueError(f"{name} must be {allowed_range(name)}, got {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    too_high = value >= m["hi"] if m["hi_open"] else value > m["hi"]
+    if value < m["lo"] or too_high:
+        raise ValueError(f"{name} = {value!r} is out of range: must be {allowed_range(name)}")
+    return value
+
+
+PARAM_FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Params)}
+PARAM_NAMES = frozenset(PARAM_FIELDS)
+
+
+def _unknown_message(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, PARAM_NAMES, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown parameter {name!r}{hint}; `run.py params` lists them all"
+
+
+def param_info(name: str) -> dict[str, Any]:
+    """Unit, range, meaning and provenance of a parameter (for docs, the CLI and the view)."""
+    f = PARAM_FIELDS[name]
+    row = calibration_table()[_cite(f)]
+    return {
+        "name": name,
+        "default": _default(f),
+        "unit": f.metadata["unit"] or row.unit,
+        "lo": f.metadata["lo"],
+        "hi": f.metadata["hi"],
+        "integer": f.metadata["integer"],
+        "doc": f.metadata["doc"],
+        "cite": _cite(f),
+        "provenance": row.provenance,
+        "source": row.source,
+        "sweep_low": row.low,
+        "sweep_high": row.high,
+    }
+
+
+# ---------------------------------------------------------------------- presets
+class PresetError(ValueError):
+    """A preset file that is missing, malformed, or names an unknown key."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A scenario preset: a description and the values it sets (with their citations)."""
+
+    name: str
+    description: str
+    values: dict[str, float | int]
+    cites: dict[str, str]
+    path: Path
+
+
+_TOP_KEYS = {"description", "extends", "values"}
+_VALUE_KEYS = {"value", "cite", "reason"}
+
+
+def preset_names() -> list[str]:
+    """Names of the presets shipped under ``scenarios/``."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def load_preset(name: str, _chain: tuple[str, ...] = ()) -> Preset:
+    """Read ``scenarios/<name>.toml`` (following ``extends``) and validate every key.
+
+    Raises:
+        PresetError: unknown preset (listing the known ones), malformed TOML, an
+            unknown key, a value without a citation, or a value out of range.
+    """
+    path = SCENARIO_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise PresetError(
+            f"unknown scenario {name!r}; known scenarios: {', '.join(preset_names())}"
+        )
+    return load_preset_file(path, _chain=(*_chain, name))
+
+
+def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
+    """Read one preset file; see :func:`load_preset`."""
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise PresetError(f"{where}: not valid TOML: {e}") from e
+    extra = set(data) - _TOP_KEYS
+    if extra:
+        raise PresetError(
+            f"{where}: unknown top-level key {sorted(extra)[0]!r}; allowed: {sorted(_TOP_KEYS)}"
+        )
+    description = data.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise PresetError(f"{where}: 'description' must be a non-empty string")
+    values: dict[str, float | int] = {}
+    cites: dict[str, str] = {}
+    parent = data.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise PresetError(f"{where}: 'extends' must be the name of another scenario")
+        if parent in _chain:
+            raise PresetError(f"{where}: 'extends' makes a cycle: {' -> '.join((*_chain, parent))}")
+        base = load_preset(parent, _chain)
+        values.update(base.values)
+        cites.update(base.cites)
+    table = data.get("values", {})
+    if not isinstance(table, dict):
+        raise PresetError(f"{where}: [values] must be a table")
+    cal = calibration_table()
+    for key, entry in table.items():
+        if key not in PARAM_NAMES:
+            raise PresetError(f"{where}: key {key!r}: {_unknown_message(key)}")
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise PresetError(
+                f"{where}: key {key!r} must be an inline table "
+                '{ value = ..., cite = "<calibration row>" } or { value = ..., cite = "assumed", '
+                'reason = "..." }'
+            )
+        bad = set(entry) - _VALUE_KEYS
+        if bad:
+            raise PresetError(f"{where}: key {key!r}: unknown field {sorted(bad)[0]!r}")
+        cite = entry.get("cite")
+        if cite == "assumed":
+            if not str(entry.get("reason", "")).strip():
+                raise PresetError(f'{where}: key {key!r}: cite = "assumed" needs a reason')
+        elif cite not in cal:
+            raise PresetError(
+                f"{where}: key {key!r}: cite {cite!r} is not a row of data/calibration.csv "
+                '(or write cite = "assumed" with a reason)'
+            )
+        try:
+            values[key] = _validated(PARAM_FIELDS[key], entry["value"])
+        except ValueError as e:
+            raise PresetError(f"{where}: key {key!r}: {e}") from e
+        cites[key] = cite
+    return Preset(path.stem, description.strip(), values, cites, path)

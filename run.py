@@ -1,0 +1,287 @@
+"""Command line of the AI financing-loop simulator.
+
+    uv run python run.py run --scenario seed --months 120 --seed 42 --out runs/seed.csv
+    uv run python run.py scenarios | params | columns
+    uv run python run.py contagion network.json --out results.json
+
+Every command prints a clear message and exits with status 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+class CLIError(Exception):
+    """Bad input from the command line: printed without a traceback, exit status 2."""
+
+
+# ---------------------------------------------------------------------- parsing helpers
+def positive_int(text: str) -> int:
+    """Argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
+    return value
+
+
+def parse_assignments(items: list[str] | None) -> dict[str, Any]:
+    """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CLIError(f"--set expects NAME=VALUE, got {item!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Simulate the AI circular-financing loop: chip suppliers, cloud providers, "
+        "the app company and investors, month by month from January 2024.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "run",
+        help="simulate one scenario and write one dated row per month",
+        description="Simulate one scenario month by month from January 2024, print a summary "
+        "by year and write every reporter, one row per month.",
+    )
+    p.add_argument(
+        "--scenario",
+        default="seed",
+        help="preset under scenarios/ (default: seed; `run.py scenarios` lists them)",
+    )
+    p.add_argument(
+        "--months",
+        type=positive_int,
+        default=120,
+        help="months to simulate, >= 1 (default: 120 = ten years)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="random seed; the same seed and parameters give the same run (default: 42)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output file: .csv or .parquet (default: print the summary only)",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override one parameter (repeatable); `run.py params` lists them",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="check every ledger invariant every month (slower)"
+    )
+    p.add_argument(
+        "--events",
+        type=Path,
+        default=None,
+        help="also write the event log (contracts, milestones, rounds, defaults) as CSV",
+    )
+
+    sub.add_parser("scenarios", help="list the scenario presets with a one-line description")
+    c = sub.add_parser("columns", help="list every reported column with its unit and meaning")
+    c.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    pa = sub.add_parser("params", help="list every parameter: default, unit, range, provenance")
+    pa.add_argument("--scenario", default=None, help="show the values of this preset")
+
+    ct = sub.add_parser(
+        "contagion",
+        help="run the default-cascade methods on a network file",
+        description="Read a network file in the format of tests/data/contagion_cases.json "
+        "(expected results in it are ignored) and write, for each case and method, the "
+        "cascade's results (Furfine, Eisenberg-Noe, linear DebtRank, exogenous recovery).",
+    )
+    ct.add_argument("file", type=Path, help="network file (JSON)")
+    ct.add_argument("--out", type=Path, required=True, help="where to write the results (JSON)")
+    return parser
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate and report."""
+    from params import PresetError
+
+    overrides = parse_assignments(args.overrides)
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".parquet"):
+        raise CLIError(f"--out must end in .csv or .parquet, got {str(args.out)!r}")
+    from model import AIBubbleModel
+
+    try:
+        model = AIBubbleModel(
+            rng=args.seed, preset=args.scenario, check_invariants=args.check, **overrides
+        )
+    except PresetError as e:
+        raise CLIError(str(e)) from None
+    except ValueError as e:
+        raise CLIError(f"bad parameter: {e}") from None
+    model.run_for(args.months)
+    df = model.datacollector.get_model_vars_dataframe()
+    print(summary_table(df).to_string())
+    print()
+    print(summary_line(df))
+    if args.out is not None:
+        write_table(df, args.out)
+        print(f"wrote {len(df)} monthly rows x {df.shape[1]} columns to {args.out}")
+    if args.events is not None:
+        import pandas as pd
+
+        write_table(
+            pd.DataFrame(model.events, columns=["month", "date", "kind", "firm", "text"]),
+            args.events,
+        )
+        print(f"wrote {len(model.events)} events to {args.events}")
+    return 0
+
+
+def write_table(df: Any, path: Path) -> None:
+    """Write a DataFrame as CSV or Parquet by the file's suffix (parent folders created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        df.to_parquet(path, index=False)
+    else:
+        df.to_csv(path, index=False)
+
+
+def summary_table(df: Any) -> Any:
+    """One row per year: the regime, GW, money and indicators a reader looks at first."""
+    import pandas as pd
+
+    year = df["date"].str[:4]
+    g = df.groupby(year)
+    table = pd.DataFrame(
+        {
+            "regime (Dec)": g["regime"].last(),
+            "GW deployed": g["deployed_gw"].last().round(2),
+            "revenue $B": g["app_revenue"].sum().round(1),
+            "net income $B": g["app_net_income"].sum().round(1),
+            "runway (months)": g["app_runway_months"].last().round(1),
+            "user growth": g["engine_user_growth"].last().round(2),
+            "capex/revenue": g["gears_capex_to_revenue"].last().round(2),
+            "capex per compute": g["fuel_capex_per_compute"].last().round(1),
+            "loop throughput $B/mo": g["loop_throughput"].mean().round(3),
+        }
+    )
+    table.index.name = "year"
+    return table
+
+
+def summary_line(df: Any) -> str:
+    """The run summary (DESIGN.md) in one paragraph."""
+    from economy.indicators import run_summary
+
+    s = run_summary(df)
+    months = ", ".join(f"{k.removeprefix('months_')} {s[k]}" for k in s if k.startswith("months_"))
+    first_stall = s["first_stall_month"]
+    first_default = s["first_default_month"]
+    return (
+        f"Months in each regime: {months}. Worst regime: {s['worst_regime']}. "
+        f"First stall: {_month_text(df, first_stall)}. "
+        f"First default: {_month_text(df, first_default)}. "
+        f"Peak GW: {s['peak_gw']:.2f}. "
+        f"Milestone investment: ${s['total_milestone_investment']:.1f}B. "
+        f"App cash low point: ${s['app_cash_low']:.1f}B."
+    )
+
+
+def _month_text(df: Any, month: Any) -> str:
+    return "none" if month is None else str(df["date"].iloc[int(month)])[:7]
+
+
+def cmd_scenarios(_args: argparse.Namespace) -> int:
+    """List presets."""
+    from params import load_preset, preset_names
+
+    for name in preset_names():
+        print(f"{name:14s} {load_preset(name).description}")
+    return 0
+
+
+def cmd_columns(args: argparse.Namespace) -> int:
+    """List reporters."""
+    from economy.reporters import COLUMNS, columns_markdown
+
+    if args.markdown:
+        print(columns_markdown(), end="")
+        return 0
+    width = max(len(c.name) for c in COLUMNS)
+    for c in COLUMNS:
+        print(f"{c.name:{width}s}  [{c.unit}]  {c.meaning}")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """List parameters with their provenance."""
+    from params import PARAM_NAMES, Params, PresetError, param_info
+
+    try:
+        values = Params.from_preset(args.scenario).to_dict() if args.scenario else None
+    except PresetError as e:
+        raise CLIError(str(e)) from None
+    for name in sorted(PARAM_NAMES):
+        info = param_info(name)
+        value = values[name] if values else info["default"]
+        print(
+            f"{name:34s} {value!s:>10s}  [{info['unit']}]  allowed {info['lo']:g}..{info['hi']:g}  "
+            f"{info['provenance']}: {info['cite']}  - {info['doc']}"
+        )
+    return 0
+
+
+def cmd_contagion(args: argparse.Namespace) -> int:
+    """Run the cascade methods on a user's network file."""
+    from economy.contagion import ContagionInputError, contagion_file
+
+    if not args.file.is_file():
+        raise CLIError(f"no such file: {args.file}")
+    try:
+        result = contagion_file(args.file, args.out)
+    except ContagionInputError as e:
+        raise CLIError(f"{args.file}: {e}") from None
+    n = sum(len(c["results"]) for c in result["cases"])
+    print(f"wrote {n} results for {len(result['cases'])} cases to {args.out}")
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "scenarios": cmd_scenarios,
+    "columns": cmd_columns,
+    "params": cmd_params,
+    "contagion": cmd_contagion,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CLIError as e:
+        print(f"run.py {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
