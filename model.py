@@ -91,6 +91,7 @@ class AIBubbleModel(mesa.Model):
         self.events: list[dict[str, Any]] = []
         self.defaults: list[dict[str, Any]] = []
         self.month_flags: dict[str, bool] = {}
+        self.pair_flows: dict[tuple[str, str, str], float] = {}
         self.stats: dict[str, Any] = {}
         self.contracts: list[CloudContract] = []
         self._open: list[CloudContract] = []  # contracts not yet ended
@@ -337,12 +338,54 @@ class AIBubbleModel(mesa.Model):
             f"{cancelled} contracts cancelled",
         )
 
+    def flows_this_month(self) -> list[dict[str, Any]]:
+        """The month's flows between agents, for the network view.
+
+        Kinds: ``chips`` (supplier -> cloud, US$ bn invoiced), ``capacity`` (cloud -> app
+        company, GW in service), ``cash`` (payments, US$ bn: app -> clouds, clouds ->
+        suppliers, customers -> app), ``equity`` (US$ bn of new shares: suppliers and funds ->
+        app company), ``credit`` (lenders -> firms, US$ bn lent).
+        """
+        out: list[dict[str, Any]] = []
+        for (kind, src, dst), v in sorted(self.pair_flows.items()):
+            out.append({"source": src, "target": dst, "kind": kind, "amount": v, "unit": "US$ bn"})
+        for c in self.clouds:
+            gw = self.stats.get(f"deployed_gw_{c.name}", 0.0)
+            if gw > 0.0:
+                out.append(
+                    {
+                        "source": c.name,
+                        "target": APP,
+                        "kind": "capacity",
+                        "amount": gw,
+                        "unit": "GW",
+                    }
+                )
+        kinds = {
+            "settle": "cash",
+            "app_revenue": "cash",
+            "milestone_equity": "equity",
+            "equity_round": "equity",
+            "lending": "credit",
+        }
+        cash: dict[tuple[str, str, str], float] = {}
+        for (flow, payer, payee), v in self.ledger.period_cash.items():
+            kind = kinds.get(flow)
+            if kind is None or v <= 0.0 or payer == payee:
+                continue
+            key = (kind, payer, payee)
+            cash[key] = cash.get(key, 0.0) + v
+        for (kind, src, dst), v in sorted(cash.items()):
+            out.append({"source": src, "target": dst, "kind": kind, "amount": v, "unit": "US$ bn"})
+        return out
+
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         """One month, phases in DESIGN.md's fixed order."""
         self.month = self.steps - 1
         self.ledger.start_period()
         self.month_flags = {}
+        self.pair_flows = {}
         self.cancelled_this_month = 0
         apps = self.agents_by_type[AppCompany]
         clouds = self.agents_by_type[CloudProvider]

@@ -52,6 +52,16 @@ def _cal_value(key: str) -> float:
     return float(calibration_table()[key].value)
 
 
+class _Default:
+    """Marks a parameter not given: its value comes from the calibration table."""
+
+    def __repr__(self) -> str:
+        return "<calibration default>"
+
+
+_DEFAULT: Any = _Default()
+
+
 def _p(
     lo: float,
     hi: float,
@@ -64,11 +74,11 @@ def _p(
 ) -> Any:
     """Declare a parameter: allowed range, meaning and the calibration row of its default.
 
-    ``cite`` defaults to the field's own name and is filled in by ``__set_name__``-free
-    post-processing below (dataclass fields do not know their names at creation).
+    ``cite`` names the row of ``data/calibration.csv`` that holds the default; without it,
+    the row with the parameter's own name.
     """
     return field(
-        default=None,
+        default=_DEFAULT,
         metadata={
             "lo": lo,
             "hi": hi,
@@ -231,7 +241,7 @@ class Params:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value is None:  # not given: the calibration default
+            if value is _DEFAULT:  # not given: the calibration default
                 object.__setattr__(self, f.name, _default(f))
                 continue
             object.__setattr__(self, f.name, _validated(f, value))

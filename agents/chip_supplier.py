@@ -74,6 +74,8 @@ class ChipSupplier(Firm):
                 NetWorth(self.name, "chip_sales", amount),
             ),
         )
+        key = ("chips", self.name, cloud)
+        self.model.pair_flows[key] = self.model.pair_flows.get(key, 0.0) + amount
         cost = amount * (1.0 - self.p.firm("gross_margin", self.name))
         self.ledger.accrue("chip_cogs", self.name, ROW, cost, "cogs")
 

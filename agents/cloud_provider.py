@@ -35,25 +35,36 @@ class CloudProvider(Firm):
         return sum(c.capex - c.built for c in self.contracts if c.in_construction(month))
 
     def financing_room(self, month: int) -> float:
-        """Capex the cloud could still fund: cash, borrowing headroom, a lag of outside income.
+        """What the cloud can put into new capex from its own funds.
+
+        Cash, borrowing headroom and a build lag of outside income after interest, less its
+        own share of the capex already committed.
 
         The headroom may be negative (debt above the limit), which eats into the rest.
         """
         p = self.p
         ledger = self.ledger
         headroom = p.leverage_limit * ledger.assets(self.name) - ledger.debt_owed(self.name)
-        income = p.build_lag_months * max(0.0, p.firm("other_income", self.name))
-        return self.cash + headroom + income - self.capex_committed(month)
+        rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0
+        net_income = p.firm("other_income", self.name) - rate * ledger.debt_owed(self.name)
+        income = p.build_lag_months * max(0.0, net_income)
+        return self.cash + headroom + income - self.equity_share() * self.capex_committed(month)
+
+    def equity_share(self) -> float:
+        """Share of a capex dollar the cloud funds itself, counting interest over the build lag.
+
+        Lenders finance ``leverage_limit`` of new capacity against the contract; the cloud
+        pays the rest and the interest on the new debt until the contract starts billing.
+        """
+        p = self.p
+        interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
+        return 1.0 - p.leverage_limit + interest
 
     def accepts(self, capex: float, month: int) -> bool:
-        """Accept a contract if the equity part of its capex can be funded.
-
-        Lenders finance ``leverage_limit`` of the new capacity against the contract, so
-        the cloud needs room for the rest.
-        """
+        """Accept a contract if the cloud's own share of its capex can be funded."""
         if self.defaulted:
             return False
-        return self.financing_room(month) >= (1.0 - self.p.leverage_limit) * capex
+        return self.financing_room(month) >= self.equity_share() * capex
 
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of its contracts (RPO), US$ bn."""

@@ -1,0 +1,146 @@
+"""The ledger: balanced postings only, invariants that catch writes that bypass it."""
+
+import pytest
+
+from economy.ledger import (
+    CAPACITY,
+    CASH,
+    EQUITY,
+    LOAN,
+    PAYABLE,
+    ROW,
+    Claim,
+    Ledger,
+    LedgerError,
+    NetWorth,
+    Real,
+)
+
+
+def make_ledger() -> Ledger:
+    ledger = Ledger({"a": "firms", "b": "firms", "bank": "investors"})
+    ledger.post(
+        "opening",
+        (
+            Claim(CASH, "a", ROW, 10.0),
+            Claim(CASH, "b", ROW, 5.0),
+            Claim(CASH, "bank", ROW, 50.0),
+            NetWorth("a", "opening", 10.0),
+            NetWorth("b", "opening", 5.0),
+            NetWorth("bank", "opening", 50.0),
+            NetWorth(ROW, "opening", -65.0),
+        ),
+    )
+    ledger.start_period()
+    return ledger
+
+
+def test_balanced_posting_moves_cash_and_keeps_invariants():
+    ledger = make_ledger()
+    ledger.pay("sale", "a", "b", 3.0, "purchases", "sales")
+    assert ledger.cash("a") == pytest.approx(7.0)
+    assert ledger.cash("b") == pytest.approx(8.0)
+    ledger.check()
+
+
+def test_unbalanced_posting_is_refused_and_changes_nothing():
+    ledger = make_ledger()
+    with pytest.raises(LedgerError, match="does not balance for a"):
+        ledger.post("bad", (Claim(CASH, "a", ROW, 1.0),))
+    assert ledger.cash("a") == 10.0
+    ledger.check()
+
+
+def test_unknown_agent_and_non_finite_amounts_are_refused():
+    ledger = make_ledger()
+    with pytest.raises(LedgerError, match="unknown agent"):
+        ledger.post("bad", (Claim(CASH, "ghost", ROW, 1.0), NetWorth("ghost", "x", 1.0)))
+    with pytest.raises(LedgerError, match="non-finite"):
+        ledger.post("bad", (Claim(CASH, "a", ROW, float("nan")), NetWorth("a", "x", 1.0)))
+    with pytest.raises(LedgerError, match="unknown real asset"):
+        ledger.post("bad", (Real("a", "gold", 1.0), NetWorth("a", "x", 1.0)))
+
+
+def test_accrual_then_partial_settlement_leaves_a_payable():
+    ledger = make_ledger()
+    ledger.accrue("bill", "a", "b", 12.0, "compute")
+    paid = ledger.settle("settle", "a", "b", ledger.cash("a"))
+    assert paid == pytest.approx(10.0)
+    assert ledger.payable("a", "b") == pytest.approx(2.0)
+    assert ledger.book_equity("a") == pytest.approx(-2.0)
+    ledger.check()
+
+
+def test_revaluation_is_zero_sum_and_outside_the_flow_matrix():
+    ledger = make_ledger()
+    ledger.set_price("a", 2.0)
+    ledger.post(
+        "equity_round",
+        (
+            Claim(CASH, "bank", ROW, -4.0),
+            Claim(CASH, "a", ROW, 4.0),
+            Claim(EQUITY, "bank", "a", 4.0),
+        ),
+    )
+    assert ledger.shares("bank", "a") == pytest.approx(2.0)
+    tfm_before = ledger.flow_matrix()
+    worth_before = ledger.net_worth("bank") + ledger.net_worth("a")
+    ledger.set_price("a", 5.0)
+    assert ledger.claim(EQUITY, "bank", "a") == pytest.approx(10.0)
+    assert ledger.net_worth("bank") + ledger.net_worth("a") == pytest.approx(worth_before)
+    assert ledger.flow_matrix() == tfm_before
+    ledger.check()
+
+
+def test_flow_matrix_rows_and_columns_sum_to_zero():
+    ledger = make_ledger()
+    ledger.post(
+        "lending",
+        (
+            Claim(LOAN, "bank", "a", 20.0),
+            Claim(CASH, "bank", ROW, -20.0),
+            Claim(CASH, "a", ROW, 20.0),
+        ),
+    )
+    ledger.post(
+        "capex",
+        (Claim(CASH, "a", ROW, -15.0), Real("a", CAPACITY, 15.0), NetWorth(ROW, "sales", 15.0)),
+    )
+    ledger.accrue("interest", "a", "bank", 0.5, "interest")
+    rows: dict[str, float] = {}
+    cols: dict[str, float] = {}
+    for (row, col), v in ledger.flow_matrix().items():
+        rows[row] = rows.get(row, 0.0) + v
+        cols[col] = cols.get(col, 0.0) + v
+    assert rows and cols
+    assert all(abs(v) < 1e-12 for v in rows.values())
+    assert all(abs(v) < 1e-12 for v in cols.values())
+    ledger.check()
+
+
+def test_check_catches_a_write_that_bypassed_the_ledger():
+    ledger = make_ledger()
+    ledger._claims[(CASH, "a", ROW)] += 1.0  # what scattered `self.cash += x` would do
+    with pytest.raises(LedgerError, match="assets - liabilities - net worth"):
+        ledger.check()
+
+
+def test_check_catches_a_negative_claim():
+    ledger = make_ledger()
+    ledger.pay("overdraft", "a", ROW, 11.0, "spend", "sales")
+    with pytest.raises(LedgerError, match="negative claim"):
+        ledger.check()
+
+
+def test_paying_the_rest_of_the_world_is_income_on_its_side():
+    ledger = make_ledger()
+    ledger.pay("wages", "a", ROW, 4.0, "wages", "wages")
+    assert ledger.net_worth_accounts(ROW)["wages"] == pytest.approx(4.0)
+    assert ledger.cash("a") == pytest.approx(6.0)
+    ledger.check()
+
+
+def test_a_claim_on_oneself_is_refused():
+    ledger = make_ledger()
+    with pytest.raises(LedgerError, match="on itself"):
+        ledger.post("bad", (Claim(PAYABLE, "a", "a", 1.0),))
