@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import mesa
@@ -22,7 +21,7 @@ import mesa
 from agents import AppCompany, ChipSupplier, CloudProvider, Investor
 from agents.investor import EQUITY_FUND, LENDER
 from economy import demand, indicators, solvency
-from economy.contracts import CloudContract, Cohort, MilestoneDeal
+from economy.contracts import CloudContract, Cohort, ContractBook, MilestoneDeal
 from economy.ledger import (
     CAPACITY,
     CASH,
@@ -43,6 +42,7 @@ from params import APP, CLOUDS, SUPPLIERS, Params
 
 OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
 OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
+BOOK_TOL = 1e-9  # running totals below this are rounding left by cancellations
 
 
 def month_date(month: int) -> str:
@@ -92,7 +92,11 @@ class AIBubbleModel(mesa.Model):
         self.defaults: list[dict[str, Any]] = []
         self.month_flags: dict[str, bool] = {}
         self.pair_flows: dict[tuple[str, str, str], float] = {}
-        self.stats: dict[str, Any] = {}
+        self._stats: dict[str, Any] = {}
+        self._stats_month: int | None = None
+        self._new_this_month: list[CloudContract] = []
+        self.throughput = 0.0
+        self.n_defaults = 0
         self.contracts: list[CloudContract] = []
         self._open: list[CloudContract] = []  # contracts not yet ended
         self.cancelled_this_month = 0
@@ -105,6 +109,9 @@ class AIBubbleModel(mesa.Model):
         self.firms = [*self.suppliers, *self.clouds, self.app]
         self.investors = [self.equity_funds, self.lenders]
         self.firms_by_name = {f.name: f for f in self.firms}
+        self._supplier_names = [f.name for f in self.suppliers]
+        self._cloud_names = [f.name for f in self.clouds]
+        self.book = ContractBook(self._cloud_names, self._supplier_names)
         self.ledger = Ledger({a.name: a.sector for a in (*self.firms, *self.investors)})
         self.deals = [
             MilestoneDeal(
@@ -270,26 +277,26 @@ class AIBubbleModel(mesa.Model):
 
     # ------------------------------------------------------------------ contracts
     def add_contract(self, c: CloudContract) -> None:
-        """Register a signed contract with the model and its cloud."""
+        """Register a signed contract with the model, the contract book and its cloud."""
         self.contracts.append(c)
         self._open.append(c)
-        self.firms_by_name[c.cloud].contracts.append(c)
+        self.book.add(c, self.p.cloud_opex_to_capex)
+        cloud = self.firms_by_name[c.cloud]
+        cloud.contracts.append(c)
+        if c.start >= 0:
+            cloud.building.append(c)
 
     def contracted_compute(self, month: int) -> float:
         """Effective compute under contracts that bill in ``month``."""
-        return sum(c.gw * c.efficiency for c in self._open if c.billed(month))
+        return float(self.book.at("compute", month).sum())
 
     def app_backlog(self, month: int) -> float:
         """Remaining take-or-pay value of every contract (RPO), US$ bn."""
-        return sum(c.backlog(month) for c in self._open)
+        return self.book.future_bills(None, month)
 
     def _gw_by_supplier(self, month: int) -> dict[str, float]:
-        out = dict.fromkeys(SUPPLIERS, 0.0)
-        for c in self._open:
-            if c.billed(month):
-                for s, w in c.chip_split.items():
-                    out[s] += c.gw * w
-        return out
+        by_chip = self.book.at("gw_by_chip", month).tolist()
+        return dict(zip(self._supplier_names, by_chip, strict=True))
 
     def cancel_contracts_of(self, name: str) -> int:
         """Cancel the live contracts of a defaulting firm; stranded capacity is impaired."""
@@ -298,6 +305,7 @@ class AIBubbleModel(mesa.Model):
         for c in self._open:
             if c.cancelled is not None or c.end <= t or name not in (APP, c.cloud):
                 continue
+            self.book.cancel(c, t, self.p.cloud_opex_to_capex)
             c.cancel(t)
             n += 1
             cloud = self.firms_by_name[c.cloud]
@@ -402,77 +410,91 @@ class AIBubbleModel(mesa.Model):
         investors.do("price_firms")  # 6. capital market
         apps.do("raise_capital")
         solvency.end_of_month(self)  # 7. solvency
-        self._books()  # 8. books and indicators
         self._open = [c for c in self._open if c.end > self.month]
+        self._books()  # 8. books and indicators
 
     def _books(self) -> None:
-        """Check invariants, compute the month's columns and regime, collect them."""
+        """Check invariants, record the month's flows and classify the regime."""
         if self.check_invariants:
             self.ledger.check()
         ledger = self.ledger
         t = self.month
-        app = self.app
         hist = self.hist
         pc = ledger.period_cash
-        supplier_names = [s.name for s in self.suppliers]
-        cloud_names = [c.name for c in self.clouds]
-        flow_equity = sum(pc.get(("milestone_equity", s, APP), 0.0) for s in supplier_names)
-        flow_app = sum(pc.get(("settle", APP, c), 0.0) for c in cloud_names)
-        flow_chips = sum(pc.get(("settle", c, s), 0.0) for c in cloud_names for s in supplier_names)
+        suppliers = self._supplier_names
+        clouds = self._cloud_names
+        flow_equity = sum(pc.get(("milestone_equity", s, APP), 0.0) for s in suppliers)
+        flow_app = sum(pc.get(("settle", APP, c), 0.0) for c in clouds)
+        flow_chips = sum(pc.get(("settle", c, s), 0.0) for c in clouds for s in suppliers)
         capex = sum(c.capex_this_month for c in self.clouds)
+        accounts = ledger.period_accounts
         cloud_rev = {
-            c: ledger.account_this_period(c, "compute")
-            + ledger.account_this_period(c, "revenue_share")
-            for c in cloud_names
+            c: accounts.get((c, "compute"), 0.0) + accounts.get((c, "revenue_share"), 0.0)
+            for c in clouds
         }
-        chip_rev = {s: ledger.account_this_period(s, "chip_sales") for s in supplier_names}
-        new = [c for c in self._open if c.signed == t]
+        chip_rev = {s: accounts.get((s, "chip_sales"), 0.0) for s in suppliers}
+        self._new_this_month = new = [c for c in self._open if c.signed == t]
+        capex_ordered = sum(c.capex for c in new)
+        compute_ordered = sum(c.gw * c.efficiency for c in new)
+        deployed = float(self.book.at("gw", t).sum())
+        backlog_left = self.book.future_bills(None, t + 1) > BOOK_TOL
         hist["capex"].append(capex)
         hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
-        hist["capex_ordered"].append(sum(c.capex for c in new))
-        hist["compute_ordered"].append(sum(c.gw * c.efficiency for c in new))
+        hist["capex_ordered"].append(capex_ordered)
+        hist["compute_ordered"].append(compute_ordered)
         hist["flow_supplier_equity"].append(flow_equity)
         hist["flow_app_to_clouds"].append(flow_app)
         hist["flow_clouds_to_suppliers"].append(flow_chips)
         for name, v in (*cloud_rev.items(), *chip_rev.items()):
             self.loop_revenue_hist[name].append(v)
         self.milestone_total += flow_equity
-
-        deployed_by_cloud = dict.fromkeys(cloud_names, 0.0)
-        deployed_compute = 0.0
-        contracted_gw = 0.0
-        backlog_by_cloud = dict.fromkeys(cloud_names, 0.0)
-        for c in self._open:
-            if c.billed(t):
-                deployed_by_cloud[c.cloud] += c.gw
-                deployed_compute += c.gw * c.efficiency
-            if c.end > t and c.cancelled is None:
-                contracted_gw += c.gw
-            backlog_by_cloud[c.cloud] += c.backlog(t + 1)
-        deployed = sum(deployed_by_cloud.values())
-        throughput = indicators.loop_throughput(
+        self.throughput = indicators.loop_throughput(
             hist["flow_supplier_equity"],
             hist["flow_app_to_clouds"],
             hist["flow_clouds_to_suppliers"],
         )
-        runway = app.runway()
-        backlog = sum(backlog_by_cloud.values())
-        n_defaults = sum(f.defaulted for f in self.firms)
+        self.n_defaults = sum(f.defaulted for f in self.firms)
         self.regime = self.regimes.update(
             Observation(
                 deployed_gw=deployed,
-                loop_throughput=throughput,
+                loop_throughput=self.throughput,
                 capex=capex,
-                backlog=backlog,
-                runway=runway,
+                backlog=1.0 if backlog_left else 0.0,
+                runway=self.app.runway(),
                 cancelled=self.cancelled_this_month,
-                defaulted=n_defaults > 0,
+                defaulted=self.n_defaults > 0,
             )
         )
-        period = ledger.period_cash
-        money_in = sum(v for (_f, payer, _p), v in period.items() if payer == ROW)
-        money_out = sum(v for (_f, _payer, payee), v in period.items() if payee == ROW)
+        self._stats_month = None
+        if self.collect:
+            self.datacollector.collect(self)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """This month's value of every reported column (computed once per month, on demand)."""
+        if self._stats_month != self.month:
+            self._stats = self._compute_stats()
+            self._stats_month = self.month
+        return self._stats
+
+    def _compute_stats(self) -> dict[str, Any]:
+        if self.month < 0:
+            return {}
+        ledger = self.ledger
+        t = self.month
+        app = self.app
+        hist = self.hist
+        pc = ledger.period_cash
+        cloud_names = self._cloud_names
+        book = self.book
+        deployed_by_cloud = dict(zip(cloud_names, book.at("gw", t).tolist(), strict=True))
+        backlog_by_cloud = {c: book.future_bills(c, t + 1) for c in cloud_names}
+        deployed_compute = float(book.at("compute", t).sum())
+        contracted_gw = float(book.at("committed", t).sum())
+        money_in = sum(v for (_f, payer, _p), v in pc.items() if payer == ROW)
+        money_out = sum(v for (_f, _payer, payee), v in pc.items() if payee == ROW)
         costs = app.costs
+        compute = costs.get("compute", 0.0)
         s: dict[str, Any] = {
             "month": t,
             "date": month_date(t),
@@ -483,29 +505,25 @@ class AIBubbleModel(mesa.Model):
             "app_revenue": app.revenue,
             "app_revenue_subscriptions": app.revenue_subscriptions,
             "app_revenue_api": app.revenue_api,
-            "app_compute_bill": costs.get("compute", 0.0),
+            "app_compute_bill": compute,
             "app_fixed_costs": costs.get("fixed", 0.0),
             "app_variable_costs": costs.get("variable", 0.0),
             "app_revenue_share": costs.get("revenue_share", 0.0),
             "app_net_income": app.net_income,
-            "app_net_margin": indicators.ratio(app.net_income, app.revenue)
-            if app.revenue > 0
-            else math.nan,
-            "app_inference_cost_per_user": 1000.0 * costs.get("compute", 0.0) / app.users
-            if app.users > 0
-            else math.nan,
-            "app_runway_months": runway,
+            "app_net_margin": indicators.ratio(app.net_income, app.revenue),
+            "app_inference_cost_per_user": indicators.ratio(1000.0 * compute, app.users),
+            "app_runway_months": app.runway(),
             "app_compute_need": app.compute_need,
             "app_equity_raised": pc.get(("equity_round", "equity_funds", APP), 0.0),
             "app_unpaid_bills": sum(app.bills_due().values()),
-            "deployed_gw": deployed,
+            "deployed_gw": sum(deployed_by_cloud.values()),
             "deployed_compute": deployed_compute,
             "contracted_gw": contracted_gw,
-            "new_contract_gw": sum(c.gw for c in new),
-            "backlog": backlog,
-            "capex": capex,
+            "new_contract_gw": sum(c.gw for c in self._new_this_month),
+            "backlog": sum(backlog_by_cloud.values()),
+            "capex": hist["capex"][-1],
             "cloud_loop_revenue": hist["cloud_loop_revenue"][-1],
-            "milestone_investment": flow_equity,
+            "milestone_investment": hist["flow_supplier_equity"][-1],
             "milestone_investment_total": self.milestone_total,
             "engine_user_growth": app.yoy(app.users_hist, t),
             "gears_capex_to_revenue": indicators.ratio(
@@ -516,18 +534,18 @@ class AIBubbleModel(mesa.Model):
                 indicators.trailing_sum(hist["capex_ordered"], 12),
                 indicators.trailing_sum(hist["compute_ordered"], 12),
             ),
-            "flow_supplier_equity": flow_equity,
-            "flow_app_to_clouds": flow_app,
-            "flow_clouds_to_suppliers": flow_chips,
-            "loop_throughput": throughput,
+            "flow_supplier_equity": hist["flow_supplier_equity"][-1],
+            "flow_app_to_clouds": hist["flow_app_to_clouds"][-1],
+            "flow_clouds_to_suppliers": hist["flow_clouds_to_suppliers"][-1],
+            "loop_throughput": self.throughput,
             "contracts_cancelled": self.cancelled_this_month,
-            "defaults_total": n_defaults,
+            "defaults_total": self.n_defaults,
             "commitment_limited": int(self.month_flags.get("commitment_limit", False)),
             "outside_money_in": money_in,
             "outside_money_out": money_out,
         }
-        for name in supplier_names:
-            s[f"chip_revenue_{name}"] = chip_rev[name]
+        for name in self._supplier_names:
+            s[f"chip_revenue_{name}"] = self.loop_revenue_hist[name][-1]
         for name in cloud_names:
             s[f"backlog_{name}"] = backlog_by_cloud[name]
             s[f"deployed_gw_{name}"] = deployed_by_cloud[name]
@@ -536,6 +554,4 @@ class AIBubbleModel(mesa.Model):
             s[f"cash_{f.name}"] = ledger.cash(f.name)
             s[f"market_cap_{f.name}"] = ledger.market_cap(f.name)
             s[f"book_equity_{f.name}"] = ledger.book_equity(f.name)
-        self.stats = s
-        if self.collect:
-            self.datacollector.collect(self)
+        return s

@@ -200,13 +200,16 @@ class AppCompany(Firm):
         ledger.pay("app_revenue", ROW, self.name, self.revenue, "app_revenue", "app_revenue")
         fixed = self.next_fixed_costs(t)
         variable = self.users * p.variable_cost_per_user / 1000.0
-        ledger.accrue("fixed_costs", self.name, ROW, fixed, "fixed_costs")
-        ledger.accrue("variable_costs", self.name, ROW, variable, "variable_costs")
+        bills = [
+            (self.name, ROW, fixed, "fixed_costs"),
+            (self.name, ROW, variable, "variable_costs"),
+        ]
         share = 0.0
         microsoft = model.firms_by_name.get("microsoft")
         if microsoft is not None and not microsoft.defaulted:
             share = self.revenue * p.microsoft_revenue_share
-            ledger.accrue("revenue_share", self.name, microsoft.name, share, "revenue_share")
+            bills.append((self.name, microsoft.name, share, "revenue_share"))
+        ledger.accrue_many("running_costs", bills)
         compute = -ledger.account_this_period(self.name, "compute")
         self.costs = {
             "compute": compute,

@@ -85,14 +85,15 @@ class Firm(mesa.Agent):
             self.model.lenders.lend(self, short)
         available = min(self.cash, total)
         share = available / total if total > 0 else 0.0
-        for creditor, amount in sorted(due.items()):
-            self.ledger.settle("settle", self.name, creditor, amount * share)
-        return total - available
+        paid = self.ledger.settle_all("settle", self.name, {c: v * share for c, v in due.items()})
+        return total - paid
 
-    def accrue_interest(self) -> None:
-        """Book a month's interest on loans as a bill owed to each lender."""
+    def interest_bills(self) -> list[tuple[str, str, float, str]]:
+        """A month's interest on loans, as bills (debtor, lender, amount, account)."""
         rate = (1.0 + self.p.interest_rate) ** (1.0 / 12.0) - 1.0
         if rate <= 0.0:
-            return
-        for lender, principal in self.ledger.creditors(self.name, "loan").items():
-            self.ledger.accrue("interest", self.name, lender, principal * rate, "interest")
+            return []
+        return [
+            (self.name, lender, principal * rate, "interest")
+            for lender, principal in sorted(self.ledger.creditors(self.name, "loan").items())
+        ]

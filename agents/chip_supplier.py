@@ -66,23 +66,26 @@ class ChipSupplier(Firm):
         """Book a chip sale invoiced to ``cloud`` and the foundry bill for its cost."""
         if amount <= 0.0:
             return
+        cost = amount * (1.0 - self.p.firm("gross_margin", self.name))
         self.ledger.post(
             "chip_sales",
             (
                 Claim(PAYABLE, self.name, cloud, amount),
                 Real(cloud, CIP, amount),
                 NetWorth(self.name, "chip_sales", amount),
+                # the foundry's bill for the chips' cost
+                Claim(PAYABLE, ROW, self.name, cost),
+                NetWorth(self.name, "cogs", -cost),
+                NetWorth(ROW, "cogs", cost),
             ),
         )
         key = ("chips", self.name, cloud)
         self.model.pair_flows[key] = self.model.pair_flows.get(key, 0.0) + amount
-        cost = amount * (1.0 - self.p.firm("gross_margin", self.name))
-        self.ledger.accrue("chip_cogs", self.name, ROW, cost, "cogs")
 
     def settle_month(self) -> None:
         """Phase 5: earn outside income, accrue interest, pay foundry and other bills."""
         if self.defaulted:
             return
         self.earn_other_income()
-        self.accrue_interest()
+        self.ledger.accrue_many("interest", self.interest_bills())
         self.pay_bills()

@@ -23,6 +23,7 @@ class CloudProvider(Firm):
     def __init__(self, model, name: str, label: str):
         super().__init__(model, name, label)
         self.contracts: list[CloudContract] = []
+        self.building: list[CloudContract] = []  # contracts whose capacity is not in service yet
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
 
@@ -32,7 +33,7 @@ class CloudProvider(Firm):
     # ------------------------------------------------------------------ reading
     def capex_committed(self, month: int) -> float:
         """Capex still to pay on contracts under construction."""
-        return sum(c.capex - c.built for c in self.contracts if c.in_construction(month))
+        return sum(c.capex - c.built for c in self.building if c.in_construction(month))
 
     def financing_room(self, month: int) -> float:
         """What the cloud can put into new capex from its own funds.
@@ -72,7 +73,10 @@ class CloudProvider(Firm):
 
     # ------------------------------------------------------------------ phases
     def invest(self) -> None:
-        """Phase 3: pay capex instalments, put finished capacity in service, depreciate."""
+        """Phase 3: book capex instalments, put finished capacity in service, depreciate.
+
+        The instalments are invoices; they are paid with the month's other bills in phase 5.
+        """
         if self.defaulted:
             self.capex_this_month = 0.0
             return
@@ -86,7 +90,7 @@ class CloudProvider(Firm):
         capex = 0.0
         other = 0.0
         chips: dict[str, float] = {}
-        for c in self.contracts:
+        for c in self.building:
             if c.in_construction(t):
                 inst = c.capex / lag
                 c.built += inst
@@ -112,9 +116,9 @@ class CloudProvider(Firm):
                     NetWorth(ROW, "construction", other),
                 ),
             )
+        self.building = [c for c in self.building if c.start > t and c.cancelled is None]
         self.capex_this_month = capex
         self._depreciate(t)
-        self.pay_bills()
 
     def _commission(self, c: CloudContract) -> None:
         self.ledger.post(
@@ -143,18 +147,14 @@ class CloudProvider(Firm):
             return
         model = self.model
         t = model.month
-        bill = 0.0
-        opex = 0.0
-        for c in self.contracts:
-            if c.billed(t):
-                bill += c.gw * c.price_per_gw_month
-                opex += c.capex * self.p.cloud_opex_to_capex / 12.0
-        ledger = self.ledger
-        if bill > 0.0 and not model.app.defaulted:
-            ledger.accrue("compute_bill", model.app.name, self.name, bill, "compute")
-        ledger.accrue("cloud_opex", self.name, ROW, opex, "cloud_opex")
+        i = model.book.clouds[self.name]
+        bill = float(model.book.bill[i, t]) if t < model.book.horizon else 0.0
+        opex = float(model.book.opex[i, t]) if t < model.book.horizon else 0.0
+        bills = [(self.name, ROW, max(0.0, opex), "cloud_opex"), *self.interest_bills()]
+        if bill > 1e-12 and not model.app.defaulted:
+            bills.append((model.app.name, self.name, bill, "compute"))
+        self.ledger.accrue_many("service", bills)
         self.earn_other_income()
-        self.accrue_interest()
         self.pay_bills()
 
     def impair_contract(self, c: CloudContract, recovery: float) -> float:

@@ -105,7 +105,7 @@ class Ledger:
         self._issued: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self._held: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         # Flows since the last ``start_period``: the month's statistics.
-        self.tfm: dict[tuple[str, str], float] = defaultdict(float)
+        self._period_postings: list[tuple[str, list[Leg] | tuple[Leg, ...]]] = []
         self.period_accounts: dict[tuple[str, str], float] = defaultdict(float)
         self.period_cash: dict[tuple[str, str, str], float] = defaultdict(float)
         self.n_postings = 0
@@ -236,31 +236,26 @@ class Ledger:
                 raise LedgerError(f"{flow}: unknown agent {agent!r}")
             if abs(d) > TOL * scale:
                 raise LedgerError(f"{flow}: posting does not balance for {agent} (off by {d:.3g})")
-        sectors = self.sectors
-        tfm = self.tfm
+        claims = self._claims
         for leg in legs:
             a = leg.amount
             if type(leg) is Claim:
                 key = (leg.kind, leg.holder, leg.issuer)
-                if key not in self._claims:
+                if key not in claims:
+                    claims[key] = 0.0
                     self._issued[leg.issuer].add(key)
                     self._held[leg.holder].add(key)
                 if leg.kind == EQUITY:
-                    n = a / self._price[leg.issuer]
-                    self._claims[key] = self._claims.get(key, 0.0) + n
+                    claims[key] += a / self._price[leg.issuer]
                     self._holders[leg.issuer].add(leg.holder)
                 else:
-                    self._claims[key] = self._claims.get(key, 0.0) + a
-                row = "d_" + leg.kind
-                tfm[(row, sectors[leg.holder])] -= a
-                tfm[(row, sectors[leg.issuer])] += a
+                    claims[key] += a
             elif type(leg) is Real:
                 self._real[(leg.agent, leg.kind)] += a
-                tfm[(flow, sectors[leg.agent])] -= a
             else:
                 self._net_worth[leg.agent][leg.account] += a
                 self.period_accounts[(leg.agent, leg.account)] += a
-                tfm[(flow, sectors[leg.agent])] += a
+        self._period_postings.append((flow, legs))
         self.n_postings += 1
 
     def pay(
@@ -308,6 +303,41 @@ class Ledger:
             ),
         )
 
+    def accrue_many(self, flow: str, bills: list[tuple[str, str, float, str]]) -> None:
+        """Book several bills, each (debtor, creditor, amount, account), as one posting."""
+        legs: list[Leg] = []
+        for debtor, creditor, amount, account in bills:
+            if amount == 0.0:
+                continue
+            legs.append(Claim(PAYABLE, creditor, debtor, amount))
+            legs.append(NetWorth(debtor, account, -amount))
+            legs.append(NetWorth(creditor, account, amount))
+        if legs:
+            self.post(flow, legs)
+
+    def settle_all(self, flow: str, debtor: str, amounts: dict[str, float]) -> float:
+        """Pay several creditors of ``debtor`` at once (creditor -> amount, at most what is due)."""
+        legs: list[Leg] = []
+        total = 0.0
+        paid_to: list[tuple[str, float]] = []
+        for creditor in sorted(amounts):
+            paid = min(amounts[creditor], self._claims.get((PAYABLE, creditor, debtor), 0.0))
+            if paid <= 0.0:
+                continue
+            legs.append(Claim(PAYABLE, creditor, debtor, -paid))
+            if creditor != ROW:
+                legs.append(Claim(CASH, creditor, ROW, paid))
+            total += paid
+            paid_to.append((creditor, paid))
+        if not legs:
+            return 0.0
+        if debtor != ROW:
+            legs.append(Claim(CASH, debtor, ROW, -total))
+        self.post(flow, legs)
+        for creditor, paid in paid_to:
+            self.period_cash[(flow, debtor, creditor)] += paid
+        return total
+
     def settle(self, flow: str, debtor: str, creditor: str, amount: float) -> float:
         """Pay down what ``debtor`` owes ``creditor``, up to ``amount``; returns what was paid."""
         due = self._claims.get((PAYABLE, creditor, debtor), 0.0)
@@ -344,7 +374,7 @@ class Ledger:
 
     def start_period(self) -> None:
         """Forget last period's flows; stocks carry on."""
-        self.tfm = defaultdict(float)
+        self._period_postings = []
         self.period_accounts = defaultdict(float)
         self.period_cash = defaultdict(float)
 
@@ -373,7 +403,7 @@ class Ledger:
             raise LedgerError(f"claims do not net to zero: held {held} vs issued {issued}")
         rows: dict[str, float] = defaultdict(float)
         cols: dict[str, float] = defaultdict(float)
-        for (row, col), v in self.tfm.items():
+        for (row, col), v in self.flow_matrix().items():
             rows[row] += v
             cols[col] += v
         for name, total in (*rows.items(), *cols.items()):
@@ -407,6 +437,32 @@ class Ledger:
             "net_worth": self.net_worth_accounts(agent),
         }
 
+    @property
+    def tfm(self) -> dict[tuple[str, str], float]:
+        """This period's transaction-flow matrix, (row, sector) -> amount.
+
+        Built from the period's postings when asked (it is not needed to run the model):
+        a net-worth leg enters the row of its account with its sign (income +, expense -),
+        a real asset bought enters the row of the posting's flow with a minus (a use of
+        funds; the seller's income account has the flow's name), and a claim enters the row
+        of its kind's change, minus for the holder and plus for the issuer.
+        Revaluations are not transactions and are not in it.
+        """
+        sectors = self.sectors
+        tfm: dict[tuple[str, str], float] = defaultdict(float)
+        for flow, legs in self._period_postings:
+            for leg in legs:
+                a = leg.amount
+                if type(leg) is Claim:
+                    row = "d_" + leg.kind
+                    tfm[(row, sectors[leg.holder])] -= a
+                    tfm[(row, sectors[leg.issuer])] += a
+                elif type(leg) is Real:
+                    tfm[(flow, sectors[leg.agent])] -= a
+                else:
+                    tfm[(leg.account, sectors[leg.agent])] += a
+        return dict(tfm)
+
     def flow_matrix(self) -> dict[tuple[str, str], float]:
         """This period's transaction-flow matrix, (row, sector) -> amount."""
-        return dict(self.tfm)
+        return self.tfm

@@ -37,10 +37,19 @@ def make_ledger() -> Ledger:
 
 def test_balanced_posting_moves_cash_and_keeps_invariants():
     ledger = make_ledger()
-    ledger.pay("sale", "a", "b", 3.0, "purchases", "sales")
+    ledger.pay("sale", "a", "b", 3.0, "sales", "sales")
     assert ledger.cash("a") == pytest.approx(7.0)
     assert ledger.cash("b") == pytest.approx(8.0)
     ledger.check()
+
+
+def test_both_sides_of_a_flow_must_book_it_to_the_same_row():
+    # rows of the flow matrix are accounts: a sale booked as "purchases" by the buyer and
+    # "sales" by the seller leaves two rows that do not sum to zero
+    ledger = make_ledger()
+    ledger.pay("sale", "a", "b", 3.0, "purchases", "sales")
+    with pytest.raises(LedgerError, match="transaction-flow matrix: purchases"):
+        ledger.check()
 
 
 def test_unbalanced_posting_is_refused_and_changes_nothing():
@@ -104,7 +113,7 @@ def test_flow_matrix_rows_and_columns_sum_to_zero():
     )
     ledger.post(
         "capex",
-        (Claim(CASH, "a", ROW, -15.0), Real("a", CAPACITY, 15.0), NetWorth(ROW, "sales", 15.0)),
+        (Claim(CASH, "a", ROW, -15.0), Real("a", CAPACITY, 15.0), NetWorth(ROW, "capex", 15.0)),
     )
     ledger.accrue("interest", "a", "bank", 0.5, "interest")
     rows: dict[str, float] = {}
@@ -127,7 +136,7 @@ def test_check_catches_a_write_that_bypassed_the_ledger():
 
 def test_check_catches_a_negative_claim():
     ledger = make_ledger()
-    ledger.pay("overdraft", "a", ROW, 11.0, "spend", "sales")
+    ledger.pay("overdraft", "a", ROW, 11.0, "spend", "spend")
     with pytest.raises(LedgerError, match="negative claim"):
         ledger.check()
 
