@@ -158,3 +158,18 @@ def test_a_preset_may_extend_another_and_override_a_value(tmp_path):
     preset = load_preset_file(path)
     assert preset.values["milestone_investment_per_gw"] == 10
     assert preset.values["paid_growth_decay"] == load_preset("seed").values["paid_growth_decay"]
+
+
+def test_preset_values_lie_within_the_range_of_the_row_they_cite():
+    cal = calibration_table()
+    for name in preset_names():
+        preset = load_preset(name)
+        for key, cite in preset.cites.items():
+            if cite == "assumed":
+                continue
+            row = cal[cite]
+            try:
+                lo, hi = float(row.low), float(row.high)
+            except ValueError:
+                continue
+            assert lo - 1e-9 <= preset.values[key] <= hi + 1e-9, (name, key, cite)
