@@ -97,6 +97,10 @@ class AIBubbleModel(mesa.Model):
         self._new_this_month: list[CloudContract] = []
         self.throughput = 0.0
         self.n_defaults = 0
+        self.regime_path: list[str] = []
+        self.first_default_month: int | None = None
+        self.peak_gw = 0.0
+        self.app_cash_low = float("inf")
         self.contracts: list[CloudContract] = []
         self._open: list[CloudContract] = []  # contracts not yet ended
         self.cancelled_this_month = 0
@@ -465,9 +469,29 @@ class AIBubbleModel(mesa.Model):
                 defaulted=self.n_defaults > 0,
             )
         )
+        self.regime_path.append(self.regime.value)
+        if self.n_defaults and self.first_default_month is None:
+            self.first_default_month = t
+        self.peak_gw = max(self.peak_gw, deployed)
+        self.app_cash_low = min(self.app_cash_low, ledger.cash(APP))
         self._stats_month = None
         if self.collect:
             self.datacollector.collect(self)
+
+    def summary(self) -> dict[str, Any]:
+        """The run summary (DESIGN.md) of the months so far, without the data collector.
+
+        Same keys and values as ``economy.indicators.run_summary`` on the collected
+        DataFrame, so sweeps can run with ``collect=False``.
+        """
+        return indicators.summarise_path(
+            self.regime_path,
+            first_default_month=self.first_default_month,
+            peak_gw=self.peak_gw,
+            total_milestone_investment=self.milestone_total,
+            peak_circularity=float("nan"),
+            app_cash_low=self.app_cash_low,
+        )
 
     @property
     def stats(self) -> dict[str, Any]:

@@ -56,27 +56,47 @@ def loop_throughput(
     )
 
 
+def summarise_path(
+    regimes: Sequence[str],
+    *,
+    first_default_month: int | None,
+    peak_gw: float,
+    total_milestone_investment: float,
+    peak_circularity: float,
+    app_cash_low: float,
+) -> dict[str, float | int | str | None]:
+    """The run summary from the monthly regimes and a few running extremes."""
+    out: dict[str, float | int | str | None] = {"months": len(regimes)}
+    for r in Regime:
+        out[f"months_{r.value}"] = sum(1 for x in regimes if x == r.value)
+    stall = [m for m, x in enumerate(regimes) if x == Regime.STALLING.value]
+    out["first_stall_month"] = stall[0] if stall else None
+    out["first_default_month"] = first_default_month
+    seen = {Regime(x) for x in regimes}
+    out["worst_regime"] = max(seen, key=lambda r: r.severity).value if seen else None
+    out["final_regime"] = regimes[-1] if regimes else None
+    out["peak_gw"] = float(peak_gw)
+    out["total_milestone_investment"] = float(total_milestone_investment)
+    out["peak_circularity"] = float(peak_circularity)
+    out["app_cash_low"] = float(app_cash_low)
+    return out
+
+
 def run_summary(df: pd.DataFrame) -> dict[str, float | int | str | None]:
     """Summarise a run by its path, not its last month (DESIGN.md "Run summary").
 
     Args:
-        df: the model's monthly DataFrame (``datacollector.get_model_vars_dataframe()``).
+        df: the model's monthly DataFrame (``datacollector.get_model_vars_dataframe()``),
+            months 0.. in order.
     """
-    regimes = df["regime"].astype(str)
-    out: dict[str, float | int | str | None] = {"months": len(df)}
-    for r in Regime:
-        out[f"months_{r.value}"] = int((regimes == r.value).sum())
-    stall = df.index[regimes == Regime.STALLING.value]
-    out["first_stall_month"] = int(df.loc[stall[0], "month"]) if len(stall) else None
     default = df.index[df["defaults_total"] > 0]
-    out["first_default_month"] = int(df.loc[default[0], "month"]) if len(default) else None
-    worst = max((Regime(r) for r in regimes.unique()), key=lambda r: r.severity)
-    out["worst_regime"] = worst.value
-    out["final_regime"] = regimes.iloc[-1]
-    out["peak_gw"] = float(df["deployed_gw"].max())
-    out["total_milestone_investment"] = float(df["milestone_investment_total"].iloc[-1])
-    out["peak_circularity"] = (
-        float(df["circularity_nvidia"].max()) if "circularity_nvidia" in df else math.nan
+    return summarise_path(
+        list(df["regime"].astype(str)),
+        first_default_month=int(df.loc[default[0], "month"]) if len(default) else None,
+        peak_gw=df["deployed_gw"].max(),
+        total_milestone_investment=df["milestone_investment_total"].iloc[-1],
+        peak_circularity=(
+            df["circularity_nvidia"].max() if "circularity_nvidia" in df else math.nan
+        ),
+        app_cash_low=df["cash_openai"].min(),
     )
-    out["app_cash_low"] = float(df["cash_openai"].min())
-    return out

@@ -108,3 +108,19 @@ def test_hard_decay_with_bills_above_revenue_runs_the_runway_down(seed):
     assert s["worst_regime"] in ("stalling", "collapse")
     assert s["first_stall_month"] is not None or s["first_default_month"] is not None
     assert df["app_runway_months"].min() < 6.0
+
+
+@pytest.mark.parametrize(("seed", "preset"), [(0, "seed"), (1, None), (2, "seed")])
+def test_model_summary_without_the_collector_matches_the_dataframe_summary(seed, preset):
+    import math
+
+    m = AIBubbleModel(rng=seed, preset=preset)
+    m.run_for(120)
+    a = m.summary()
+    b = run_summary(m.datacollector.get_model_vars_dataframe())
+    assert a.keys() == b.keys()
+    for k in a:
+        if isinstance(a[k], float) and math.isnan(a[k]):
+            assert math.isnan(b[k])
+        else:
+            assert a[k] == pytest.approx(b[k]), k
