@@ -14,20 +14,29 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import mesa
 
 from agents import AppCompany, ChipSupplier, CloudProvider, Investor
-from agents.investor import EQUITY_FUND, LENDER
+from agents.investor import EQUITY_FUND, LENDER, MOMENTUM
 from economy import demand, indicators, solvency
-from economy.contracts import CloudContract, Cohort, ContractBook, MilestoneDeal
+from economy.contracts import (
+    Backstop,
+    CloudContract,
+    Cohort,
+    ContractBook,
+    MilestoneDeal,
+    WarrantDeal,
+)
 from economy.ledger import (
     CAPACITY,
     CASH,
     CIP,
     EQUITY,
     FUND_UNITS,
+    GUARANTEE,
     LOAN,
     OTHER_ASSETS,
     ROW,
@@ -43,6 +52,8 @@ from params import APP, CLOUDS, SUPPLIERS, Params
 OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
 OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
 BOOK_TOL = 1e-9  # running totals below this are rounding left by cancellations
+MAX_LOG_MOVE = 1.0  # largest monthly move of a log share price
+NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 
 
 def month_date(month: int) -> str:
@@ -101,6 +112,7 @@ class AIBubbleModel(mesa.Model):
         self.first_default_month: int | None = None
         self.peak_gw = 0.0
         self.app_cash_low = float("inf")
+        self.peak_circularity = float("nan")
         self.contracts: list[CloudContract] = []
         self._open: list[CloudContract] = []  # contracts not yet ended
         self.cancelled_this_month = 0
@@ -109,9 +121,10 @@ class AIBubbleModel(mesa.Model):
         self.clouds = [CloudProvider(self, c, LABELS[c]) for c in CLOUDS]
         self.app = AppCompany(self, APP, LABELS[APP])
         self.equity_funds = Investor(self, "equity_funds", LABELS["equity_funds"], EQUITY_FUND)
+        self.momentum_funds = Investor(self, "momentum_funds", LABELS["momentum_funds"], MOMENTUM)
         self.lenders = Investor(self, "lenders", LABELS["lenders"], LENDER)
         self.firms = [*self.suppliers, *self.clouds, self.app]
-        self.investors = [self.equity_funds, self.lenders]
+        self.investors = [self.equity_funds, self.momentum_funds, self.lenders]
         self.firms_by_name = {f.name: f for f in self.firms}
         self._supplier_names = [f.name for f in self.suppliers]
         self._cloud_names = [f.name for f in self.clouds]
@@ -122,6 +135,24 @@ class AIBubbleModel(mesa.Model):
                 "nvidia", APP, self.p.milestone_investment_per_gw, self.p.milestone_investment_cap
             )
         ]
+        p = self.p
+        self.warrants = [
+            WarrantDeal(
+                issuer="amd",
+                holder=APP,
+                shares=p.amd_warrant_shares / 1000.0,
+                gw=p.amd_warrant_gw,
+                tranches=p.amd_warrant_tranches,
+                first_hurdle=p.open_price_amd,
+                final_hurdle=p.amd_warrant_final_hurdle,
+            )
+        ]
+        self.backstops = {"coreweave": Backstop("nvidia", "coreweave", p.backstop_limit_coreweave)}
+        self.log_returns: dict[str, list[float]] = {f.name: [] for f in self.firms}
+        self.cascades: list[dict[str, Any]] = []
+        self.cascade_direct = 0.0
+        self.cascade_amplified = 0.0
+        self.cascade_max_loss: dict[str, float] = {}
         self.regimes = RegimeClassifier(
             window=self.p.regime_window_months,
             persist=self.p.regime_persist_months,
@@ -141,6 +172,10 @@ class AIBubbleModel(mesa.Model):
                 "flow_app_to_clouds",
                 "flow_clouds_to_suppliers",
             )
+        }
+        # circularity: a supplier's own-tagged chip receipts, loop receipts, outside receipts
+        self.circ_hist: dict[str, dict[str, list[float]]] = {
+            s: {"own": [], "loop": [], "outside": []} for s in SUPPLIERS
         }
         self.loop_revenue_hist: dict[str, list[float]] = {
             f.name: [] for f in (*self.suppliers, *self.clouds)
@@ -302,21 +337,67 @@ class AIBubbleModel(mesa.Model):
         by_chip = self.book.at("gw_by_chip", month).tolist()
         return dict(zip(self._supplier_names, by_chip, strict=True))
 
+    def _live_contracts_of(self, name: str) -> list[CloudContract]:
+        t = self.month
+        return [
+            c for c in self._open if c.cancelled is None and c.end > t and name in (APP, c.cloud)
+        ]
+
+    def stranded_losses(self, name: str) -> dict[str, float]:
+        """Capacity the default of ``name`` would strand, by cloud (only the app company's)."""
+        out: dict[str, float] = {}
+        if name != APP:
+            return out
+        recovery = self.p.stranded_capacity_recovery
+        for c in self._live_contracts_of(name):
+            cloud = self.firms_by_name[c.cloud]
+            if not cloud.defaulted:
+                out[c.cloud] = out.get(c.cloud, 0.0) + cloud.stranded_loss(c, recovery)
+        return out
+
     def cancel_contracts_of(self, name: str) -> int:
         """Cancel the live contracts of a defaulting firm; stranded capacity is impaired."""
         t = self.month
         n = 0
-        for c in self._open:
-            if c.cancelled is not None or c.end <= t or name not in (APP, c.cloud):
-                continue
+        called: set[str] = set()
+        for c in self._live_contracts_of(name):
             self.book.cancel(c, t, self.p.cloud_opex_to_capex)
+            backstop = self.backstops.get(c.cloud)
+            if name == APP and backstop is not None and c.start <= t:
+                backstop.streams.append((c.gw * c.price_per_gw_month, c.end))
+                called.add(c.cloud)
             c.cancel(t)
             n += 1
             cloud = self.firms_by_name[c.cloud]
             if name == APP and not cloud.defaulted:
                 cloud.impair_contract(c, self.p.stranded_capacity_recovery)
+        for cloud in sorted(called):
+            self._call_backstop(self.backstops[cloud])
         self.cancelled_this_month += n
         return n
+
+    def _call_backstop(self, backstop: Backstop) -> None:
+        """The guarantor now owes the cloud the cancelled bills, within the limit."""
+        if self.firms_by_name[backstop.guarantor].defaulted:
+            return
+        amount = backstop.call(self.month + 1)
+        if amount <= 0.0:
+            return
+        self.ledger.post(
+            "backstop_called",
+            (
+                Claim(GUARANTEE, backstop.cloud, backstop.guarantor, amount),
+                NetWorth(backstop.guarantor, "backstop", -amount),
+                NetWorth(backstop.cloud, "backstop", amount),
+            ),
+        )
+        self.log_event(
+            "backstop",
+            backstop.cloud,
+            f"{self.firms_by_name[backstop.guarantor].label} owes "
+            f"{self.firms_by_name[backstop.cloud].label} ${amount:,.1f}B for capacity left "
+            "unused",
+        )
 
     def loop_revenue(self, name: str) -> float:
         """A supplier's or cloud's loop revenue, trailing 3-month mean (for its valuation)."""
@@ -335,6 +416,14 @@ class AIBubbleModel(mesa.Model):
             }
         )
 
+    def record_cascade(self, report: dict[str, Any]) -> None:
+        """Keep a default's cascade report (direct and amplified losses, relative losses)."""
+        self.cascades.append(report)
+        self.cascade_direct += report["direct_loss"]
+        self.cascade_amplified += report["amplified_loss"]
+        for node, x in report["relative_equity_loss"].items():
+            self.cascade_max_loss[node] = max(self.cascade_max_loss.get(node, 0.0), x)
+
     def record_default(
         self, firm: Any, reason: str, losses: dict[str, float], cancelled: int
     ) -> None:
@@ -349,6 +438,48 @@ class AIBubbleModel(mesa.Model):
             f"{firm.label} defaults ({reason}); creditors lose ${lost:,.1f}B; "
             f"{cancelled} contracts cancelled",
         )
+
+    def circularity(self, supplier: str, *, clouds_only: bool = False) -> float:
+        """Share of a supplier's trailing-12-month chip receipts that trace back to its own money.
+
+        Own-tagged cash in the clouds' chip payments, plus vendor-credit sales (100% the
+        seller's own money), over all chip receipts: from the clouds only, or from all
+        buyers (the supplier's sales outside the loop included). NaN with no receipts.
+        """
+        h = self.circ_hist[supplier]
+        own = indicators.trailing_sum(h["own"], 12)
+        total = indicators.trailing_sum(h["loop"], 12)
+        if not clouds_only:
+            total += indicators.trailing_sum(h["outside"], 12)
+        return indicators.ratio(own, total)
+
+    def recent_return(self, name: str) -> float:
+        """Mean monthly log return of ``name``'s shares over the momentum horizon."""
+        h = self.p.momentum_horizon_months
+        tail = self.log_returns[name][-h:]
+        return sum(tail) / len(tail) if tail else 0.0
+
+    def _clear_prices(self) -> None:
+        """Move each listed firm's price by the investors' views, weighted by their shares.
+
+        d log P = (1 - momentum_share) x fundamentalists' view + momentum_share x momentum
+        view + noise, clipped to +/-1 a month (a circuit breaker: no price more than
+        e-fold in a month).
+        """
+        p = self.p
+        m = p.momentum_share
+        fund = self.equity_funds.views
+        mom = self.momentum_funds.views
+        ledger = self.ledger
+        for firm in self.firms:
+            if firm.defaulted or firm.name not in fund:
+                continue
+            d = (1.0 - m) * fund[firm.name] + m * mom.get(firm.name, 0.0)
+            if p.price_noise:
+                d += p.price_noise * self.rng.standard_normal()
+            d = max(-MAX_LOG_MOVE, min(MAX_LOG_MOVE, d))
+            ledger.set_price(firm.name, ledger.price(firm.name) * math.exp(d))
+            self.log_returns[firm.name].append(d)
 
     def flows_this_month(self) -> list[dict[str, Any]]:
         """The month's flows between agents, for the network view.
@@ -408,10 +539,12 @@ class AIBubbleModel(mesa.Model):
         clouds.do("invest")  # 3. capex
         self.app_gw_by_supplier = self._gw_by_supplier(self.month)
         suppliers.do("unlock_milestones")  # 4. milestones
+        suppliers.do("vest_warrants")
         clouds.do("deliver_service")  # 5. service
         apps.do("pay_running_costs")
         suppliers.do("settle_month")
-        investors.do("price_firms")  # 6. capital market
+        investors.do("form_views")  # 6. capital market
+        self._clear_prices()
         apps.do("raise_capital")
         solvency.end_of_month(self)  # 7. solvency
         self._open = [c for c in self._open if c.end > self.month]
@@ -452,6 +585,17 @@ class AIBubbleModel(mesa.Model):
         for name, v in (*cloud_rev.items(), *chip_rev.items()):
             self.loop_revenue_hist[name].append(v)
         self.milestone_total += flow_equity
+        flows = self.pair_flows
+        for s in suppliers:
+            credit = sum(flows.get(("vendor_credit", s, c), 0.0) for c in clouds)
+            own = credit + sum(
+                ledger.period_tagged.get(("settle", c, s), {}).get(s, 0.0) for c in clouds
+            )
+            loop = credit + sum(pc.get(("settle", c, s), 0.0) for c in clouds)
+            h = self.circ_hist[s]
+            h["own"].append(own)
+            h["loop"].append(loop)
+            h["outside"].append(pc.get(("other_income", ROW, s), 0.0))
         self.throughput = indicators.loop_throughput(
             hist["flow_supplier_equity"],
             hist["flow_app_to_clouds"],
@@ -473,6 +617,9 @@ class AIBubbleModel(mesa.Model):
         if self.n_defaults and self.first_default_month is None:
             self.first_default_month = t
         self.peak_gw = max(self.peak_gw, deployed)
+        circ = self.circularity(NVIDIA_CIRCULARITY)
+        if not math.isnan(circ) and not circ <= self.peak_circularity:
+            self.peak_circularity = circ  # the first number replaces the opening NaN
         self.app_cash_low = min(self.app_cash_low, ledger.cash(APP))
         self._stats_month = None
         if self.collect:
@@ -489,7 +636,7 @@ class AIBubbleModel(mesa.Model):
             first_default_month=self.first_default_month,
             peak_gw=self.peak_gw,
             total_milestone_investment=self.milestone_total,
-            peak_circularity=float("nan"),
+            peak_circularity=self.peak_circularity,
             app_cash_low=self.app_cash_low,
         )
 
@@ -533,12 +680,20 @@ class AIBubbleModel(mesa.Model):
             "app_fixed_costs": costs.get("fixed", 0.0),
             "app_variable_costs": costs.get("variable", 0.0),
             "app_revenue_share": costs.get("revenue_share", 0.0),
-            "app_net_income": app.net_income,
-            "app_net_margin": indicators.ratio(app.net_income, app.revenue),
+            "app_operating_income": app.net_income,
+            "app_noncash_charges": app.noncash,
+            "app_net_income": app.net_income - app.noncash,
+            "app_net_margin": indicators.ratio(app.net_income - app.noncash, app.revenue),
+            "app_cash_burn": sum(
+                v for (f, payer, _), v in pc.items() if payer == APP and f == "settle"
+            )
+            - pc.get(("app_revenue", ROW, APP), 0.0),
             "app_inference_cost_per_user": indicators.ratio(1000.0 * compute, app.users),
             "app_runway_months": app.runway(),
             "app_compute_need": app.compute_need,
-            "app_equity_raised": pc.get(("equity_round", "equity_funds", APP), 0.0),
+            "app_equity_raised": pc.get(("equity_round", "equity_funds", APP), 0.0)
+            + pc.get(("equity_round", "momentum_funds", APP), 0.0),
+            "app_rounds_total": app.rounds,
             "app_unpaid_bills": sum(app.bills_due().values()),
             "deployed_gw": sum(deployed_by_cloud.values()),
             "deployed_compute": deployed_compute,
@@ -562,14 +717,25 @@ class AIBubbleModel(mesa.Model):
             "flow_app_to_clouds": hist["flow_app_to_clouds"][-1],
             "flow_clouds_to_suppliers": hist["flow_clouds_to_suppliers"][-1],
             "loop_throughput": self.throughput,
+            "backstop_paid": sum(self.firms_by_name[b].backstop_due for b in self.backstops),
+            "warrant_tranches_vested": sum(w.vested for w in self.warrants),
+            "cascade_direct_loss": self.cascade_direct,
+            "cascade_amplified_loss": self.cascade_amplified,
             "contracts_cancelled": self.cancelled_this_month,
             "defaults_total": self.n_defaults,
             "commitment_limited": int(self.month_flags.get("commitment_limit", False)),
             "outside_money_in": money_in,
             "outside_money_out": money_out,
         }
+        flows = self.pair_flows
         for name in self._supplier_names:
             s[f"chip_revenue_{name}"] = self.loop_revenue_hist[name][-1]
+            s[f"vendor_credit_{name}"] = sum(
+                flows.get(("vendor_credit", name, c), 0.0) for c in cloud_names
+            )
+            s[f"vendor_loans_{name}"] = self.firms_by_name[name].vendor_loans()
+            s[f"circularity_{name}"] = self.circularity(name)
+            s[f"circularity_{name}_clouds"] = self.circularity(name, clouds_only=True)
         for name in cloud_names:
             s[f"backlog_{name}"] = backlog_by_cloud[name]
             s[f"deployed_gw_{name}"] = deployed_by_cloud[name]
@@ -578,4 +744,5 @@ class AIBubbleModel(mesa.Model):
             s[f"cash_{f.name}"] = ledger.cash(f.name)
             s[f"market_cap_{f.name}"] = ledger.market_cap(f.name)
             s[f"book_equity_{f.name}"] = ledger.book_equity(f.name)
+            s[f"cascade_equity_loss_{f.name}"] = self.cascade_max_loss.get(f.name, 0.0)
         return s

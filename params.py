@@ -160,28 +160,60 @@ class Params:
     # --- milestone rule --------------------------------------------------------------
     milestone_investment_per_gw: float = _p(0, 1000, "US$ bn invested per whole GW deployed")
     milestone_investment_cap: float = _p(0, 10000, "most the supplier invests, US$ bn")
+    # --- vendor financing and backstops (a replay of 2000) ----------------------------
+    vendor_credit_share: float = _p(0, 1, "share of chip invoices the supplier finances on credit")
+    vendor_credit_limit: float = _p(0, 1e4, "vendor loans a supplier may have outstanding, US$ bn")
+    vendor_credit_rate: float = _p(0, 1, "yearly interest on vendor loans")
+    vendor_credit_term_months: int = _p(
+        1, 240, "months over which a vendor loan is repaid", integer=True
+    )
+    backstop_limit_coreweave: float = _p(
+        0, 1e4, "NVIDIA's backstop of CoreWeave's unused capacity, US$ bn"
+    )
+    # --- warrants (AMD style) --------------------------------------------------------
+    amd_warrant_shares: float = _p(0, 1e4, "AMD shares (millions) under the app company's warrant")
+    amd_warrant_gw: float = _p(0.1, 1000, "AMD-chip GW over which the warrant vests")
+    amd_warrant_tranches: int = _p(1, 100, "tranches of the warrant", integer=True)
+    amd_warrant_final_hurdle: float = _p(0, 1e5, "AMD share price the last tranche needs")
     # --- app-company costs -----------------------------------------------------------
     fixed_costs_2024: float = _p(0, 1000, "staff, sales, data and stock pay in 2024, US$ bn a year")
     fixed_cost_growth: float = _p(-0.5, 10, "yearly growth of the fixed block in 2024")
     fixed_cost_growth_halving_years: float = _p(0.1, 100, "years for that growth rate to halve")
     variable_cost_per_user: float = _p(0, 100, "USD per weekly user per month")
     microsoft_revenue_share: float = _p(0, 1, "share of app revenue paid to Microsoft")
+    noncash_charge_h1_2025: float = _p(
+        0, 1000, "non-cash remeasurement booked in H1 2025 (convertible interests), US$ bn"
+    )
     # --- capital market --------------------------------------------------------------
     valuation_base_multiple: float = _p(0, 200, "revenue multiple at zero growth")
     valuation_growth_elasticity: float = _p(0, 5, "multiple = base x (1 + growth)^elasticity")
     fcf_multiple: float = _p(0, 100, "multiple of annual free cash flow added to value")
     price_adjustment: float = _p(0, 1, "share of the log gap to value closed each month")
     price_noise: float = _p(0, 1, "sd of the monthly log price shock")
+    momentum_share: float = _p(0, 1, "share of equity investors who trade on past returns")
+    momentum_strength: float = _p(0, 20, "momentum traders' response to the recent return")
+    momentum_horizon_months: int = _p(
+        1, 24, "months of returns momentum traders look back", integer=True
+    )
     loop_revenue_multiple: float = _p(0, 100, "value per dollar of annual loop revenue")
     round_runway_months: float = _p(0, 120, "raise when runway falls below this")
     min_round_gap_months: int = _p(0, 120, "months between two rounds at least", integer=True)
     round_target_runway_months: float = _p(1, 240, "months of burn a round aims to fund")
     max_round_dilution: float = _p(0, 0.9, "largest post-money share one round may sell")
-    leverage_limit: float = _p(0, 0.99, "lenders stop above this debt / book assets")
+    leverage_limit: float = _p(0, 0.99, "lenders stop above this debt / collateral")
+    backlog_collateral_share: float = _p(
+        0, 1, "share of a cloud's backlog lenders count as collateral"
+    )
     interest_rate: float = _p(0, 1, "yearly interest on debt")
     arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
     stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
+    contagion_method: int = _p(
+        0,
+        3,
+        "cascade report: 0 Eisenberg-Noe, 1 Furfine, 2 linear DebtRank, 3 recovery",
+        integer=True,
+    )
     # --- regimes ---------------------------------------------------------------------
     regime_window_months: int = _p(2, 24, "trailing window of the regime tests", integer=True)
     regime_persist_months: int = _p(1, 12, "months a new regime must last", integer=True)

@@ -6,7 +6,7 @@ import math
 
 from economy import demand
 from economy.contracts import CloudContract
-from economy.ledger import ROW
+from economy.ledger import CONVERTIBLE, ROW, Claim, NetWorth
 
 from .base import Firm
 
@@ -53,6 +53,7 @@ class AppCompany(Firm):
         self.compute_need = 0.0
         self.costs: dict[str, float] = {}
         self.net_income = 0.0
+        self.noncash = 0.0
         self.fixed_costs = p.fixed_costs_2024 / 12.0
         self.last_round = -(10**6)
         self.rounds = 0
@@ -142,55 +143,75 @@ class AppCompany(Firm):
             model.month_flags["commitment_limit"] = True
         if gw < MIN_CONTRACT_GW:
             return
-        cloud = self.choose_cloud(gw * capex_per_gw, t)
-        if cloud is None:
+        placed = 0.0
+        for cloud, share_gw in self.place_contract(gw, capex_per_gw, t):
+            contract = CloudContract(
+                id=len(model.contracts),
+                cloud=cloud.name,
+                gw=share_gw,
+                price_per_gw_month=price,
+                signed=t,
+                start=t + lag,
+                end=t + lag + term,
+                efficiency=eff,
+                chip_split=model.chip_split(),
+                capex=share_gw * capex_per_gw,
+            )
+            model.add_contract(contract)
+            placed += share_gw
+            model.log_event(
+                "contract",
+                cloud.name,
+                f"{self.label} signs {share_gw:.2f} GW with {cloud.label}: "
+                f"${share_gw * price * term:,.1f}B over {term} months from "
+                f"{model.date_of(t + lag)}",
+            )
+        if gw - placed > MIN_CONTRACT_GW:
             model.month_flags["no_cloud"] = True
             model.log_event(
-                "no_cloud", self.name, f"No cloud can finance {gw:.2f} GW for {self.label}"
+                "no_cloud",
+                self.name,
+                f"No cloud can finance {gw - placed:.2f} of the {gw:.2f} GW {self.label} wants",
             )
-            return
-        contract = CloudContract(
-            id=len(model.contracts),
-            cloud=cloud.name,
-            gw=gw,
-            price_per_gw_month=price,
-            signed=t,
-            start=t + lag,
-            end=t + lag + term,
-            efficiency=eff,
-            chip_split=model.chip_split(),
-            capex=gw * capex_per_gw,
-        )
-        model.add_contract(contract)
-        model.log_event(
-            "contract",
-            cloud.name,
-            f"{self.label} signs {gw:.2f} GW with {cloud.label}: "
-            f"${gw * price * term:,.1f}B over {term} months from {model.date_of(t + lag)}",
-        )
 
-    def choose_cloud(self, capex: float, month: int):
-        """Draw a cloud by contract weight (model rng); fall back to others that can finance it."""
-        clouds = [c for c in self.model.clouds if not c.defaulted]
+    def place_contract(self, gw: float, capex_per_gw: float, month: int) -> list:
+        """Split ``gw`` among clouds that can finance it: (cloud, GW) pairs.
+
+        Clouds are tried in an order drawn by contract weight (the model's rng); each
+        takes what its financing room allows, until the capacity is placed.
+        """
+        model = self.model
+        clouds = [c for c in model.clouds if not c.defaulted]
         weights = [self.p.firm("weight", c.name) for c in clouds]
         total = sum(weights)
         if total <= 0.0:
-            return None
-        order = list(
-            self.model.rng.choice(
-                len(clouds), size=len(clouds), replace=False, p=[w / total for w in weights]
-            )
+            return []
+        order = model.rng.choice(
+            len(clouds), size=len(clouds), replace=False, p=[w / total for w in weights]
         )
+        out = []
+        left = gw
         for i in order:
-            if weights[i] > 0.0 and clouds[i].accepts(capex, month):
-                return clouds[i]
-        return None
+            cloud = clouds[int(i)]
+            if weights[int(i)] <= 0.0:
+                continue
+            share = cloud.equity_share()
+            can = cloud.financing_room(month) / share / capex_per_gw if share > 0 else left
+            take = min(left, max(0.0, can))
+            if take < MIN_CONTRACT_GW:
+                continue
+            out.append((cloud, take))
+            left -= take
+            if left < MIN_CONTRACT_GW:
+                break
+        return out
 
     def pay_running_costs(self) -> None:
         """Phase 5: collect revenue, book costs (compute already billed), pay what is due."""
         if self.defaulted:
             self.costs = {}
             self.net_income = 0.0
+            self.noncash = 0.0
             self.net_income_hist.append(0.0)
             return
         model = self.model
@@ -210,6 +231,7 @@ class AppCompany(Firm):
             share = self.revenue * p.microsoft_revenue_share
             bills.append((self.name, microsoft.name, share, "revenue_share"))
         ledger.accrue_many("running_costs", bills)
+        self.noncash = self.book_noncash(t)
         compute = -ledger.account_this_period(self.name, "compute")
         self.costs = {
             "compute": compute,
@@ -220,6 +242,26 @@ class AppCompany(Firm):
         self.net_income = self.revenue - sum(self.costs.values())
         self.net_income_hist.append(self.net_income)
         self.pay_bills()
+
+    def book_noncash(self, month: int) -> float:
+        """The labelled non-cash item: remeasurement of convertible interests in H1 2025.
+
+        The reported H1-2025 net loss includes about $5.7B of it; it raises a liability to
+        the holders (the equity funds) and is not cash, so it counts in net income but not
+        in burn or runway. Booked evenly over January to June 2025 (months 12-17).
+        """
+        if not 12 <= month <= 17 or self.p.noncash_charge_h1_2025 <= 0.0:
+            return 0.0
+        x = self.p.noncash_charge_h1_2025 / 6.0
+        self.ledger.post(
+            "noncash_remeasurement",
+            (
+                Claim(CONVERTIBLE, "equity_funds", self.name, x),
+                NetWorth(self.name, "noncash_remeasurement", -x),
+                NetWorth("equity_funds", "noncash_remeasurement", x),
+            ),
+        )
+        return x
 
     def next_fixed_costs(self, month: int) -> float:
         """The fixed block (staff, sales, data, stock pay) for ``month``, US$ bn.
@@ -250,7 +292,18 @@ class AppCompany(Firm):
         amount = min(target, cap)
         if amount <= 0.01:
             return
-        model.equity_funds.invest(self.name, amount)
+        m = p.momentum_share
+        parts = {
+            model.equity_funds: (1.0 - m) * amount * model.equity_funds.willing_share(self.name),
+            model.momentum_funds: m * amount * model.momentum_funds.willing_share(self.name),
+        }
+        amount = sum(parts.values())
+        if amount <= 0.01:
+            model.month_flags["round_refused"] = True
+            return
+        for investor, part in parts.items():
+            if part > 0.0:
+                investor.invest(self.name, part)
         self.last_round = t
         self.rounds += 1
         model.log_event(

@@ -88,6 +88,10 @@ class Firm(mesa.Agent):
         paid = self.ledger.settle_all("settle", self.name, {c: v * share for c, v in due.items()})
         return total - paid
 
+    def collateral(self) -> float:
+        """What lenders lend against: book assets (clouds add part of their backlog)."""
+        return self.ledger.assets(self.name)
+
     def interest_bills(self) -> list[tuple[str, str, float, str]]:
         """A month's interest on loans, as bills (debtor, lender, amount, account)."""
         rate = (1.0 + self.p.interest_rate) ** (1.0 / 12.0) - 1.0

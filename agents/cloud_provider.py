@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from economy.contracts import CloudContract, Cohort
-from economy.ledger import CAPACITY, CIP, PAYABLE, ROW, Claim, NetWorth, Real
+from economy.ledger import (
+    CAPACITY,
+    CIP,
+    GUARANTEE,
+    PAYABLE,
+    ROW,
+    VENDOR_LOAN,
+    Claim,
+    NetWorth,
+    Real,
+)
 
 from .base import Firm
 
@@ -26,6 +36,7 @@ class CloudProvider(Firm):
         self.building: list[CloudContract] = []  # contracts whose capacity is not in service yet
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
+        self.backstop_due = 0.0
 
     def step(self) -> None:
         """A cloud's month outside the phases: nothing; the model calls the phases."""
@@ -45,7 +56,9 @@ class CloudProvider(Firm):
         """
         p = self.p
         ledger = self.ledger
-        headroom = p.leverage_limit * ledger.assets(self.name) - ledger.debt_owed(self.name)
+        # cash spent on capex turns into capacity, so it is not collateral twice
+        collateral = self.collateral() - self.cash
+        headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
         rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0
         net_income = p.firm("other_income", self.name) - rate * ledger.debt_owed(self.name)
         income = p.build_lag_months * max(0.0, net_income)
@@ -61,15 +74,19 @@ class CloudProvider(Firm):
         interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
         return 1.0 - p.leverage_limit + interest
 
-    def accepts(self, capex: float, month: int) -> bool:
-        """Accept a contract if the cloud's own share of its capex can be funded."""
-        if self.defaulted:
-            return False
-        return self.financing_room(month) >= self.equity_share() * capex
-
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of its contracts (RPO), US$ bn."""
-        return sum(c.backlog(month) for c in self.contracts)
+        return self.model.book.future_bills(self.name, month)
+
+    def collateral(self) -> float:
+        """What lenders lend against: book assets plus a share of the contracted backlog.
+
+        Data-centre debt is secured by take-or-pay contracts as well as by the buildings
+        (CoreWeave's delayed-draw loans are), so lenders count
+        ``backlog_collateral_share`` of the remaining contract value.
+        """
+        backlog = self.backlog(self.model.month + 1)
+        return self.ledger.assets(self.name) + self.p.backlog_collateral_share * backlog
 
     # ------------------------------------------------------------------ phases
     def invest(self) -> None:
@@ -143,6 +160,7 @@ class CloudProvider(Firm):
 
     def deliver_service(self) -> None:
         """Phase 5: bill the app company for capacity in service; pay running costs and interest."""
+        self.backstop_due = 0.0
         if self.defaulted:
             return
         model = self.model
@@ -150,12 +168,64 @@ class CloudProvider(Firm):
         i = model.book.clouds[self.name]
         bill = float(model.book.bill[i, t]) if t < model.book.horizon else 0.0
         opex = float(model.book.opex[i, t]) if t < model.book.horizon else 0.0
-        bills = [(self.name, ROW, max(0.0, opex), "cloud_opex"), *self.interest_bills()]
+        bills = [
+            (self.name, ROW, max(0.0, opex), "cloud_opex"),
+            *self.interest_bills(),
+            *self.vendor_loan_bills(),
+        ]
         if bill > 1e-12 and not model.app.defaulted:
             bills.append((model.app.name, self.name, bill, "compute"))
         self.ledger.accrue_many("service", bills)
+        self._collect_backstop()
         self.earn_other_income()
         self.pay_bills()
+
+    def _collect_backstop(self) -> None:
+        """A called guarantee falls due as the cancelled bills would have."""
+        backstop = self.model.backstops.get(self.name)
+        if backstop is None:
+            return
+        owed = self.ledger.claim(GUARANTEE, self.name, backstop.guarantor)
+        due = min(owed, backstop.due(self.model.month))
+        if due > 0.0:
+            self.ledger.post(
+                "backstop_due",
+                (
+                    Claim(GUARANTEE, self.name, backstop.guarantor, -due),
+                    Claim(PAYABLE, self.name, backstop.guarantor, due),
+                ),
+            )
+            self.backstop_due = due
+
+    def vendor_loan_bills(self) -> list[tuple[str, str, float, str]]:
+        """This month's vendor-loan instalments: principal falls due, interest accrues.
+
+        The principal due is moved from the loan to a bill (a reclassification, no income);
+        interest is a bill with its own account. Both are paid with the month's bills.
+        """
+        p = self.p
+        ledger = self.ledger
+        bills = []
+        rate = (1.0 + p.vendor_credit_rate) ** (1.0 / 12.0) - 1.0
+        for supplier, owed in sorted(ledger.creditors(self.name, VENDOR_LOAN).items()):
+            principal = owed / p.vendor_credit_term_months
+            ledger.post(
+                "vendor_loan_due",
+                (
+                    Claim(VENDOR_LOAN, supplier, self.name, -principal),
+                    Claim(PAYABLE, supplier, self.name, principal),
+                ),
+            )
+            if rate > 0.0:
+                bills.append((self.name, supplier, owed * rate, "vendor_interest"))
+        return bills
+
+    def stranded_loss(self, c: CloudContract, recovery: float) -> float:
+        """What cancelling ``c`` would cost: its capacity and construction above ``recovery``."""
+        loss = sum(h.book for h in self.cohorts if h.contract_id == c.id) * (1.0 - recovery)
+        if c.start > self.model.month and c.cancelled is None:
+            loss += min(c.built * (1.0 - recovery), self.ledger.real(self.name, CIP))
+        return loss
 
     def impair_contract(self, c: CloudContract, recovery: float) -> float:
         """Write capacity stranded by a cancelled contract down to ``recovery`` of book."""

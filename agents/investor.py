@@ -7,27 +7,33 @@ from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
-from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, PAYABLE, ROW, Claim
+from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, PAYABLE, ROW, VENDOR_LOAN, Claim
 
 if TYPE_CHECKING:
     from model import AIBubbleModel
 
     from .base import Firm
 
-EQUITY_FUND = "equity"
+EQUITY_FUND = "equity"  # fundamentalists: value from revenue, growth and cash flow
+MOMENTUM = "momentum"  # trend followers: value from past returns
 LENDER = "lender"
-LEVERAGE_DEBT = frozenset({LOAN, PAYABLE})
+MOMENTUM_RETURN_CAP = 0.05  # monthly log return at which trend followers' demand saturates
+KINDS = (EQUITY_FUND, MOMENTUM, LENDER)
+LEVERAGE_DEBT = frozenset({LOAN, PAYABLE, VENDOR_LOAN})
 
 
 class Investor(mesa.Agent):
-    """Outside equity funds or lenders, with a balance sheet in the ledger.
+    """Outside equity funds, momentum funds or lenders, with a balance sheet in the ledger.
 
     Their money comes from savers in the rest of the world: when they need cash to
     invest or lend, savers buy more fund units (a named source of outside money).
 
     Attributes:
-        name: ledger key (``"equity_funds"``, ``"lenders"``).
-        kind: ``"equity"`` (price firms, buy rounds) or ``"lender"`` (lend to firms).
+        name: ledger key (``"equity_funds"``, ``"momentum_funds"``, ``"lenders"``).
+        kind: ``"equity"`` (fundamentalists: price firms on value, buy rounds),
+            ``"momentum"`` (trade on past returns, buy rounds after gains) or
+            ``"lender"`` (lend to firms up to a leverage limit).
+        views: this month's desired change in each firm's log price.
     """
 
     sector: ClassVar[str] = "investors"
@@ -36,8 +42,8 @@ class Investor(mesa.Agent):
 
     def __init__(self, model: AIBubbleModel, name: str, label: str, kind: str):
         super().__init__(model)
-        if kind not in (EQUITY_FUND, LENDER):
-            raise ValueError(f"investor kind must be {EQUITY_FUND!r} or {LENDER!r}, got {kind!r}")
+        if kind not in KINDS:
+            raise ValueError(f"investor kind must be one of {KINDS}, got {kind!r}")
         self.name = name
         self.label = label
         self.kind = kind
@@ -45,6 +51,7 @@ class Investor(mesa.Agent):
         self.value_base: dict[str, float] = {}
         self.loop_revenue_at_start: dict[str, float] = {}
         self.fundamental: dict[str, float] = {}
+        self.views: dict[str, float] = {}
 
     def step(self) -> None:
         """An investor's month outside the phases: nothing; the model calls the phases."""
@@ -77,7 +84,7 @@ class Investor(mesa.Agent):
         if self.kind != LENDER or borrower.defaulted or amount <= 0.0:
             return 0.0
         ledger = self.model.ledger
-        limit = self.model.p.leverage_limit * ledger.assets(borrower.name)
+        limit = self.model.p.leverage_limit * borrower.collateral()
         headroom = limit - ledger.debt_owed(borrower.name, LEVERAGE_DEBT)
         granted = min(amount, headroom)
         if granted <= 1e-12:
@@ -96,25 +103,54 @@ class Investor(mesa.Agent):
         return granted
 
     # ------------------------------------------------------------------ prices
-    def price_firms(self) -> None:
-        """Phase 6: move each listed firm's price part of the way to its fundamental value."""
-        if self.kind != EQUITY_FUND:
-            return
+    def form_views(self) -> None:
+        """Phase 6: each kind's desired move of every listed firm's log price.
+
+        Fundamentalists close ``price_adjustment`` of the log gap to fundamental value;
+        momentum traders extrapolate the mean monthly log return r of the last
+        ``momentum_horizon_months`` months: ``momentum_strength * c * tanh(r / c)`` with
+        c = 5% a month, linear for small returns and bounded for large ones (trend
+        followers run out of money), so a bubble can form but not go to infinity. The
+        model weighs the two kinds by ``momentum_share`` and moves the prices.
+        """
         model = self.model
         p = model.p
         ledger = model.ledger
+        self.views = {}
+        if self.kind == LENDER:
+            return
         for firm in model.firms:
             if firm.defaulted:
                 continue
-            value = self.value_of(firm)
-            self.fundamental[firm.name] = value
-            shares = ledger.shares_outstanding(firm.name)
             price = ledger.price(firm.name)
-            if shares <= 0.0 or price <= 0.0:
+            shares = ledger.shares_outstanding(firm.name)
+            if price <= 0.0 or shares <= 0.0:
                 continue
-            gap = math.log(max(value, 1e-9) / shares) - math.log(price)
-            shock = p.price_noise * model.rng.standard_normal() if p.price_noise else 0.0
-            ledger.set_price(firm.name, price * math.exp(p.price_adjustment * gap + shock))
+            if self.kind == EQUITY_FUND:
+                value = self.value_of(firm)
+                self.fundamental[firm.name] = value
+                gap = math.log(max(value, 1e-9) / shares) - math.log(price)
+                self.views[firm.name] = p.price_adjustment * gap
+            else:
+                r = model.recent_return(firm.name)
+                cap = MOMENTUM_RETURN_CAP
+                self.views[firm.name] = p.momentum_strength * cap * math.tanh(r / cap)
+
+    def willing_share(self, issuer: str) -> float:
+        """Share of its part of a round this investor takes (0 to 1).
+
+        Fundamentalists take their part in proportion to value over price (all of it when
+        the firm is worth its market value or more); momentum traders all of it after a
+        rising quarter, nothing after a falling one.
+        """
+        model = self.model
+        if self.kind == EQUITY_FUND:
+            cap = model.ledger.market_cap(issuer)
+            value = self.fundamental.get(issuer, cap)
+            return min(1.0, value / cap) if cap > 0.0 else 0.0
+        if self.kind == MOMENTUM:
+            return 1.0 if model.recent_return(issuer) > 0.0 else 0.0
+        return 0.0
 
     def value_of(self, firm: Firm) -> float:
         """Fundamental value, US$ bn.

@@ -125,6 +125,86 @@ class MilestoneDeal:
         return amount
 
 
+@dataclass(slots=True)
+class WarrantDeal:
+    """Warrants for ``shares`` of ``issuer`` held by ``holder``, vesting by GW and price.
+
+    ``tranches`` equal tranches; tranche k (1-based) needs ``k * gw / tranches`` GW
+    deployed with the issuer's chips since month 0 (a high-water mark, as for milestones)
+    and a share price of at least its hurdle: the first tranche none, later ones rising
+    linearly from ``first_hurdle`` to ``final_hurdle``.
+    """
+
+    issuer: str
+    holder: str
+    shares: float  # bn shares
+    gw: float
+    tranches: int
+    first_hurdle: float
+    final_hurdle: float
+    vested: int = 0
+    high_water_gw: float = 0.0
+
+    @property
+    def shares_per_tranche(self) -> float:
+        """Shares (bn) in each tranche."""
+        return self.shares / self.tranches
+
+    def hurdle(self, k: int) -> float:
+        """Share price tranche ``k`` (1-based) needs."""
+        if k <= 1 or self.tranches == 1:
+            return 0.0
+        frac = (k - 1) / (self.tranches - 1)
+        return self.first_hurdle + frac * (self.final_hurdle - self.first_hurdle)
+
+    def observe(self, deployed_gw_since_start: float) -> None:
+        """Raise the high-water mark of GW deployed with the issuer's chips."""
+        self.high_water_gw = max(self.high_water_gw, deployed_gw_since_start)
+
+    def tranches_due(self, price: float) -> int:
+        """Tranches that vest now, in order (a tranche waits for its hurdle)."""
+        if self.shares <= 0.0:
+            return 0
+        by_gw = math.floor(self.high_water_gw / (self.gw / self.tranches) + 1e-9)
+        n = 0
+        for k in range(self.vested + 1, min(by_gw, self.tranches) + 1):
+            if price < self.hurdle(k):
+                break
+            n += 1
+        return n
+
+
+@dataclass(slots=True)
+class Backstop:
+    """A supplier's promise to pay a cloud for capacity left unused (NVIDIA for CoreWeave).
+
+    When the app company's contracts with the cloud are cancelled, the guarantee is
+    called: the guarantor owes the cancelled bills, up to what is left of ``limit``, as a
+    claim the cloud holds (so its books see the guarantee at once), paid month by month
+    as the bills would have fallen due.
+    """
+
+    guarantor: str
+    cloud: str
+    limit: float
+    called: float = 0.0
+    streams: list[tuple[float, int]] = field(default_factory=list)  # (monthly bill, end)
+
+    def call(self, month: int) -> float:
+        """Amount newly owed under the guarantee for the streams added so far."""
+        owed = sum(b * max(0, end - month) for b, end in self.streams)
+        new = max(0.0, min(owed, self.limit) - self.called)
+        self.called += new
+        return new
+
+    def due(self, month: int) -> float:
+        """Bills of the cancelled contracts falling due in ``month``."""
+        return sum(b for b, end in self.streams if month < end)
+
+
+ROUNDING = 1e-9  # running totals below this are what cancellations leave of rounding
+
+
 class ContractBook:
     """Running totals of every contract by month, so a month's bills cost a lookup, not a loop.
 
@@ -187,12 +267,15 @@ class ContractBook:
         if month >= self.horizon:
             return 0.0
         if cloud is None:
-            return float(self.bill[:, max(0, month) :].sum())
-        return float(self.bill[self.clouds[cloud], max(0, month) :].sum())
+            total = float(self.bill[:, max(0, month) :].sum())
+        else:
+            total = float(self.bill[self.clouds[cloud], max(0, month) :].sum())
+        return total if abs(total) >= ROUNDING else 0.0
 
     def at(self, table: str, month: int) -> np.ndarray:
         """Column ``month`` of a table (zeros past the horizon)."""
         a = getattr(self, table)
         if 0 <= month < self.horizon:
-            return a[:, month]
+            col = a[:, month]
+            return np.where(np.abs(col) < ROUNDING, 0.0, col)
         return np.zeros(a.shape[0])

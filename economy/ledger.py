@@ -35,10 +35,13 @@ LOAN = "loan"
 PAYABLE = "payable"
 EQUITY = "equity"
 FUND_UNITS = "fund_units"
-CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS)
+VENDOR_LOAN = "vendor_loan"  # a chip supplier's loan to the buyer of its chips
+CONVERTIBLE = "convertible"  # interests that convert into equity (not debt-like)
+GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid over time
+CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS, VENDOR_LOAN, CONVERTIBLE, GUARANTEE)
 
 # Claims that count as debt when judging solvency on book equity (convention 6).
-DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS})
+DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE})
 
 # Real (non-financial) asset kinds.
 CAPACITY = "capacity"  # data centres in service, at book value
@@ -47,6 +50,10 @@ OTHER_ASSETS = "other_assets"  # everything outside the loop (other businesses),
 REAL_KINDS = (CAPACITY, CIP, OTHER_ASSETS)
 
 REVALUATION = "revaluation"
+
+# Financing flows from an inside agent: the money is re-stamped with the financier's tag
+# (DESIGN.md "Circular flow"); every other payment carries the payer's pro-rata mix.
+STAMPED_FLOWS = frozenset({"milestone_equity", "equity_round", "lending"})
 
 TOL = 1e-9
 
@@ -106,9 +113,15 @@ class Ledger:
         self._held: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         # Flows since the last ``start_period``: the month's statistics.
         self._period_postings: list[tuple[str, list[Leg] | tuple[Leg, ...]]] = []
+        # Money provenance: each agent's cash as amounts by origin tag (an agent's name, or
+        # the rest of the world); the tags of a balance always sum to the balance.
+        self.tags: dict[str, dict[str, float]] = {a: {} for a in self.sectors if a != ROW}
+        # tagged cash received this period: (flow, payer, payee) -> {tag: amount}
+        self.period_tagged: dict[tuple[str, str, str], dict[str, float]] = {}
         self.period_accounts: dict[tuple[str, str], float] = defaultdict(float)
         self.period_cash: dict[tuple[str, str, str], float] = defaultdict(float)
         self.n_postings = 0
+        self._peak_assets = 0.0
 
     # ------------------------------------------------------------------ reading
     def cash(self, agent: str) -> float:
@@ -142,11 +155,8 @@ class Ledger:
 
     def claims_of(self, agent: str) -> list[tuple[str, str, str, float]]:
         """Every claim ``agent`` holds or issues, as (kind, holder, issuer, value)."""
-        return [
-            (k, h, i, self.claim(k, h, i))
-            for (k, h, i) in self._claims
-            if agent in (h, i) and self._claims[(k, h, i)] != 0.0
-        ]
+        keys = sorted(self._held[agent] | self._issued[agent])
+        return [(k, h, i, self.claim(k, h, i)) for (k, h, i) in keys if self._claims[(k, h, i)]]
 
     def debt_owed(self, issuer: str, kinds: frozenset[str] = DEBT_LIKE) -> float:
         """Debt-like claims on ``issuer`` (loans, payables, fund units)."""
@@ -219,6 +229,8 @@ class Ledger:
                 raise LedgerError(f"{flow}: non-finite amount in {leg}")
             scale = max(scale, abs(a))
             if type(leg) is Claim:
+                if leg.kind not in CLAIM_KINDS:
+                    raise LedgerError(f"{flow}: unknown claim kind {leg.kind!r}")
                 if leg.holder == leg.issuer:
                     raise LedgerError(f"{flow}: {leg.holder} cannot hold a claim on itself")
                 if leg.kind == EQUITY and self._price.get(leg.issuer, 0.0) <= 0.0:
@@ -237,9 +249,14 @@ class Ledger:
             if abs(d) > TOL * scale:
                 raise LedgerError(f"{flow}: posting does not balance for {agent} (off by {d:.3g})")
         claims = self._claims
+        cash_moves: dict[str, float] | None = None
         for leg in legs:
             a = leg.amount
             if type(leg) is Claim:
+                if leg.kind == CASH:
+                    if cash_moves is None:
+                        cash_moves = {}
+                    cash_moves[leg.holder] = cash_moves.get(leg.holder, 0.0) + a
                 key = (leg.kind, leg.holder, leg.issuer)
                 if key not in claims:
                     claims[key] = 0.0
@@ -256,6 +273,81 @@ class Ledger:
                 self._net_worth[leg.agent][leg.account] += a
                 self.period_accounts[(leg.agent, leg.account)] += a
         self._period_postings.append((flow, legs))
+        if cash_moves:
+            self._move_tags(flow, cash_moves)
+
+    def _move_tags(self, flow: str, moves: dict[str, float]) -> None:
+        """Carry money's provenance along a posting's cash legs.
+
+        Payers give up their mix pro rata; a financing flow (``STAMPED_FLOWS``) is
+        re-stamped with each payer's own tag; cash that enters from the rest of the world
+        is tagged with it; cash paid out to it leaves the tagged stock.
+        """
+        parcel: dict[str, float] = {}
+        paid = received = 0.0
+        payers = []
+        stamp = flow in STAMPED_FLOWS
+        for agent, d in moves.items():
+            if d >= 0.0:
+                received += d
+                continue
+            x = -d
+            paid += x
+            payers.append(agent)
+            if stamp:
+                parcel[agent] = parcel.get(agent, 0.0) + x
+                mix = self.tags[agent]
+                before = sum(mix.values())
+                if before > 0.0:
+                    keep = max(0.0, 1.0 - x / before)
+                    for tag in mix:
+                        mix[tag] *= keep
+                continue
+            mix = self.tags[agent]
+            before = sum(mix.values())
+            if before <= 0.0:
+                continue
+            share = min(1.0, x / before)
+            for tag, v in mix.items():
+                take = v * share
+                mix[tag] = v - take
+                parcel[tag] = parcel.get(tag, 0.0) + take
+        if received <= 0.0:
+            return
+        from_parcel = min(received, paid)
+        scale = from_parcel / paid if paid > 0.0 else 0.0
+        outside = received - from_parcel
+        single_payer = payers[0] if len(payers) == 1 else None
+        for agent, d in moves.items():
+            if d <= 0.0:
+                continue
+            share = d / received
+            mix = self.tags[agent]
+            got: dict[str, float] = {}
+            for tag, v in parcel.items():
+                amount = v * scale * share
+                if amount:
+                    mix[tag] = mix.get(tag, 0.0) + amount
+                    got[tag] = amount
+            if outside > 0.0:
+                # opening balances are the agent's own money; anything else from outside
+                # comes from the rest of the world
+                origin = agent if flow == "opening" else ROW
+                mix[origin] = mix.get(origin, 0.0) + outside * share
+                got[origin] = got.get(origin, 0.0) + outside * share
+            payer = single_payer if single_payer is not None else ROW
+            key = (flow, payer, agent)
+            acc = self.period_tagged.setdefault(key, {})
+            for tag, v in got.items():
+                acc[tag] = acc.get(tag, 0.0) + v
+
+    def cash_tags(self, agent: str) -> dict[str, float]:
+        """``agent``'s cash by origin tag (sums to its cash)."""
+        return dict(self.tags[agent])
+
+    def tagged_received(self, flow: str, payer: str, payee: str) -> dict[str, float]:
+        """Cash ``payee`` received from ``payer`` for ``flow`` this period, by origin tag."""
+        return dict(self.period_tagged.get((flow, payer, payee), {}))
         self.n_postings += 1
 
     def pay(
@@ -375,6 +467,7 @@ class Ledger:
     def start_period(self) -> None:
         """Forget last period's flows; stocks carry on."""
         self._period_postings = []
+        self.period_tagged = {}
         self.period_accounts = defaultdict(float)
         self.period_cash = defaultdict(float)
 
@@ -390,9 +483,11 @@ class Ledger:
         2. All financial claims net to zero (assets held = liabilities issued).
         3. The period's transaction-flow matrix sums to zero by row and by column.
         4. No claim, real asset or cash balance is negative (beyond rounding).
+        5. Each agent's provenance tags are not negative and sum to its cash.
         """
-        scale = max(1.0, self.total_assets())
-        tol = rel_tol * scale
+        # rounding in accumulated flows grows with the largest balances the books have held
+        self._peak_assets = max(self._peak_assets, self.total_assets())
+        tol = rel_tol * max(1.0, self._peak_assets)
         for agent in self.sectors:
             gap = self.assets(agent) - self.liabilities(agent) - self.net_worth(agent)
             if abs(gap) > tol:
@@ -415,6 +510,14 @@ class Ledger:
         for (a, k), v in self._real.items():
             if v < -tol:
                 raise LedgerError(f"negative real asset {k} of {a}: {v}")
+        for agent, mix in self.tags.items():
+            if any(v < -tol for v in mix.values()):
+                raise LedgerError(f"negative provenance tag in {agent}'s cash: {mix}")
+            if abs(sum(mix.values()) - self.cash(agent)) > tol:
+                raise LedgerError(
+                    f"{agent}: provenance tags sum to {sum(mix.values()):.6g}, "
+                    f"cash is {self.cash(agent):.6g}"
+                )
 
     def balance_sheet(self, agent: str) -> dict[str, dict[str, float]]:
         """Assets, liabilities and net worth of ``agent``, itemised (for the Books view)."""

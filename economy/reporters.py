@@ -19,6 +19,7 @@ LABELS = {
     "coreweave": "CoreWeave",
     "openai": "OpenAI",
     "equity_funds": "Equity funds",
+    "momentum_funds": "Momentum funds",
     "lenders": "Lenders",
 }
 
@@ -53,7 +54,26 @@ def _columns() -> tuple[Column, ...]:
         Column("app_fixed_costs", "US$ bn a month", "staff, sales, data and stock pay"),
         Column("app_variable_costs", "US$ bn a month", "costs that scale with users"),
         Column("app_revenue_share", "US$ bn a month", "revenue share paid to Microsoft"),
-        Column("app_net_income", "US$ bn a month", "revenue minus all costs (accrual)"),
+        Column(
+            "app_operating_income",
+            "US$ bn a month",
+            "revenue minus all costs that are paid in cash (accrual)",
+        ),
+        Column(
+            "app_noncash_charges",
+            "US$ bn a month",
+            "labelled non-cash item (remeasurement of convertible interests, H1 2025)",
+        ),
+        Column(
+            "app_net_income",
+            "US$ bn a month",
+            "operating income minus the non-cash item (the reported net income)",
+        ),
+        Column(
+            "app_cash_burn",
+            "US$ bn a month",
+            "cash paid out for costs minus revenue received (negative: cash generated)",
+        ),
         Column("app_net_margin", "fraction", "net income / revenue"),
         Column(
             "app_inference_cost_per_user",
@@ -71,6 +91,7 @@ def _columns() -> tuple[Column, ...]:
         Column(
             "app_equity_raised", "US$ bn a month", "new equity sold in funding rounds this month"
         ),
+        Column("app_rounds_total", "count", "funding rounds raised since month 0"),
         Column("app_unpaid_bills", "US$ bn", "bills the app company has not paid"),
         Column("deployed_gw", "GW", "capacity in service for the app company"),
         Column(
@@ -118,6 +139,26 @@ def _columns() -> tuple[Column, ...]:
             "US$ bn a month",
             "smallest of the three loop flows, trailing 3-month means",
         ),
+        Column(
+            "backstop_paid",
+            "US$ bn a month",
+            "NVIDIA's payments to CoreWeave for capacity left unused",
+        ),
+        Column(
+            "warrant_tranches_vested",
+            "count",
+            "tranches of the app company's AMD warrant vested since month 0",
+        ),
+        Column(
+            "cascade_direct_loss",
+            "US$ bn",
+            "defaults so far: fire-sale losses of the defaulting firms (the shocks)",
+        ),
+        Column(
+            "cascade_amplified_loss",
+            "US$ bn",
+            "defaults so far: further equity losses the cascade method finds through claims",
+        ),
         Column("contracts_cancelled", "count", "contracts cancelled this month"),
         Column("defaults_total", "count", "firms that have defaulted since month 0"),
         Column("commitment_limited", "0/1", "the app company hit its commitment limit this month"),
@@ -133,13 +174,24 @@ def _columns() -> tuple[Column, ...]:
         ),
     ]
     for s in SUPPLIERS:
-        c.append(
+        name = LABELS[s]
+        c += [
+            Column(f"chip_revenue_{s}", "US$ bn a month", f"{name} chip sales to the clouds"),
+            Column(f"vendor_credit_{s}", "US$ bn a month", f"chip sales {name} lent this month"),
+            Column(f"vendor_loans_{s}", "US$ bn", f"{name} vendor loans outstanding"),
             Column(
-                f"chip_revenue_{s}",
-                "US$ bn a month",
-                f"{LABELS[s]} chip sales to the cloud providers",
-            )
-        )
+                f"circularity_{s}",
+                "fraction",
+                f"trailing 12 months: share of {name}'s chip receipts (all buyers, its sales "
+                "outside the loop included) that trace back to its own money",
+            ),
+            Column(
+                f"circularity_{s}_clouds",
+                "fraction",
+                f"trailing 12 months: share of {name}'s chip receipts from the clouds "
+                "that trace back to its own money",
+            ),
+        ]
     for k in CLOUDS:
         c.append(Column(f"backlog_{k}", "US$ bn", f"{LABELS[k]} remaining take-or-pay value (RPO)"))
         c.append(
@@ -152,6 +204,13 @@ def _columns() -> tuple[Column, ...]:
             Column(f"market_cap_{f}", "US$ bn", f"{LABELS[f]} shares x price (0 after default)")
         )
         c.append(Column(f"book_equity_{f}", "US$ bn", f"{LABELS[f]} assets minus debt-like claims"))
+        c.append(
+            Column(
+                f"cascade_equity_loss_{f}",
+                "fraction",
+                f"largest relative equity loss of {LABELS[f]} in a default cascade so far",
+            )
+        )
     return tuple(c)
 
 

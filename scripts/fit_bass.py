@@ -52,7 +52,7 @@ def fit_reported(users0: float) -> tuple[float, float, float]:
 
 
 def fit_seed(users0: float, p: float, market: float) -> tuple[float, float]:
-    """q and decay that reproduce the article's paid growth read as year on year."""
+    """The imitation coefficient and decay that reproduce the article's paid growth (yoy)."""
     cal = calibration_table()
     g2024 = float(cal["paid_user_growth_2024"].value)
     g2025q1 = float(cal["paid_user_growth_2025q1"].value)

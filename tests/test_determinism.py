@@ -59,3 +59,12 @@ def test_without_noise_the_seed_only_changes_which_cloud_gets_a_contract():
     assert first > 6
     pd.testing.assert_series_equal(da["users_m"], db["users_m"])
     assert not da["backlog_oracle"].equals(db["backlog_oracle"])
+
+
+def test_the_model_reports_exactly_the_documented_columns():
+    from economy.reporters import COLUMN_NAMES
+
+    m = run(4, months=3)
+    assert set(m.stats) == set(COLUMN_NAMES)
+    df = m.datacollector.get_model_vars_dataframe()
+    assert list(df.columns) == list(COLUMN_NAMES)

@@ -153,3 +153,66 @@ def test_a_claim_on_oneself_is_refused():
     ledger = make_ledger()
     with pytest.raises(LedgerError, match="on itself"):
         ledger.post("bad", (Claim(PAYABLE, "a", "a", 1.0),))
+
+
+def tagged_ledger() -> Ledger:
+    ledger = make_ledger()
+    assert ledger.cash_tags("a") == {"a": 10.0}  # opening cash is the agent's own money
+    return ledger
+
+
+def tag_totals(ledger: Ledger) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for agent in ("a", "b", "bank"):
+        for tag, v in ledger.cash_tags(agent).items():
+            out[tag] = out.get(tag, 0.0) + v
+    return out
+
+
+def test_a_payment_carries_the_payers_mix_and_conserves_every_tag():
+    ledger = tagged_ledger()
+    ledger.pay("sale", "a", "b", 4.0, "sales", "sales")
+    before = tag_totals(ledger)
+    ledger.pay("sale", "b", "bank", 9.0, "sales", "sales")  # b holds 4 a-tagged, 5 b-tagged
+    got = ledger.tagged_received("sale", "b", "bank")
+    assert got["a"] == pytest.approx(9.0 * 4.0 / 9.0)
+    assert got["b"] == pytest.approx(9.0 * 5.0 / 9.0)
+    after = tag_totals(ledger)
+    for tag in before:
+        assert after[tag] == pytest.approx(before[tag])
+    ledger.check()
+
+
+def test_a_financing_flow_is_restamped_with_the_financier_tag():
+    ledger = tagged_ledger()
+    ledger.pay("sale", "a", "bank", 5.0, "sales", "sales")  # bank now holds some a-tagged cash
+    ledger.set_price("b", 1.0)
+    ledger.post(
+        "equity_round",
+        (
+            Claim(CASH, "bank", ROW, -20.0),
+            Claim(CASH, "b", ROW, 20.0),
+            Claim(EQUITY, "bank", "b", 20.0),
+        ),
+    )
+    assert ledger.tagged_received("equity_round", "bank", "b") == {"bank": pytest.approx(20.0)}
+    assert sum(ledger.cash_tags("bank").values()) == pytest.approx(ledger.cash("bank"))
+    ledger.check()
+
+
+def test_money_from_outside_is_tagged_rest_of_world_and_payments_out_leave_the_stock():
+    ledger = tagged_ledger()
+    ledger.pay("revenue", ROW, "a", 6.0, "revenue", "revenue")
+    assert ledger.cash_tags("a")[ROW] == pytest.approx(6.0)
+    ledger.pay("wages", "a", ROW, 8.0, "wages", "wages")  # takes 8/16 of each tag
+    tags = ledger.cash_tags("a")
+    assert tags["a"] == pytest.approx(5.0)
+    assert tags[ROW] == pytest.approx(3.0)
+    ledger.check()
+
+
+def test_check_catches_tags_that_do_not_sum_to_cash():
+    ledger = tagged_ledger()
+    ledger.tags["a"]["a"] += 1.0
+    with pytest.raises(LedgerError, match="provenance tags sum"):
+        ledger.check()

@@ -1,0 +1,168 @@
+"""The live view in real headless Chromium (Debian's), through pytest-ipywidgets/Playwright.
+
+The page is served by the plugin's in-process Solara server on localhost. Every test opens
+the page afresh, so each one gets a new session and a new simulation.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from params import param_info
+
+APP = str(Path(__file__).resolve().parent.parent / "viz" / "app.py")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOAD_MS = 60_000
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+]
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("month-counter").wait_for(timeout=LOAD_MS)
+
+
+def month(page) -> int:
+    return int(page.get_by_test_id("month-counter").get_attribute("data-month"))
+
+
+def wait_month(page, n: int) -> None:
+    page.wait_for_selector(f'[data-testid="month-counter"][data-month="{n}"]')
+
+
+def step(page, times: int = 1) -> None:
+    for _ in range(times):
+        m = month(page)
+        page.locator(".aiv-step").click()
+        wait_month(page, m + 1)
+
+
+def test_page_loads_with_no_console_errors_and_no_outside_requests(
+    solara_app, solara_server, page_session
+):
+    urls: list[str] = []
+    errors: list[str] = []
+    page = page_session
+
+    def on_console(msg):
+        if msg.type == "error":
+            errors.append(msg.text)
+
+    page.on("request", lambda r: urls.append(r.url))
+    page.on("websocket", lambda ws: urls.append(ws.url))
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        with solara_app(APP):
+            open_page(page, solara_server.base_url)
+            step(page, 2)
+            page.get_by_test_id("network").locator("svg").wait_for()
+            page.get_by_test_id("charts").locator("svg").first.wait_for()
+            page.get_by_test_id("gauges").locator("svg").first.wait_for()
+            page.get_by_role("tab", name="Books").click()
+            page.get_by_text("Transaction-flow matrix").wait_for()
+            time.sleep(0.5)  # late asset requests, if any
+    finally:
+        page.remove_listener("console", on_console)
+        page.goto("about:blank")
+    assert urls, "no requests recorded"
+    outside = sorted({u for u in urls if urlparse(u).hostname not in LOCAL_HOSTS})
+    assert outside == [], f"requests to other hosts: {outside}"
+    assert errors == []
+
+
+def test_play_advances_the_month_and_pause_stops_it(solara_app, solara_server, page_session):
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        page.locator(".aiv-play").click()
+        page.wait_for_function(
+            "document.querySelector('[data-testid=month-counter]').dataset.month >= 3",
+            timeout=20_000,
+        )
+        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Play").wait_for()
+        time.sleep(0.3)  # a step already under way when Pause was clicked may still land
+        stopped = month(page)
+        time.sleep(0.8)  # at 4 months a second, three more would have passed
+        assert month(page) == stopped
+        assert stopped >= 3
+        page.goto("about:blank")
+
+
+def test_reset_and_preset_change_start_again(solara_app, solara_server, page_session, two_presets):
+    page = page_session
+    _, other = two_presets
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        step(page, 3)
+        page.locator(".aiv-reset").click()
+        wait_month(page, 0)
+        step(page, 2)
+        page.locator(".v-select", has_text="Scenario preset").click()
+        page.get_by_role("option", name=other).click()
+        wait_month(page, 0)
+        page.goto("about:blank")
+
+
+def test_language_switch_changes_labels(solara_app, solara_server, page_session):
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        step(page)
+        page.get_by_role("button", name="繁體中文").click()
+        page.get_by_role("button", name="前進一個月").wait_for()
+        for text in ("每 GW 里程碑投資", "隨機種子", "本月的迴圈", "事件紀錄", "圖表", "帳簿"):
+            page.get_by_text(text, exact=False).first.wait_for()
+        assert page.get_by_role("button", name="Step 1 month").count() == 0
+        assert "第 1 個月" in page.get_by_test_id("month-counter").inner_text()
+        assert "燃料" in page.get_by_test_id("gauges").inner_text()
+        page.get_by_role("button", name="English").click()
+        page.get_by_role("button", name="Step 1 month").wait_for()
+        page.goto("about:blank")
+
+
+def test_out_of_range_value_shows_message_next_to_field(solara_app, solara_server, page_session):
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        box = page.locator(".aiv-knob-milestone_investment_cap")
+        box.locator("input").fill("99999")
+        box.locator("input").press("Enter")
+        box.get_by_text("out of range").wait_for()
+        assert "milestone_investment_cap" in box.inner_text()
+        step(page)  # the page still works
+        # hovering a knob shows where its value comes from
+        source = param_info("inference_price_decline")["source"]
+        page.locator(".aiv-knob-inference_price_decline input").hover()
+        page.get_by_text(source, exact=False).wait_for()
+        page.goto("about:blank")
+
+
+def test_two_pages_are_independent(solara_app, solara_server, page_session, context_session):
+    first = page_session
+    second = context_session.new_page()
+    try:
+        with solara_app(APP):
+            open_page(first, solara_server.base_url)
+            open_page(second, solara_server.base_url)
+            step(first, 3)
+            assert month(second) == 0
+            step(second)
+            assert (month(first), month(second)) == (3, 1)
+            first.locator(".aiv-reset").click()
+            wait_month(first, 0)
+            assert month(second) == 1
+            first.goto("about:blank")
+    finally:
+        second.close()

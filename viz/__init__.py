@@ -1,0 +1,1 @@
+"""The live view (Solara): ``viz/app.py`` is the page, ``viz/components/`` its parts."""

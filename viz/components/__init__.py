@@ -1,0 +1,1 @@
+"""The parts of the live view: controls, banner, gauges, network, charts, books, events."""

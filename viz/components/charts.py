@@ -1,0 +1,179 @@
+"""The time-series panel: the model's monthly columns drawn as dated charts.
+
+Every chart reads the data collector's columns as they are (the view computes no
+economics); the only arithmetic is adding cost lines into a stack and turning shares
+into percentages.
+"""
+
+# ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import solara
+
+from viz.components.timechart import HLine, Series, time_chart
+from viz.i18n import tr
+
+FIRM_COLOR = {
+    "nvidia": "#76b900",
+    "amd": "#ed1c24",
+    "oracle": "#c74634",
+    "microsoft": "#0078d4",
+    "amazon": "#ff9900",
+    "coreweave": "#6d28d9",
+    "openai": "#111827",
+}
+RUNWAY_CAP = 120.0  # the model reports 120 months when the app company is not burning cash
+
+
+def columns(model: Any) -> dict[str, list[Any]]:
+    """The collected columns, by name (one value per month so far)."""
+    dc = model.datacollector
+    data = getattr(dc, "model_vars", None)
+    if isinstance(data, dict):
+        return data
+    df = dc.get_model_vars_dataframe()
+    return {c: df[c].tolist() for c in df.columns}
+
+
+def _col(data: dict[str, list[Any]], name: str, n: int) -> list[float]:
+    values = data.get(name)
+    if values is None:
+        return [math.nan] * n
+    return [float(v) if v is not None else math.nan for v in values]
+
+
+def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
+    """Every chart of the panel as (key, SVG), in display order."""
+    data = columns(model)
+    dates = [str(d) for d in data.get("date", [])]
+    n = len(dates)
+    empty = tr("regime_none_doc", lang)
+
+    def col(name: str) -> list[float]:
+        return _col(data, name, n)
+
+    def chart(key: str, series: list[Series], **kw: Any) -> tuple[str, str]:
+        return key, time_chart(dates, series, title=tr(key, lang), empty_text=empty, **kw)
+
+    out = []
+    out.append(
+        chart(
+            "chart_costs",
+            [
+                Series(tr("s_compute_bill", lang), col("app_compute_bill"), "#ef4444", "area"),
+                Series(tr("s_fixed_costs", lang), col("app_fixed_costs"), "#f59e0b", "area"),
+                Series(tr("s_variable_costs", lang), col("app_variable_costs"), "#a78bfa", "area"),
+                Series(tr("s_revenue_share", lang), col("app_revenue_share"), "#94a3b8", "area"),
+                Series(tr("s_revenue", lang), col("app_revenue"), "#15803d", width=3.0),
+            ],
+        )
+    )
+    out.append(
+        chart(
+            "chart_gw",
+            [
+                Series(tr("s_contracted", lang), col("contracted_gw"), "#7c3aed", dash="6 4"),
+                Series(tr("s_deployed", lang), col("deployed_gw"), "#7c3aed", "area"),
+            ],
+        )
+    )
+    out.append(
+        chart(
+            "chart_milestone",
+            [
+                Series(
+                    tr("s_milestone_month", lang), col("milestone_investment"), "#2563eb", "bar"
+                ),
+                Series(
+                    tr("s_milestone_total", lang),
+                    col("milestone_investment_total"),
+                    "#1e3a8a",
+                    axis="right",
+                    width=2.5,
+                ),
+            ],
+            right_label=tr("s_milestone_total", lang),
+        )
+    )
+    firms = list(model.firms)
+    out.append(
+        chart(
+            "chart_valuations",
+            [
+                Series(f.label, col(f"market_cap_{f.name}"), FIRM_COLOR.get(f.name, "#374151"))
+                for f in firms
+            ],
+            log=True,
+        )
+    )
+    p = model.p
+    runway = [min(v, RUNWAY_CAP) if math.isfinite(v) else v for v in col("app_runway_months")]
+    out.append(
+        chart(
+            "chart_runway",
+            [Series(tr("s_runway", lang), runway, "#0f766e", "area")],
+            hlines=[
+                HLine(
+                    float(p.rising_min_runway),
+                    tr("line_rising", lang, n=f"{p.rising_min_runway:g}"),
+                    "#15803d",
+                ),
+                HLine(
+                    float(p.stalling_max_runway),
+                    tr("line_stalling", lang, n=f"{p.stalling_max_runway:g}"),
+                    "#b91c1c",
+                ),
+            ],
+        )
+    )
+    loop = [
+        Series(
+            tr("s_flow_supplier_equity", lang), col("flow_supplier_equity"), "#2563eb", width=1.6
+        ),
+        Series(tr("s_flow_app_to_clouds", lang), col("flow_app_to_clouds"), "#16a34a", width=1.6),
+        Series(
+            tr("s_flow_clouds_to_suppliers", lang),
+            col("flow_clouds_to_suppliers"),
+            "#ea580c",
+            width=1.6,
+        ),
+        Series(tr("s_loop_throughput", lang), col("loop_throughput"), "#f59e0b", width=3.0),
+    ]
+    circ = [c for c in data if c.startswith("circularity_")]
+    for name in circ:
+        firm = name.removeprefix("circularity_")
+        label = model.firms_by_name[firm].label if firm in model.firms_by_name else firm
+        loop.append(
+            Series(
+                tr("s_circularity", lang, firm=label),
+                [v * 100 for v in col(name)],
+                FIRM_COLOR.get(firm, "#374151"),
+                axis="right",
+                dash="4 3",
+                unit="%",
+            )
+        )
+    out.append(chart("chart_loop", loop, right_label="%" if circ else ""))
+    return out
+
+
+@solara.component
+def ChartsPanel(model: Any, months: int, lang: str):
+    """The chart grid, rebuilt when the month or the language changes.
+
+    Args:
+        model: the session's model.
+        months: months simulated.
+        lang: language code.
+    """
+    charts = solara.use_memo(lambda: chart_svgs(model, lang), [id(model), months, lang])
+    cells = "".join(f'<div class="aiv-chart" data-chart="{k}">{svg}</div>' for k, svg in charts)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f'<div class="aiv-charts">{cells}</div>',
+        attributes={"data-testid": "charts"},
+    )

@@ -1,0 +1,182 @@
+"""The page's own controls: preset, knobs, seed, Reset / Step / Play, speed.
+
+SolaraViz's controls are English-only and cannot show a unit, a source or a field-level
+error, so the view builds its own from Solara's inputs. Each knob shows its unit, its
+source on hover (from the calibration table via ``param_info`` and the preset's citation)
+and, when a typed value is rejected, the model's own ``ValueError`` message under the field.
+"""
+
+# ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from params import calibration_table, load_preset, param_info, preset_names
+from viz.components.svg import esc
+from viz.i18n import has, tr, unit
+from viz.session import Simulation
+
+SPEEDS = (1, 2, 4, 8, 12, 24)  # months per second
+
+
+def knob_source(name: str, preset: str, overridden: bool) -> dict[str, str]:
+    """Provenance and source of the value a knob shows.
+
+    A preset's value cites its own calibration row; otherwise the default's row applies.
+    """
+    info = param_info(name)
+    cite = load_preset(preset).cites.get(name) if not overridden else None
+    if cite and cite in calibration_table():
+        row = calibration_table()[cite]
+        return {"provenance": row.provenance, "source": row.source, "cite": cite}
+    if cite == "assumed":
+        return {"provenance": "assumed", "source": preset, "cite": cite}
+    return {"provenance": info["provenance"], "source": info["source"], "cite": info["cite"]}
+
+
+def knob_label(name: str, lang: str) -> str:
+    """The knob's name in ``lang`` (the parameter's own description if it has no entry)."""
+    key = f"knob_{name}"
+    return tr(key, lang) if has(key) else str(param_info(name)["doc"])
+
+
+def knob_tooltip(name: str, preset: str, overridden: bool, lang: str) -> str:
+    """Hover text: meaning, source with its provenance, default and allowed range."""
+    info = param_info(name)
+    src = knob_source(name, preset, overridden)
+    prov = tr(f"prov_{src['provenance']}", lang)
+    doc_key = f"doc_{name}"
+    doc = tr(doc_key, lang) if has(doc_key) else info["doc"]
+    return (
+        f"{doc} · {tr('source', lang)}: {prov} — {src['source']} [{src['cite']}] · "
+        f"{tr('default', lang)} {info['default']:g} · {tr('allowed', lang)} "
+        f"{info['lo']:g} – {info['hi']:g}"
+    )
+
+
+@solara.component
+def KnobField(
+    sim: Simulation, name: str, lang: str, on_commit: Callable[[str, str], None], version: int
+):
+    """One knob: a text field with its unit, its source on hover, and its error if any.
+
+    Args:
+        sim: the session's simulation (holds the field's text and error).
+        name: parameter name.
+        lang: language code.
+        on_commit: called with (name, text) when the user presses Enter or leaves the field.
+        version: changes whenever the fields may have changed (forces a re-render).
+    """
+    del version
+    field = sim.fields[name]
+    overridden = name in sim.overrides
+    src = knob_source(name, sim.preset, overridden)
+    error: str | bool = False
+    if field.error:
+        error = field.error if lang == "en" else f"數值無效：{field.error}"
+    prov = tr("prov_" + src["provenance"], lang)
+    message = f"{tr('source', lang)}: {prov} ⓘ"
+    tooltip = knob_tooltip(name, sim.preset, overridden, lang)
+    with solara.Tooltip(tooltip), solara.Column(gap="0", style={"padding": "0"}):
+        solara.InputText(
+            knob_label(name, lang),
+            value=field.text,
+            on_value=lambda text: on_commit(name, text),
+            error=error,
+            message=message,
+            suffix=unit(str(param_info(name)["unit"]), lang),
+            dense=True,
+            classes=[f"aiv-knob-{name}"],
+        )
+
+
+@solara.component
+def ControlPanel(
+    sim: Simulation,
+    lang: str,
+    version: int,
+    playing: bool,
+    speed: int,
+    on_preset: Callable[[str], None],
+    on_knob: Callable[[str, str], None],
+    on_seed: Callable[[str], None],
+    on_reset: Callable[[], None],
+    on_step: Callable[[], None],
+    on_play: Callable[[bool], None],
+    on_speed: Callable[[int], None],
+):
+    """Every control of the page.
+
+    Args:
+        sim: the session's simulation.
+        lang: language code.
+        version: changes whenever the simulation changed (forces a re-render).
+        playing: whether Play is on.
+        speed: months per second while playing.
+        on_preset: preset chosen.
+        on_knob: knob committed (name, text).
+        on_seed: seed committed (text).
+        on_reset: Reset pressed.
+        on_step: Step pressed.
+        on_play: Play (True) or Pause (False) pressed.
+        on_speed: speed changed.
+    """
+    at_end = sim.at_horizon
+    with solara.Column(gap="10px", classes=["aiv-controls"]):
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button(
+                tr("pause", lang) if playing else tr("play", lang),
+                on_click=lambda: on_play(not playing),
+                color="primary",
+                disabled=at_end and not playing,
+                classes=["aiv-play"],
+            )
+            solara.Button(
+                tr("step", lang),
+                on_click=on_step,
+                disabled=playing or at_end,
+                outlined=True,
+                classes=["aiv-step"],
+            )
+            solara.Button(
+                tr("reset", lang), on_click=on_reset, outlined=True, classes=["aiv-reset"]
+            )
+        solara.Select(
+            tr("speed", lang),
+            values=list(SPEEDS),
+            value=speed,
+            on_value=on_speed,
+            dense=True,
+            classes=["aiv-speed"],
+        )
+        if at_end:
+            solara.Info(tr("horizon_reached", lang, n=sim.months_run), dense=True)
+        if sim.failure:
+            solara.Error(f"{tr('model_error', lang)} {sim.failure}", dense=True)
+        solara.Select(
+            tr("scenario", lang),
+            values=preset_names(),
+            value=sim.preset,
+            on_value=on_preset,
+            dense=True,
+        )
+        desc_key = f"preset_{sim.preset}"
+        desc = tr(desc_key, lang) if has(desc_key) else load_preset(sim.preset).description
+        solara.HTML(tag="div", unsafe_innerHTML=esc(desc), classes=["aiv-cap"])
+        solara.HTML(tag="div", unsafe_innerHTML=tr("knobs", lang), classes=["aiv-h"])
+        solara.HTML(tag="div", unsafe_innerHTML=esc(tr("knobs_note", lang)), classes=["aiv-cap"])
+        for name in sim.fields:
+            KnobField(sim, name, lang, on_knob, version)
+        seed_error: Any = sim.seed_field.error or False
+        solara.InputText(
+            tr("seed", lang),
+            value=sim.seed_field.text,
+            on_value=on_seed,
+            error=seed_error,
+            dense=True,
+            classes=["aiv-knob-seed"],
+        )

@@ -1,0 +1,196 @@
+"""One browser session's simulation: the model, its settings and the knobs' state.
+
+Plain Python (no Solara), so the page's logic can be tested without a browser. Each page
+builds its own :class:`Simulation`; nothing here is shared between sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from model import AIBubbleModel
+from params import PARAM_NAMES, Params, param_info, preset_names
+from viz.i18n import tr
+
+HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
+DEFAULT_SEED = 42
+DEFAULT_PRESET = "seed"
+MAX_SEED = 2**32 - 1
+
+# The knobs the page shows, in order. A tuple lists alternative names for a parameter that
+# the model does not have yet: the first that exists is shown, none is shown until one does.
+KNOB_CHOICES: tuple[tuple[str, ...], ...] = (
+    ("milestone_investment_per_gw",),
+    ("milestone_investment_cap",),
+    ("paid_growth_decay",),
+    ("inference_price_decline",),
+    ("capex_per_gw",),
+    ("momentum_share", "momentum_investor_share"),
+    ("vendor_credit_share", "vendor_financing_share"),
+)
+
+
+def knob_names() -> list[str]:
+    """Parameters shown as knobs: the first existing name of each choice."""
+    out = []
+    for choice in KNOB_CHOICES:
+        name = next((n for n in choice if n in PARAM_NAMES), None)
+        if name is not None:
+            out.append(name)
+    return out
+
+
+@dataclass
+class FieldState:
+    """What a knob's text field shows: the text typed and the error it raised, if any."""
+
+    text: str
+    error: str | None = None
+
+
+def format_value(value: float | int) -> str:
+    """A parameter value as the text a field shows (``1``, ``0.853``, ``1e+04``)."""
+    return f"{value:g}"
+
+
+class Simulation:
+    """The model of one browser session and the settings it was built from.
+
+    Args:
+        preset: scenario preset name.
+        seed: random seed passed to the model as ``rng``.
+    """
+
+    def __init__(self, preset: str = DEFAULT_PRESET, seed: int = DEFAULT_SEED):
+        self.preset = preset if preset in preset_names() else preset_names()[0]
+        self.seed = seed
+        self.overrides: dict[str, Any] = {}
+        self.fields: dict[str, FieldState] = {}
+        self.seed_field = FieldState(str(seed))
+        self.lock = threading.Lock()
+        self.generation = 0  # bumped by every reset, so a running Play loop can tell
+        self.failure: str | None = None  # what went wrong in the last step, if anything
+        self.model = self._build()
+        self._sync_fields()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> AIBubbleModel:
+        return AIBubbleModel(rng=self.seed, preset=self.preset, **self.overrides)
+
+    def _sync_fields(self) -> None:
+        p = self.model.p
+        self.fields = {n: FieldState(format_value(getattr(p, n))) for n in knob_names()}
+        self.seed_field = FieldState(str(self.seed))
+
+    def reset(self) -> None:
+        """A new model from the current preset, overrides and seed (month 0 again)."""
+        with self.lock:
+            self.model = self._build()
+            self.generation += 1
+            self.failure = None
+            errors = {n: f for n, f in self.fields.items() if f.error}
+            seed_field = self.seed_field
+            self._sync_fields()
+            self.fields.update(errors)  # a rejected value stays visible with its message
+            if seed_field.error:
+                self.seed_field = seed_field
+
+    def set_preset(self, name: str) -> None:
+        """Switch preset: its values replace every knob, and the run starts again."""
+        if name not in preset_names():
+            raise ValueError(f"unknown preset {name!r}")
+        self.preset = name
+        self.overrides = {}
+        for f in self.fields.values():
+            f.error = None
+        self.reset()
+
+    # ------------------------------------------------------------------ stepping
+    @property
+    def months_run(self) -> int:
+        """Months simulated so far (0 before the first step)."""
+        return self.model.month + 1
+
+    @property
+    def at_horizon(self) -> bool:
+        """Whether the run has reached :data:`HORIZON_MONTHS`."""
+        return self.months_run >= HORIZON_MONTHS
+
+    def step(self, generation: int | None = None) -> bool:
+        """Advance one month; False (and no step) at the horizon or after a reset.
+
+        Args:
+            generation: if given, step only while the model is still the one of that
+                generation (a Play loop started before a Reset must not step the new run).
+        """
+        with self.lock:
+            if generation is not None and generation != self.generation:
+                return False
+            if self.at_horizon or self.failure:
+                return False
+            try:
+                self.model.step()
+            except Exception as e:  # the page must survive a model error: show it instead
+                self.failure = f"{type(e).__name__}: {e}"
+                return False
+            return True
+
+    # ------------------------------------------------------------------ knobs
+    def knob_value(self, name: str) -> float | int:
+        """The value the current model uses for ``name``."""
+        return getattr(self.model.p, name)
+
+    def set_knob(self, name: str, text: str, lang: str = "en") -> str | None:
+        """Apply a typed value; returns the error message (and changes nothing) if rejected.
+
+        The value is validated by building the parameters exactly as the model would, so the
+        message is the model's own ``ValueError`` (naming the field and its allowed range).
+        A valid new value starts a new run.
+        """
+        field = self.fields.setdefault(name, FieldState(text))
+        field.text = text
+        stripped = text.strip().replace(",", "")
+        try:
+            value: float | int = float(stripped)
+        except ValueError:
+            field.error = tr("not_a_number", lang, name=name, text=text)
+            return field.error
+        if param_info(name)["integer"] and value.is_integer():
+            value = int(value)
+        overrides = {**self.overrides, name: value}
+        try:
+            Params.from_preset(self.preset, **overrides)
+        except ValueError as e:
+            field.error = str(e)
+            return field.error
+        field.error = None
+        if value == self.knob_value(name):
+            field.text = format_value(value)
+            return None
+        previous = self.overrides
+        self.overrides = overrides
+        try:
+            self.reset()
+        except Exception as e:  # valid alone but the model cannot start from it
+            self.overrides = previous
+            field.error = f"{type(e).__name__}: {e}"
+            return field.error
+        return None
+
+    def set_seed(self, text: str, lang: str = "en") -> str | None:
+        """Apply a typed random seed; returns the error message if it is not valid."""
+        self.seed_field.text = text
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = -1
+        if not 0 <= value <= MAX_SEED:
+            self.seed_field.error = tr("seed_error", lang)
+            return self.seed_field.error
+        self.seed_field.error = None
+        if value != self.seed:
+            self.seed = value
+            self.reset()
+        return None
