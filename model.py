@@ -47,7 +47,7 @@ from economy.ledger import (
 )
 from economy.regimes import Observation, Regime, RegimeClassifier
 from economy.reporters import COLUMN_NAMES, LABELS
-from params import APP, CLOUDS, SUPPLIERS, Params
+from params import APP, CLOUDS, SUPPLIERS, Params, ScheduledContract, load_preset
 
 OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
 OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
@@ -96,6 +96,9 @@ class AIBubbleModel(mesa.Model):
         super().__init__(rng=rng)
         self.p = params if params is not None else Params.from_preset(preset, **overrides)
         self.preset = preset
+        self.schedule: tuple[ScheduledContract, ...] = (
+            load_preset(preset).contracts if preset else ()
+        )
         self.check_invariants = check_invariants
         self.collect = collect
         self.month = -1
@@ -261,14 +264,16 @@ class AIBubbleModel(mesa.Model):
         users = demand.bass_path(
             p.users_initial, p.bass_p, p.bass_q, p.market_size_users, p.paid_growth_decay, lag
         )
+        in_service = self.contracted_compute(0)
         for m in range(1, lag + 1):
             need = self.app.compute_need_at(users[m], m) * (1.0 + p.capacity_headroom)
-            gap = need - self.contracted_compute(m)
+            covered = in_service + p.opening_pipeline_share * max(0.0, need - in_service)
+            gap = covered - self.contracted_compute(m)
             if gap <= 0.0:
                 continue
             signed = m - lag
             c = self._new_contract(cloud, gap / self.chip_efficiency(m), signed=signed)
-            c.built = c.capex * (-signed) / lag  # instalments paid before month 0
+            c.built = c.capex * (-signed) / c.lead  # instalments paid before month 0
             self.add_contract(c)
             legs.append(Real(cloud.name, CIP, c.built))
         return legs
@@ -481,6 +486,36 @@ class AIBubbleModel(mesa.Model):
             ledger.set_price(firm.name, ledger.price(firm.name) * math.exp(d))
             self.log_returns[firm.name].append(d)
 
+    def _sign_scheduled(self) -> None:
+        """Sign the preset's contracts dated this month (announced deals, outside the limit)."""
+        t = self.month
+        for s in self.schedule:
+            cloud = self.firms_by_name[s.cloud]
+            if s.signed != t or self.app.defaulted or cloud.defaulted:
+                continue
+            capex_per_gw = self.capex_per_gw(t)
+            price = capex_per_gw * self.p.contract_price_to_capex / 12.0
+            gw = s.value / (s.months * price)
+            c = CloudContract(
+                id=len(self.contracts),
+                cloud=s.cloud,
+                gw=gw,
+                price_per_gw_month=price,
+                signed=t,
+                start=s.start,
+                end=s.start + s.months,
+                efficiency=self.chip_efficiency(s.start),
+                chip_split=self.chip_split(),
+                capex=gw * capex_per_gw,
+            )
+            self.add_contract(c)
+            self.log_event(
+                "contract",
+                s.cloud,
+                f"{self.app.label} signs {gw:.2f} GW with {cloud.label} (announced deal): "
+                f"${s.value:,.1f}B over {s.months} months from {self.date_of(s.start)}",
+            )
+
     def flows_this_month(self) -> list[dict[str, Any]]:
         """The month's flows between agents, for the network view.
 
@@ -535,7 +570,8 @@ class AIBubbleModel(mesa.Model):
         suppliers = self.agents_by_type[ChipSupplier]
         investors = self.agents_by_type[Investor]
         apps.do("update_demand")  # 1. demand
-        apps.do("sign_contracts")  # 2. contracting
+        self._sign_scheduled()  # 2. contracting: deals signed in fact, then the app's own
+        apps.do("sign_contracts")
         clouds.do("invest")  # 3. capex
         self.app_gw_by_supplier = self._gw_by_supplier(self.month)
         suppliers.do("unlock_milestones")  # 4. milestones

@@ -127,6 +127,9 @@ class Params:
     training_to_inference: float = _p(0, 10, "training compute per unit of inference compute")
     gpu_cost_per_flop_halving: float = _p(0.5, 20, "years for the cost per FLOP to halve")
     opening_capacity_gw: float = _p(0, 100, "capacity serving the app company in Jan 2024, GW")
+    opening_pipeline_share: float = _p(
+        0, 3, "share of the need of 2024-mid 2025 covered by contracts signed before 2024"
+    )
     capex_per_gw: float = _p(1, 500, "data-centre capex per GW at month 0, US$ bn")
     capex_per_gw_growth: float = _p(-0.5, 1, "yearly growth of nominal capex per GW")
     chip_share_of_capex: float = _p(0, 1, "share of capex paid to chip suppliers")
@@ -389,18 +392,46 @@ class PresetError(ValueError):
 
 
 @dataclass(frozen=True)
+class ScheduledContract:
+    """A contract the app company signed in fact, on a known date (a preset's ``[[contracts]]``).
+
+    Its GW follow from its value and the price per GW-month at signing.
+    """
+
+    cloud: str
+    signed: int  # month (0 = January 2024)
+    start: int
+    months: int
+    value: float  # US$ bn over the term
+    cite: str
+
+
+@dataclass(frozen=True)
 class Preset:
-    """A scenario preset: a description and the values it sets (with their citations)."""
+    """A scenario preset: its description, values (with citations) and scheduled contracts."""
 
     name: str
     description: str
     values: dict[str, float | int]
     cites: dict[str, str]
     path: Path
+    contracts: tuple[ScheduledContract, ...] = ()
 
 
-_TOP_KEYS = {"description", "extends", "values"}
+_TOP_KEYS = {"description", "extends", "values", "contracts"}
 _VALUE_KEYS = {"value", "cite", "reason"}
+_CONTRACT_KEYS = {"cloud", "signed", "start", "months", "value", "cite", "reason"}
+
+
+def month_index(text: str) -> int:
+    """``"YYYY-MM"`` as a month index (0 = January 2024)."""
+    try:
+        year, month = (int(x) for x in str(text).split("-"))
+    except ValueError:
+        raise ValueError(f"a date must be written YYYY-MM, got {text!r}") from None
+    if not 1 <= month <= 12:
+        raise ValueError(f"a date must be written YYYY-MM with a month 01-12, got {text!r}")
+    return (year - 2024) * 12 + month - 1
 
 
 def preset_names() -> list[str]:
@@ -440,6 +471,7 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         raise PresetError(f"{where}: 'description' must be a non-empty string")
     values: dict[str, float | int] = {}
     cites: dict[str, str] = {}
+    contracts: tuple[ScheduledContract, ...] = ()
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):
@@ -449,6 +481,7 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         base = load_preset(parent, _chain)
         values.update(base.values)
         cites.update(base.cites)
+        contracts = base.contracts
     table = data.get("values", {})
     if not isinstance(table, dict):
         raise PresetError(f"{where}: [values] must be a table")
@@ -479,4 +512,43 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         except ValueError as e:
             raise PresetError(f"{where}: key {key!r}: {e}") from e
         cites[key] = cite
-    return Preset(path.stem, description.strip(), values, cites, path)
+    if "contracts" in data:
+        contracts = tuple(_parse_contracts(where, data["contracts"], cal))
+    return Preset(path.stem, description.strip(), values, cites, path, contracts)
+
+
+def _parse_contracts(where: str, raw: Any, cal: dict[str, CalibrationRow]):
+    if not isinstance(raw, list):
+        raise PresetError(f"{where}: [[contracts]] must be a list of tables")
+    for n, entry in enumerate(raw, 1):
+        ctx = f"{where}: contract {n}"
+        if not isinstance(entry, dict):
+            raise PresetError(f"{ctx}: must be a table")
+        bad = set(entry) - _CONTRACT_KEYS
+        if bad:
+            raise PresetError(
+                f"{ctx}: unknown field {sorted(bad)[0]!r}; allowed: {sorted(_CONTRACT_KEYS)}"
+            )
+        missing = {"cloud", "signed", "start", "months", "value", "cite"} - set(entry)
+        if missing:
+            raise PresetError(f"{ctx}: missing field {sorted(missing)[0]!r}")
+        if entry["cloud"] not in CLOUDS:
+            raise PresetError(f"{ctx}: field 'cloud' must be one of {', '.join(CLOUDS)}")
+        try:
+            signed = month_index(entry["signed"])
+            start = month_index(entry["start"])
+        except ValueError as e:
+            raise PresetError(f"{ctx}: fields 'signed' and 'start': {e}") from None
+        if start <= signed or signed < 0:
+            raise PresetError(f"{ctx}: 'start' must come after 'signed', both from 2024-01 on")
+        months, value = entry["months"], entry["value"]
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            raise PresetError(f"{ctx}: field 'months' must be a whole number >= 1")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise PresetError(f"{ctx}: field 'value' must be a positive number (US$ bn)")
+        cite = entry["cite"]
+        if cite == "assumed" and not str(entry.get("reason", "")).strip():
+            raise PresetError(f'{ctx}: cite = "assumed" needs a reason')
+        if cite != "assumed" and cite not in cal:
+            raise PresetError(f"{ctx}: cite {cite!r} is not a row of data/calibration.csv")
+        yield ScheduledContract(entry["cloud"], signed, start, months, float(value), cite)

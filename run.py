@@ -105,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("params", help="list every parameter: default, unit, range, provenance")
     pa.add_argument("--scenario", default=None, help="show the values of this preset")
 
+    cal = sub.add_parser(
+        "calibrate",
+        help="check each preset against the figures it is held to",
+        description="Run each preset over several seeds and print, for every target it is "
+        "held to, the source row, the model's value, the error and pass/fail.",
+    )
+    cal.add_argument("--scenario", default=None, help="only this preset (default: all)")
+    cal.add_argument("--seeds", type=positive_int, default=5, help="runs per preset (default 5)")
+
     ct = sub.add_parser(
         "contagion",
         help="run the default-cascade methods on a network file",
@@ -248,6 +257,23 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Print the calibration report; exit status 1 if a target is missed."""
+    from economy.calibration import evaluate, report, targets
+    from params import preset_names
+
+    known = sorted({t.preset for t in targets()})
+    if args.scenario is not None and args.scenario not in known:
+        raise CLIError(
+            f"no calibration targets for scenario {args.scenario!r}; presets with targets: "
+            f"{', '.join(known)} (all presets: {', '.join(preset_names())})"
+        )
+    results = evaluate(args.scenario, seeds=args.seeds)
+    print(report(results))
+    print("Reasons for the targets that are missed: docs/scenarios.md")
+    return 0 if all(r.passed for r in results) else 1
+
+
 def cmd_contagion(args: argparse.Namespace) -> int:
     """Run the cascade methods on a user's network file."""
     from economy.contagion import ContagionInputError, contagion_file
@@ -268,6 +294,7 @@ COMMANDS = {
     "scenarios": cmd_scenarios,
     "columns": cmd_columns,
     "params": cmd_params,
+    "calibrate": cmd_calibrate,
     "contagion": cmd_contagion,
 }
 

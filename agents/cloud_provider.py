@@ -5,8 +5,10 @@ from __future__ import annotations
 from economy.contracts import CloudContract, Cohort
 from economy.ledger import (
     CAPACITY,
+    CASH,
     CIP,
     GUARANTEE,
+    LOAN,
     PAYABLE,
     ROW,
     VENDOR_LOAN,
@@ -16,6 +18,8 @@ from economy.ledger import (
 )
 
 from .base import Firm
+
+CASH_BUFFER_MONTHS = 3  # months of bills a cloud keeps in cash before it repays debt
 
 
 class CloudProvider(Firm):
@@ -101,7 +105,6 @@ class CloudProvider(Firm):
         p = self.p
         ledger = self.ledger
         t = model.month
-        lag = p.build_lag_months
         chip_share = p.chip_share_of_capex
         suppliers = model.live_suppliers()
         capex = 0.0
@@ -109,7 +112,7 @@ class CloudProvider(Firm):
         chips: dict[str, float] = {}
         for c in self.building:
             if c.in_construction(t):
-                inst = c.capex / lag
+                inst = c.capex / c.lead
                 c.built += inst
                 capex += inst
                 other += inst * (1.0 - chip_share)
@@ -179,6 +182,33 @@ class CloudProvider(Firm):
         self._collect_backstop()
         self.earn_other_income()
         self.pay_bills()
+        self.repay_debt(sum(b[2] for b in bills if b[0] == self.name))
+
+    def repay_debt(self, monthly_bills: float) -> None:
+        """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay loans.
+
+        Capacity pays for itself over its contract; repaying from the contract's cash flow
+        keeps the cloud from carrying the debt past the contract's end.
+        """
+        excess = (
+            self.cash
+            - CASH_BUFFER_MONTHS * monthly_bills
+            - self.capex_committed(self.model.month) * self.equity_share()
+        )
+        if excess <= 0.0:
+            return
+        loans = self.ledger.creditors(self.name, LOAN)
+        owed = sum(loans.values())
+        if owed <= 0.0:
+            return
+        pay = min(excess, owed)
+        legs = [Claim(CASH, self.name, ROW, -pay)]
+        for lender, v in sorted(loans.items()):
+            x = pay * v / owed
+            legs += [Claim(LOAN, lender, self.name, -x), Claim(CASH, lender, ROW, x)]
+        self.ledger.post("loan_repayment", legs)
+        for lender, v in loans.items():
+            self.ledger.period_cash[("loan_repayment", self.name, lender)] += pay * v / owed
 
     def _collect_backstop(self) -> None:
         """A called guarantee falls due as the cancelled bills would have."""

@@ -50,6 +50,11 @@ class CloudContract:
     built: float = 0.0
     cancelled: int | None = None
 
+    @property
+    def lead(self) -> int:
+        """Months from signing to service: capex is paid in this many instalments."""
+        return max(1, self.start - self.signed)
+
     def billed(self, month: int) -> bool:
         """True if the contract bills in ``month`` (in service and not cancelled)."""
         return self.start <= month < self.end

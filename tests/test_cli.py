@@ -98,9 +98,15 @@ def test_help_explains_every_option():
 
 
 def test_scenarios_lists_each_preset_with_a_description():
+    from params import load_preset, preset_names
+
     r = cli("scenarios")
     assert r.returncode == 0
-    assert r.stdout.startswith("seed ")
+    lines = r.stdout.splitlines()
+    assert {"seed", "reported", "nortel", "soft-landing"} <= set(preset_names())
+    for name in preset_names():
+        line = next(x for x in lines if x.split()[0] == name)
+        assert load_preset(name).description in line
 
 
 def test_columns_doc_is_generated_from_the_code():

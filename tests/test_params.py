@@ -173,3 +173,69 @@ def test_preset_values_lie_within_the_range_of_the_row_they_cite():
             except ValueError:
                 continue
             assert lo - 1e-9 <= preset.values[key] <= hi + 1e-9, (name, key, cite)
+
+
+@pytest.mark.parametrize(
+    ("block", "fragment"),
+    [
+        (
+            "cloud = 'ibm'\nsigned = '2025-01'\nstart = '2026-01'\nmonths = 12\nvalue = 5.0\n"
+            "cite = 'assumed'\nreason = 'x'",
+            "field 'cloud' must be one of",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-13'\nstart = '2026-01'\nmonths = 12\nvalue = 5.0\n"
+            "cite = 'assumed'\nreason = 'x'",
+            "YYYY-MM",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2026-01'\nstart = '2025-01'\nmonths = 12\nvalue = 5.0\n"
+            "cite = 'assumed'\nreason = 'x'",
+            "'start' must come after 'signed'",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-01'\nstart = '2026-01'\nmonths = 0\nvalue = 5.0\n"
+            "cite = 'assumed'\nreason = 'x'",
+            "'months' must be a whole number",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-01'\nstart = '2026-01'\nmonths = 12\nvalue = -5.0\n"
+            "cite = 'assumed'\nreason = 'x'",
+            "'value' must be a positive number",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-01'\nstart = '2026-01'\nmonths = 12\nvalue = 5.0\n"
+            "cite = 'nope'",
+            "cite 'nope' is not a row",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-01'\nmonths = 12\nvalue = 5.0\ncite = 'assumed'\n"
+            "reason = 'x'",
+            "missing field 'start'",
+        ),
+        (
+            "cloud = 'oracle'\nsigned = '2025-01'\nstart = '2026-01'\nmonths = 12\nvalue = 5.0\n"
+            "cite = 'assumed'\nreason = 'x'\ngw = 3",
+            "unknown field 'gw'",
+        ),
+    ],
+)
+def test_malformed_scheduled_contracts_name_the_file_contract_and_field(tmp_path, block, fragment):
+    path = write(tmp_path, f"description = 'x'\n[[contracts]]\n{block}\n")
+    with pytest.raises(PresetError) as err:
+        load_preset_file(path)
+    assert fragment in str(err.value)
+    assert "contract 1" in str(err.value) and str(path) in str(err.value)
+
+
+def test_scheduled_contracts_are_signed_on_their_date_with_their_value():
+    from model import AIBubbleModel
+
+    m = AIBubbleModel(rng=0, preset="reported")
+    m.run_for(21)
+    oracle = [c for c in m.contracts if c.cloud == "oracle" and c.signed == 20 and c.start == 36]
+    assert len(oracle) == 1
+    c = oracle[0]
+    assert c.end - c.start == 60
+    assert c.gw * c.price_per_gw_month * 60 == pytest.approx(300.0)
+    assert c.gw == pytest.approx(4.5, rel=0.01)  # the row's note: about 4.5 GW

@@ -1,0 +1,49 @@
+"""The calibration report: each preset against the figures it is held to.
+
+Targets the model meets are asserted; the two it misses are strict xfails with the reason
+(docs/scenarios.md), so a change that makes them pass is noticed too.
+"""
+
+import pytest
+
+from economy.calibration import evaluate, targets
+
+KNOWN_MISSES = {
+    ("seed", "H1-2025 net loss"): "uniform build lag: 2024 contracts arrive after mid-2025",
+    ("seed", "capacity the app company contracts (peak)"): "the article's stall stops "
+    "contracting long before 22 GW",
+}
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {(r.target.preset, r.target.name): r for r in evaluate(seeds=3)}
+
+
+def cases():
+    for t in targets():
+        key = (t.preset, t.name)
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[key])]
+            if key in KNOWN_MISSES
+            else []
+        )
+        yield pytest.param(key, id=f"{t.preset}: {t.name}", marks=marks)
+
+
+@pytest.mark.parametrize("key", list(cases()))
+def test_target(results, key):
+    r = results[key]
+    assert r.passed, f"{key}: model {r.value:.4g}, goal {r.goal()}"
+
+
+def test_every_target_cites_a_calibration_row():
+    from params import calibration_table
+
+    cal = calibration_table()
+    for t in targets():
+        assert t.row in cal, t.name
+
+
+def test_every_shipped_preset_with_a_story_has_targets():
+    assert {t.preset for t in targets()} == {"seed", "reported", "nortel", "soft-landing"}
