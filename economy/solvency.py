@@ -94,7 +94,10 @@ def network_from_ledger(model: AIBubbleModel) -> contagion.Network:
     book = {name: max(0.0, ledger.book_equity(name)) for name in nodes}
     for name in nodes:
         i = index[name]
-        ext_assets[i] = max(0.0, ledger.cash(name)) + sum(ledger.real(name, k) for k in REAL_KINDS)
+        # rounding can leave a balance a hair below zero; the network takes none below zero
+        ext_assets[i] = max(0.0, ledger.cash(name)) + sum(
+            max(0.0, ledger.real(name, k)) for k in REAL_KINDS
+        )
         for kind, holder, issuer, value in ledger.claims_of(name):
             if value <= 0.0 or kind == CASH:
                 continue
