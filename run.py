@@ -3,6 +3,7 @@
     uv run python run.py run --scenario seed --months 120 --seed 42 --out runs/seed.csv
     uv run python run.py scenarios | params | columns
     uv run python run.py contagion network.json --out results.json
+    uv run python run.py sweep ... | analyze STORE | replay RECORD
 
 Every command prints a clear message and exits with status 2 on bad input.
 """
@@ -123,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ct.add_argument("file", type=Path, help="network file (JSON)")
     ct.add_argument("--out", type=Path, required=True, help="where to write the results (JSON)")
+
+    from sweep.cli import add_parsers as add_sweep_parsers
+
+    add_sweep_parsers(sub)  # sweep, analyze, replay
     return parser
 
 
@@ -150,8 +155,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(summary_line(df))
     if args.out is not None:
+        from sweep.record import write_run_record
+
         write_table(df, args.out)
+        record = write_run_record(
+            model, args.out, seed=args.seed, scenario=args.scenario, months=args.months
+        )
         print(f"wrote {len(df)} monthly rows x {df.shape[1]} columns to {args.out}")
+        print(f"wrote the run record to {record} (replay it: run.py replay {record})")
     if args.events is not None:
         import pandas as pd
 
@@ -301,6 +312,9 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    from sweep.cli import COMMANDS as SWEEP_COMMANDS
+
+    COMMANDS.update(SWEEP_COMMANDS)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -311,4 +325,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # sub-command modules raise ``run.CLIError``: make ``import run`` this very module
+    sys.modules.setdefault("run", sys.modules[__name__])
     sys.exit(main())

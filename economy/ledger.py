@@ -40,6 +40,8 @@ CONVERTIBLE = "convertible"  # interests that convert into equity (not debt-like
 GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid over time
 CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS, VENDOR_LOAN, CONVERTIBLE, GUARANTEE)
 
+_CLAIM_KIND_SET = frozenset(CLAIM_KINDS)
+
 # Claims that count as debt when judging solvency on book equity (convention 6).
 DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE})
 
@@ -223,13 +225,17 @@ class Ledger:
         """
         bal: dict[str, float] = {}
         scale = 1.0
+        isfinite = math.isfinite
         for leg in legs:
             a = leg.amount
-            if not math.isfinite(a):
+            if not isfinite(a):
                 raise LedgerError(f"{flow}: non-finite amount in {leg}")
-            scale = max(scale, abs(a))
+            if a > scale:
+                scale = a
+            elif -a > scale:
+                scale = -a
             if type(leg) is Claim:
-                if leg.kind not in CLAIM_KINDS:
+                if leg.kind not in _CLAIM_KIND_SET:
                     raise LedgerError(f"{flow}: unknown claim kind {leg.kind!r}")
                 if leg.holder == leg.issuer:
                     raise LedgerError(f"{flow}: {leg.holder} cannot hold a claim on itself")

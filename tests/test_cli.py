@@ -142,3 +142,28 @@ def test_contagion_command_names_the_case_and_field_of_a_malformed_file(tmp_path
     assert r.returncode == 2
     assert "'x'" in r.stderr and "external_assets" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_run_writes_a_record_that_replays_identically(tmp_path):
+    out = tmp_path / "r.csv"
+    assert cli("run", "--months", "12", "--seed", "5", "--out", str(out)).returncode == 0
+    record = tmp_path / "r.csv.run.json"
+    assert record.is_file()
+    r = cli("replay", str(record))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "identical" in r.stdout
+
+
+def test_replay_of_a_missing_record_is_a_clear_error():
+    r = cli("replay", "no/such/record.json")
+    assert r.returncode == 2
+    assert "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sweep_refuses_an_unknown_parameter_before_running(tmp_path):
+    r = cli(
+        "sweep", "--vary", "nonsense=1:2", "--samples", "4", "--out", str(tmp_path / "s.duckdb")
+    )
+    assert r.returncode == 2
+    assert "nonsense" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "s.duckdb").exists()

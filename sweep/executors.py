@@ -1,0 +1,191 @@
+"""Back ends that run chunks: in the driver, on a process pool, or on a Dask cluster.
+
+All three take the same chunks and the same function (:func:`sweep.worker.run_chunk`) and
+hand back futures; the driver loop in :mod:`sweep.runner` does not know which it has.
+
+* ``SerialBackend``: one worker, in the driver process (no start-up, no pickling).
+* ``PoolBackend``: ``concurrent.futures.ProcessPoolExecutor`` with the ``forkserver``
+  start method (workers fork from a clean server that has imported the model once).
+* ``DaskBackend``: ``distributed.Client`` on a ``LocalCluster`` (``--scheduler local``;
+  dashboard off, loopback only) or on a running scheduler (``--scheduler tcp://HOST:PORT``;
+  its workers must be able to import this project, e.g. started from the project folder).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from typing import Any
+
+from . import SweepError
+from .worker import init_pool_worker, probe, run_chunk
+
+
+class BackendError(SweepError):
+    """A back end that cannot start (bad scheduler address, workers that lack the code)."""
+
+
+class SerialBackend:
+    """Run each chunk at once in this process."""
+
+    name = "serial"
+
+    def __init__(self) -> None:
+        self.slots = 1
+
+    def submit(self, chunk: dict[str, Any]) -> cf.Future:
+        """Run the chunk now; return a finished future."""
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(run_chunk(chunk))
+        except Exception as e:  # pragma: no cover - run_chunk catches run errors itself
+            fut.set_exception(e)
+        return fut
+
+    def wait(self, futures: set, timeout: float) -> tuple[set, set]:
+        """Every future is already done."""
+        return set(futures), set()
+
+    def close(self, cancel: bool = False) -> None:
+        """Nothing to stop."""
+
+    def describe(self) -> str:
+        """One line for the manifest and the console."""
+        return "1 worker (in-process)"
+
+
+class PoolBackend:
+    """A local process pool of ``workers`` processes."""
+
+    name = "processes"
+
+    def __init__(self, workers: int) -> None:
+        self.slots = workers
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sweep.worker", "model"])
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=init_pool_worker,
+            initargs=(os.getpid(),),
+        )
+
+    def submit(self, chunk: dict[str, Any]) -> cf.Future:
+        """Queue a chunk on the pool."""
+        return self._pool.submit(run_chunk, chunk)
+
+    def wait(self, futures: set, timeout: float) -> tuple[set, set]:
+        """Wait until at least one future is done (or ``timeout`` seconds pass)."""
+        done, pending = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return set(done), set(pending)
+
+    def close(self, cancel: bool = False) -> None:
+        """Shut the pool down; with ``cancel``, drop queued chunks and stop the workers now."""
+        if not cancel:
+            self._pool.shutdown(wait=True)
+            return
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
+            p.join(timeout=5)
+
+    def describe(self) -> str:
+        """One line for the manifest and the console."""
+        return f"{self.slots} worker processes"
+
+
+class DaskBackend:
+    """A Dask distributed client on a LocalCluster or on a running scheduler."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str, workers: int) -> None:
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        self.address = scheduler
+        try:
+            if scheduler == "local":
+                self._cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster)
+            else:
+                self._client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as e:
+            if self._cluster is not None:
+                self._cluster.close()
+            why = " ".join(str(e).split())
+            raise BackendError(f"cannot reach the Dask scheduler {scheduler}: {why}") from None
+        self.slots = max(1, sum(self._client.nthreads().values()))
+        if not self._client.nthreads():
+            self.close(cancel=True)
+            raise BackendError(f"the Dask scheduler {scheduler} has no workers")
+        try:
+            self._client.submit(probe, pure=False).result(timeout=60)
+        except Exception as e:
+            self.close(cancel=True)
+            why = " ".join(str(e).split())[:300]
+            raise BackendError(
+                f"the Dask workers of {scheduler} cannot run the model ({type(e).__name__}: "
+                f"{why}); start the scheduler and the workers in the project folder with it "
+                "on the path (`PYTHONPATH=. uv run dask scheduler ...`, `PYTHONPATH=. uv run "
+                "dask worker ADDRESS --nthreads 1`), so that `import model, sweep` works there"
+            ) from None
+
+    def submit(self, chunk: dict[str, Any]) -> Any:
+        """Send a chunk to the cluster."""
+        return self._client.submit(run_chunk, chunk, pure=False)
+
+    def wait(self, futures: set, timeout: float) -> tuple[set, set]:
+        """Wait until at least one future is done (or ``timeout`` seconds pass)."""
+        from distributed import wait
+        from distributed.utils import TimeoutError as DaskTimeout
+
+        try:
+            done, pending = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED")
+        except (TimeoutError, DaskTimeout):
+            return set(), set(futures)
+        return set(done), set(pending)
+
+    def close(self, cancel: bool = False) -> None:
+        """Close the client (and the LocalCluster this back end started)."""
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+    def describe(self) -> str:
+        """One line for the manifest and the console."""
+        where = "a local Dask cluster" if self._cluster is not None else f"Dask at {self.address}"
+        return f"{self.slots} workers on {where}"
+
+
+def make_backend(workers: int | None, scheduler: str | None) -> Any:
+    """The back end for ``--workers``/``--scheduler``.
+
+    Args:
+        workers: pool size (default: every core); 1 without a scheduler runs in-process.
+        scheduler: None for a local process pool; ``"local"`` for a Dask LocalCluster of
+            ``workers`` processes; ``tcp://HOST:PORT`` for a running Dask scheduler.
+    """
+    n = workers or os.cpu_count() or 1
+    if scheduler:
+        if scheduler != "local" and "://" not in scheduler:
+            raise BackendError(f"--scheduler must be 'local' or tcp://HOST:PORT, got {scheduler!r}")
+        return DaskBackend(scheduler, n)
+    if n == 1:
+        return SerialBackend()
+    return PoolBackend(n)
