@@ -95,6 +95,8 @@ case "$job" in
     view)
         setup
         say "live view at http://127.0.0.1:$PORT (Ctrl-C stops it)"
+        # Solara warns about https-only cookies on a plain-http loopback server: not relevant here
+        export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore:Cookies with samesite=none:UserWarning}"
         exec uv run --no-sync solara run viz/app.py --host 127.0.0.1 --port "$PORT" --production "$@"
         ;;
     test)
