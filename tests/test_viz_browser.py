@@ -166,3 +166,69 @@ def test_two_pages_are_independent(solara_app, solara_server, page_session, cont
             first.goto("about:blank")
     finally:
         second.close()
+
+
+def test_lesson_open_predict_run_and_reveal(solara_app, solara_server, page_session):
+    from lessons import load_lesson
+    from lessons.loader import LESSON_DIR
+
+    lesson = load_lesson(LESSON_DIR / "03-stalling-engine.toml")
+    words = lesson.words("en")
+    page = page_session
+    errors: list[str] = []
+
+    def on_console(msg):
+        if msg.type == "error":
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    try:
+        with solara_app(APP):
+            run_the_lesson(page, solara_server.base_url, lesson, words)
+    finally:
+        page.remove_listener("console", on_console)
+        page.goto("about:blank")
+    assert errors == []
+
+
+def run_the_lesson(page, url, lesson, words) -> None:
+    """Open lesson 3, predict its answer, run it, read the reveal, switch run and language."""
+    open_page(page, url)
+    step(page)
+    page.get_by_role("tab", name="Lessons").click()
+    page.locator(".aiv-lesson-03-stalling-engine").click()
+    page.get_by_text(words.question[:60]).wait_for()
+    run = page.locator(".aiv-lesson-run")
+    assert run.is_disabled()  # predict first
+    page.locator(f".aiv-choice-{lesson.answer}").click()
+    page.wait_for_selector(".aiv-lesson-run:not([disabled])")
+    run.click()
+    reveal = page.get_by_test_id("lesson-reveal")
+    reveal.wait_for(timeout=LOAD_MS)
+    answer = words.choices[lesson.answer - 1]
+    assert reveal.get_by_test_id("lesson-your-answer").inner_text() == answer
+    assert reveal.get_attribute("data-holds") == "true"
+    text = reveal.inner_text()
+    assert "You predicted it." in text and "The claim holds." in text
+    assert "What to notice" in text and "Why" in text and "Things to try" in text
+    assert reveal.locator("svg").count() >= 1  # the gauge it points at, month by month
+    wait_month(page, lesson.months)  # the whole page shows the lesson's run
+    assert "2026" in page.get_by_test_id("events").inner_text()  # the default
+    page.locator(".aiv-show-changed").click()
+    page.get_by_text("The page shows the changed run").wait_for()
+    page.get_by_role("button", name="繁體中文").click()
+    page.get_by_text("你預測對了").wait_for()
+    page.get_by_text(lesson.words("zh-TW").title).first.wait_for()
+
+
+def test_about_tab_follows_netlogo_order(solara_app, solara_server, page_session):
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        page.get_by_role("tab", name="About").click()
+        about = page.get_by_test_id("about")
+        about.wait_for()
+        headings = about.locator("h4").all_inner_texts()
+        assert headings[0] == "What is it?" and headings[-1] == "Credits and how to cite"
+        assert headings.index("Things to try") < headings.index("Extending the model")
+        page.goto("about:blank")

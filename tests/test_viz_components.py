@@ -1,5 +1,6 @@
 """The live view's parts without a browser: solara.render and the pure SVG/HTML builders."""
 
+import html
 import re
 
 import ipyvuetify as v
@@ -359,3 +360,230 @@ def test_event_texts_are_translated_or_kept():
     assert "帳單逾期 3 個月" in event_text(cases[3], ZH)
     assert event_text("Something new happened", ZH) == "Something new happened"
     assert money(2.345, EN) == "$2.35B" and money(0.05, EN) == "$50M"
+
+
+# ---------------------------------------------------------------------- lessons and about
+def open_tab(rc, name: str) -> None:
+    """Select a tab of the page (a click on the tab does this in the browser)."""
+    from viz.app import TABS
+
+    rc.find(v.Tabs).widget.v_model = TABS.index(name)
+
+
+def reveal(rc) -> str:
+    """The reveal's HTML, unescaped."""
+    return html.unescape(html_with(rc, 'data-testid="lesson-reveal"'))
+
+
+def test_lessons_tab_lists_every_lesson(page):
+    from lessons import load_lessons
+
+    open_tab(page, "lessons")
+    lessons, _ = load_lessons()
+    assert len(lessons) >= 9
+    for lesson in lessons:
+        button(page, f"{lesson.order}. {lesson.words(EN).title}")
+
+
+def test_a_lesson_asks_first_then_runs_and_reveals(page):
+    from lessons import load_lesson
+    from lessons.loader import LESSON_DIR
+
+    lesson = load_lesson(LESSON_DIR / "09-milestones-or-commitments.toml")
+    words = lesson.words(EN)
+    open_tab(page, "lessons")
+    button(page, f"9. {words.title}").click()
+    assert words.question in html.unescape(html_with(page, 'class="aiv-question"'))
+    assert button(page, "Run the lesson").disabled  # predict first
+    wrong = 1 if lesson.answer != 1 else 2
+    button(page, words.choices[wrong - 1]).click()
+    assert not button(page, "Run the lesson").disabled
+    button(page, "Run the lesson").click()
+    shown = reveal(page)
+    assert words.choices[wrong - 1] in shown  # the learner's answer
+    assert words.choices[lesson.answer - 1] in shown  # the model's
+    assert 'data-right="false"' in shown and "Not what you predicted" in shown
+    assert 'data-holds="true"' in shown and "The claim holds." in shown
+    assert shown.count("✓") >= len(lesson.checks)
+    assert "Why" in shown and "Things to try" in shown and "Terms" in shown
+    assert 'data-watch="chart_milestone"' in shown and "<svg" in shown
+    # the page now shows the lesson's changed run, run to the end
+    assert month_of(page) == 120
+    assert select(page, "Scenario preset").v_model == "reported"
+    assert field(page, tr("knob_milestone_investment_per_gw", EN)).v_model == "1"
+    assert button(page, words.choices[0]).disabled  # the prediction is locked
+    # switch to the preset run, then to the extra run
+    button(page, "the preset run").click()
+    assert field(page, tr("knob_milestone_investment_per_gw", EN)).v_model == "10"
+    button(page, "the “commitments” run").click()
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.5"
+    assert month_of(page) == 120
+    button(page, "Reset").click()  # replay the shown run from month 0
+    assert month_of(page) == 0
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.5"
+    button(page, "Predict again").click()
+    assert not button(page, words.choices[0]).disabled
+    assert button(page, "Run the lesson").disabled
+    button(page, "← All lessons").click()
+    button(page, f"1. {load_lesson(LESSON_DIR / '01-one-dollar.toml').words(EN).title}")
+
+
+def test_a_lesson_in_traditional_chinese(page):
+    from lessons import load_lesson
+    from lessons.loader import LESSON_DIR
+
+    lesson = load_lesson(LESSON_DIR / "08-read-the-units.toml")
+    zh = lesson.words(ZH)
+    set_language(page, ZH)
+    open_tab(page, "lessons")
+    button(page, f"8. {zh.title}").click()
+    button(page, zh.choices[lesson.answer - 1]).click()
+    button(page, "執行本課").click()
+    shown = reveal(page)
+    assert "你預測對了" in shown and "結論成立" in shown
+    assert "為什麼" in shown and "232%" in shown
+    assert "原始情境" in shown  # the checks are described in Chinese too
+    assert "第 120 個月" in html_with(page, 'data-testid="month-counter"')
+
+
+def test_a_lesson_knob_the_controls_do_not_list_is_shown_while_it_is_changed(page):
+    from lessons import load_lesson
+    from lessons.loader import LESSON_DIR
+
+    lesson = load_lesson(LESSON_DIR / "07-dashboard.toml")
+    words = lesson.words(EN)
+    label = tr("knob_gpu_cost_per_flop_halving", EN)
+    open_tab(page, "lessons")
+    button(page, f"7. {words.title}").click()
+    button(page, words.choices[0]).click()
+    button(page, "Run the lesson").click()
+    assert lesson.show == "preset"
+    with pytest.raises(ValueError):
+        field(page, label)
+    button(page, "the changed run").click()
+    assert field(page, label).v_model == "1.5"
+    gauges = reveal(page)
+    assert gauges.count("<svg") == 3  # the three indicators month by month
+
+
+def test_tutor_locks_the_prediction_once_run():
+    from viz.tutor import Tutor
+
+    sim = Simulation()
+    tutor = Tutor(sim)
+    tutor.open("05-dominoes")
+    assert not tutor.can_run and tutor.run() is None
+    tutor.choose(3)
+    outcome = tutor.run()
+    assert outcome is not None and outcome.holds
+    assert tutor.shown == "preset" and sim.model is outcome.runs["preset"].model
+    tutor.choose(1)  # ignored after the run
+    assert tutor.choice == 3 and tutor.predicted_right is False
+    other = Tutor(Simulation())
+    other.open("05-dominoes")
+    with pytest.raises(ValueError, match="not one of the lesson's choices"):
+        other.choose(9)
+    tutor.again()
+    assert tutor.outcome is None and tutor.choice is None
+
+
+def test_tutor_uses_the_page_seed():
+    from viz.tutor import Tutor
+
+    sim = Simulation()
+    sim.set_seed("7")
+    tutor = Tutor(sim)
+    tutor.open("01-one-dollar")
+    tutor.choose(1)
+    assert tutor.run().seed == 7
+    assert "seed 7" in reveal_html_of(tutor)
+
+
+def reveal_html_of(tutor) -> str:
+    from viz.components.lessons import reveal_html
+
+    return reveal_html(tutor, EN)
+
+
+def test_a_malformed_lesson_file_is_named_in_the_panel(tmp_path):
+    from lessons.loader import LESSON_DIR
+    from viz.components.lessons import LessonList
+    from viz.tutor import Tutor
+
+    good = (LESSON_DIR / "01-one-dollar.toml").read_text(encoding="utf-8")
+    (tmp_path / "01-one-dollar.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "02-broken.toml").write_text(good.replace('watch = "chart_loop"', ""), "utf-8")
+    tutor = Tutor(Simulation(), folder=tmp_path)
+    assert [x.id for x in tutor.lessons] == ["01-one-dollar"]
+    assert tutor.errors == ["02-broken.toml: watch: missing"]
+    _, rc = solara.render(LessonList(tutor, EN, 0, on_open=lambda _: None), handle_error=False)
+    try:
+        alerts = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+        assert "02-broken.toml: watch: missing" in alerts
+    finally:
+        rc.close()
+
+
+def test_the_view_draws_every_part_a_lesson_can_point_at(collapsed):
+    from lessons import VIEW_PARTS
+    from viz.components.lessons import watch_html
+
+    keys = {k for k, _ in chart_svgs(collapsed, EN)}
+    for part in VIEW_PARTS:
+        html = watch_html(collapsed, part, EN)
+        assert "<svg" in html, part
+        if part.startswith("chart_"):
+            assert part in keys
+    assert watch_html(collapsed, "gauges", ZH).count("<svg") == 3
+
+
+def test_about_follows_netlogo_info_tab_order_in_both_languages(page):
+    from viz.components.about import ABOUT_SECTIONS, about_html
+
+    headings = {
+        EN: [
+            "What is it?",
+            "How it works",
+            "How to use it",
+            "Things to notice",
+            "Things to try",
+            "Extending the model",
+            "Related models",
+            "Credits and how to cite",
+        ],
+        ZH: [tr(f"about_{k}_h", ZH) for k in ABOUT_SECTIONS],
+    }
+    for lang, names in headings.items():
+        about = html.unescape(about_html(lang))
+        assert re.findall(r"<h4>(.*?)</h4>", about) == names, lang
+        assert "{version}" not in about and "ai-bubble-sim 0." in about
+    assert "<li>" in about_html(EN) and "Lessons" in about_html(EN)
+    open_tab(page, "about")
+    assert "Extending the model" in html_with(page, 'data-testid="about"')
+    set_language(page, ZH)
+    assert "擴充模型" in html_with(page, 'data-testid="about"')
+
+
+def test_rich_text_escapes_and_structures():
+    from viz.components.text import rich
+
+    out = rich("First <b>line</b> with `code`.\n\n- one\n- two\nafter")
+    assert "&lt;b&gt;" in out and "<code>code</code>" in out
+    assert out.count("<li>") == 2 and out.startswith("<p>") and out.endswith("<p>after</p>")
+
+
+def test_the_reveal_says_which_run_the_page_shows():
+    from viz.tutor import Tutor
+
+    sim = Simulation()
+    tutor = Tutor(sim)
+    tutor.open("01-one-dollar")
+    tutor.choose(1)
+    tutor.run()
+    assert tutor.showing == "changed"
+    sim.reset()  # a replay of the same run
+    assert tutor.showing == "changed"
+    tutor.show("preset")
+    assert tutor.showing == "preset"
+    sim.set_preset("nortel")
+    assert tutor.showing is None

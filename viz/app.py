@@ -24,35 +24,32 @@ if str(ROOT) not in sys.path:  # `solara run viz/app.py` puts only viz/ on the p
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 
+from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402
 from viz.components.books import BooksPanel  # noqa: E402
 from viz.components.charts import ChartsPanel  # noqa: E402
 from viz.components.controls import ControlPanel  # noqa: E402
 from viz.components.events import EventLog  # noqa: E402
 from viz.components.gauges import GaugesPanel  # noqa: E402
+from viz.components.lessons import LessonsPanel  # noqa: E402
 from viz.components.network import NetworkPanel  # noqa: E402
 from viz.components.svg import esc  # noqa: E402
 from viz.i18n import EN, LANGUAGES, tr  # noqa: E402
 from viz.session import Simulation  # noqa: E402
+from viz.tutor import Tutor  # noqa: E402
 
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 DEFAULT_SPEED = 4  # months per second
+TABS = ("charts", "lessons", "books", "about")  # in display order
 
-
-def about_html(lang: str) -> str:
-    """The teaching panel, in NetLogo's Info-tab order."""
-    parts = []
-    for key in ("what", "how", "use", "notice", "try"):
-        parts.append(
-            f"<h4>{esc(tr(f'about_{key}_h', lang))}</h4><p>{esc(tr(f'about_{key}', lang))}</p>"
-        )
-    return f'<div class="aiv-about">{"".join(parts)}</div>'
+__all__ = ["TABS", "Page", "about_html"]
 
 
 @solara.component
 def Page():
     """The whole page; one simulation per browser session."""
     sim = solara.use_memo(Simulation, [])
+    tutor = solara.use_memo(lambda: Tutor(sim), [])
     lang = solara.use_reactive(EN)
     version = solara.use_reactive(0)  # bumped after anything changes the simulation
     playing = solara.use_reactive(False)
@@ -159,7 +156,15 @@ def Page():
                 with solara.lab.Tabs(value=tab, lazy=True):
                     with solara.lab.Tab(tr("tab_charts", lang.value)):
                         ChartsPanel(model, months, lang.value)
+                    with solara.lab.Tab(tr("tab_lessons", lang.value)):
+                        LessonsPanel(
+                            tutor,
+                            lang.value,
+                            version.value,
+                            on_changed=changed,
+                            on_stop=lambda: playing.set(False),
+                        )
                     with solara.lab.Tab(tr("tab_books", lang.value)):
                         BooksPanel(model, months, lang.value)
                     with solara.lab.Tab(tr("tab_about", lang.value)):
-                        solara.HTML(tag="div", unsafe_innerHTML=about_html(lang.value))
+                        AboutPanel(lang.value)

@@ -69,6 +69,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "knob_momentum_investor_share": ("Momentum-investor share", "動能投資人比重"),
     "knob_vendor_credit_share": ("Vendor-credit share", "供應商融資比重"),
     "knob_vendor_financing_share": ("Vendor-credit share", "供應商融資比重"),
+    "knob_commitment_limit_to_valuation": ("Commitment limit / valuation", "承諾上限／市值"),
+    "knob_contract_term_months": ("Contract term", "合約期限"),
+    "knob_market_size_users": ("Market size (weekly users)", "市場規模（每週用戶）"),
+    "knob_gpu_cost_per_flop_halving": ("Chip cost halving time", "晶片成本減半時間"),
+    "knob_stranded_capacity_recovery": ("Stranded-capacity recovery", "擱淺算力殘值"),
+    "knob_monetisation_growth": ("Revenue-per-user growth", "每用戶營收成長"),
+    "doc_commitment_limit_to_valuation": (
+        "remaining take-or-pay commitments the app company may have per dollar of its market value",
+        "應用公司每 1 美元市值可承擔的剩餘照付不議承諾",
+    ),
+    "doc_contract_term_months": (
+        "term of a take-or-pay cloud contract, months",
+        "照付不議雲端合約的期限（月）",
+    ),
+    "doc_market_size_users": ("ceiling of weekly users (millions)", "每週用戶上限（百萬）"),
+    "doc_gpu_cost_per_flop_halving": (
+        "years for the cost per FLOP of new chips to halve",
+        "新晶片每 FLOP 成本減半所需年數",
+    ),
+    "doc_stranded_capacity_recovery": (
+        "share of book value kept by capacity whose contract was cancelled",
+        "合約取消後的算力保留的帳面價值比重",
+    ),
+    "doc_monetisation_growth": (
+        "yearly growth of the subscription price (revenue per paying user)",
+        "訂閱價格（每位付費用戶營收）的年成長率",
+    ),
     "doc_milestone_investment_per_gw": (
         "US$ bn the supplier invests in the app company per whole GW deployed",
         "應用公司每部署 1 GW，供應商投資的金額（十億美元）",
@@ -104,6 +131,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_x per year": ("x per year", "倍/年"),
     "unit_share": ("share", "比重"),
     "unit_fraction": ("share", "比重"),
+    "unit_multiple": ("x", "倍"),
+    "unit_months": ("months", "個月"),
+    "unit_millions": ("millions", "百萬"),
+    "unit_years": ("years", "年"),
     # counter and regime
     "month_counter": ("Month {n} · {date}", "第 {n} 個月 · {date}"),
     "not_started": ("Month 0 · not started", "第 0 個月 · 尚未開始"),
@@ -280,46 +311,242 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_round": ("round", "募資"),
     "ev_default": ("default", "違約"),
     "ev_no_cloud": ("no cloud", "無雲端"),
-    # about (the teaching panel, NetLogo's order)
-    "about_what_h": ("What is it", "這是什麼"),
+    # about (NetLogo's Info-tab order: what, how, use, notice, try, extend, related, cite)
+    "about_what_h": ("What is it?", "這是什麼？"),
     "about_what": (
-        "An agent-based, stock-flow-consistent model of the AI circular-financing loop. "
-        "NVIDIA and AMD (fuel) sell chips to Oracle, Microsoft, Amazon and CoreWeave (gears), "
-        "who rent the capacity to OpenAI (the engine) under take-or-pay contracts; NVIDIA "
-        "invests in OpenAI for every GW deployed, so part of the money comes back round.",
-        "以代理人為基礎、存量流量一致的 AI 循環融資模型。NVIDIA 與 AMD（燃料）把晶片賣給 "
-        "Oracle、Microsoft、Amazon 與 CoreWeave（齒輪），雲端業者再以照付不議合約把算力租給 "
-        "OpenAI（引擎）；OpenAI 每部署 1 GW，NVIDIA 就投資一筆，部分資金因此繞回原點。",
+        "An agent-based, stock-flow-consistent model of the AI circular-financing loop that a "
+        "Traditional Chinese explainer calls “the AI perpetual-motion machine”. NVIDIA and AMD "
+        "(fuel) sell chips to Oracle, Microsoft, Amazon and CoreWeave (gears), who rent the "
+        "capacity to OpenAI (the engine) under take-or-pay contracts; NVIDIA invests in OpenAI "
+        "for every GW deployed, so part of the money comes back round.\n\n"
+        "It asks whether such a loop rises, stalls or collapses, and why. The article's four "
+        "risks (a leaking engine, a stalling engine, a replay of 2000, dominoes) are mechanisms "
+        "you can turn up and down, and its three dashboard indicators are the gauges at the top.",
+        "以代理人為基礎、存量流量一致的 AI 循環融資模"
+        "型；一篇繁體中文文章稱這個迴圈為「AI 永動機」。"
+        "NVIDIA 與 AMD（燃料）把晶片賣給 Oracle、Micro"
+        "soft、Amazon 與 CoreWeave（齒輪），雲端業者再以"
+        "照付不議合約把算力租給 OpenAI（引擎）；OpenAI 每部署 1 GW，NVIDIA 就投資一筆，部分資金因此"
+        "繞回原點。\n\n"
+        "它探討這樣的迴圈會上升、失速還是崩潰，以及原因。"
+        "原文的四個風險（引擎漏油、引擎失速、2000 年"
+        "重演、骨牌效應）都是可以調高調低的機制，原文的三大儀表就是頁面上方的儀表。",
     ),
     "about_how_h": ("How it works", "運作方式"),
     "about_how": (
-        "Each step is one month: demand, contracting, capex, milestones, service, capital "
-        "market, solvency, books. Every dollar moves through a double-entry ledger: the Books "
-        "tab shows each balance sheet and the month's flow matrix, whose rows and columns sum "
-        "to zero.",
-        "每一步是一個月：需求、簽約、資本支出、里程碑、服務、資本市場、償付能力、記帳。每一塊錢都經"
-        "過複式帳本：「帳簿」分頁列出各公司的資產負債表與本月交易流量矩陣，每列每欄合計為零。",
+        "Each step is one month (month 0 is January 2024), in a fixed order of phases:\n"
+        "- Demand: users follow Bass diffusion whose impulse may fade; a share of them pay; "
+        "revenue comes from subscriptions and the API; users need compute.\n"
+        "- Contracting: OpenAI forecasts the compute it will need 18 months ahead and signs "
+        "take-or-pay contracts, within a limit set by its market value; a cloud accepts if it "
+        "can finance its share.\n"
+        "- Capex: the clouds pay for chips and buildings over the 18-month build lag; the "
+        "capacity then comes online and depreciates.\n"
+        "- Milestones: each new whole GW deployed unlocks a supplier's tranche, which buys "
+        "OpenAI shares.\n"
+        "- Service: bills, running costs and interest are booked in full; firms pay what "
+        "they can.\n"
+        "- Capital market: investors (fundamentalists and momentum traders) price the firms; "
+        "OpenAI raises a round when its runway is short.\n"
+        "- Solvency: a firm with negative book equity or bills unpaid for months defaults; "
+        "its contracts are cancelled and its losses spread through claims and cross-holdings.\n"
+        "- Books: the indicators are recorded and the regime is classified.\n\n"
+        "Every dollar moves through one double-entry ledger, so the model is stock-flow "
+        "consistent: the Books tab shows each balance sheet and the month's transaction-flow "
+        "matrix, whose rows and columns sum to zero. Cash carries tags of where it came from, "
+        "which is how circularity is measured.",
+        "每一步是一個月（第 0 個月是 2024 年 1 月），各階段依固定順序進行：\n"
+        "- 需求：用戶依 Bass 擴散成長，其動能可能衰減；部分用戶付費；營收來自訂閱與 API；"
+        "用戶需要算力。\n"
+        "- 簽約：OpenAI 預估 18 個月後需要的算力，在其市值所設的上限內簽下照付不議合約；"
+        "雲端業者若籌得到自己那份資金就接受。\n"
+        "- 資本支出：雲端業者在 18 個月的建置期間支付晶片與建物；算力隨後上線並折舊。\n"
+        "- 里程碑：每多部署一整個 GW，就解鎖供應商的一期投資，用來買入 OpenAI 股份。\n"
+        "- 服務：帳單、營運成本與利息全額入帳；各公司能付多少付多少。\n"
+        "- 資本市場：投資人（基本面投資人與動能投資人）替各公司定價；OpenAI 現金跑道不足時募資。\n"
+        "- 償付能力：帳面權益為負或帳單逾期數月的公司違約；合約取消，損失經由債權與交叉持股擴散。\n"
+        "- 記帳：記錄各項指標並判斷狀態。\n\n"
+        "每一塊錢都經過同一本複式帳本，所以模型是存量流量一致的：「帳簿」分頁列出各公司的資產負債表"
+        "與本月交易流量矩陣，每列每欄合計為零。現金帶有來源標記，循環比率就是這樣量出來的。",
     ),
     "about_use_h": ("How to use it", "使用方法"),
     "about_use": (
-        "Pick a preset, change a knob (hover it for its source), then Step or Play. "
-        "Reset starts again with the same settings; a new seed draws a different run.",
-        "選一個情境，調整參數（滑鼠停在欄位上可看來源），再按「前進一個月」或「播放」。"
-        "「重設」以相同設定重新開始；換一個隨機種子會得到不同的模擬。",
+        "Pick a scenario preset on the left and press Step (one month) or Play; Reset starts "
+        "again. Type a new value in a knob and press Enter: a new run starts with it (hover a "
+        "knob for its meaning, its source and its allowed range). A different random seed "
+        "draws different demand and price shocks.\n\n"
+        "The Lessons tab walks you through nine experiments: predict what will happen, run "
+        "the lesson's preset and its changed knob, then compare your prediction with what the "
+        "model did and read why. English / 繁體中文 switches every label.",
+        "在左側選一個情境，按「前進一個月」或「播放」；「重"
+        "設」從頭開始。在參數欄輸入新數值並按 Enter："
+        "就會以新數值開始新的模擬（滑鼠停在欄位上可看意"
+        "義、來源與允許範圍）。換一個隨機種子會抽出不同"
+        "的需求與價格衝擊。\n\n"
+        "「課程」分頁帶你做九個實驗：先預測會發生什麼，"
+        "執行本課的情境與調整後的參數，再把你的預測和模型"
+        "的結果對照，並讀懂原因。English／繁體中文 切換所有文字。",
     ),
     "about_notice_h": ("Things to notice", "值得注意"),
     "about_notice": (
-        "The compute bill starts when capacity comes online, long after the contract is "
-        "signed; the milestone tranches are small next to the take-or-pay bills they unlock.",
-        "算力帳單在產能上線後才開始，遠晚於簽約；里程碑投資相對於它所解鎖的照付不議帳單相當小。",
+        "- The compute bill starts when capacity comes online, 18 months after the contract "
+        "is signed: commitments are made on forecast growth, not on growth already seen.\n"
+        "- The milestone tranches are small next to the take-or-pay bills (about $67B over "
+        "five years for each GW).\n"
+        "- NVIDIA's circularity stays at a few percent in the equity-only loop and jumps to "
+        "about half with vendor credit.\n"
+        "- A falling gears ratio can mean that revenue caught up, or that capex stopped: read "
+        "it with the regime banner.\n"
+        "- Stranded capacity, not cross-holdings alone, is what topples a cloud when OpenAI "
+        "defaults.",
+        "- 算力帳單在產能上線後才開始，比簽約晚 18 個月"
+        "：承諾依據的是預測的成長，而不是已經看到的成長。\n"
+        "- 里程碑投資相對於照付不議帳單相當小（每 GW 五年約 670 億美元）。\n"
+        "- 只有股權的迴圈中，NVIDIA 的循環比率只有幾個百分點；有了供應商融資就跳到約一半。\n"
+        "- 齒輪比率下降，可能是營收追上來，也可能是資本支出停了：要和狀態橫幅一起看。\n"
+        "- OpenAI 違約時，真正拖垮雲端業者的是擱淺的算力，而不只是交叉持股。",
     ),
     "about_try_h": ("Things to try", "可以試試"),
     "about_try": (
-        "Set paid-growth decay to 0 and compare; raise the milestone investment per GW to 10 "
-        "(the reported letter of intent) and see how little the collapse month moves.",
-        "把付費成長衰減設為 0 再比較；把每 GW 里程碑投資提高到 10（公開報導的意向書），"
-        "看看崩潰時間點移動得有多少。",
+        "- In the seed preset set paid-growth decay to 0 and compare (lesson 3).\n"
+        "- In the reported preset lower the milestone investment per GW from 10 to 1 and see "
+        "how little the collapse month moves (lesson 9).\n"
+        "- In the nortel preset set the vendor-credit share to 0 and watch circularity "
+        "(lesson 4).\n"
+        "- In the seed preset halve the capex per GW to 25 (lesson 2).\n"
+        "- Change the random seed: the lessons' claims are tested on several seeds.",
+        "- 在 seed 情境中把付費成長衰減設為 0 再比較（第 3 課）。\n"
+        "- 在 reported 情境中把每 GW 里程碑投資從 "
+        "10 降到 1，看崩潰時間點移動得有多少（第 9 課）。\n"
+        "- 在 nortel 情境中把供應商融資比重設為 0，觀察循環比率（第 4 課）。\n"
+        "- 在 seed 情境中把每 GW 資本支出減半為 25（第 2 課）。\n"
+        "- 換一個隨機種子：各課的結論都在多個種子上測試過。",
     ),
+    "about_extend_h": ("Extending the model", "擴充模型"),
+    "about_extend": (
+        "- Add a lesson: one TOML file in lessons/, in both languages, with a claim the tests "
+        "check (docs/teaching.md); no code needed.\n"
+        "- Add a scenario preset: a TOML file in scenarios/ whose values cite "
+        "data/calibration.csv (docs/scenarios.md).\n"
+        "- Add a parameter: a row in data/calibration.csv and a field in params.py.\n"
+        "- Add a reported column: economy/reporters.py lists them; charts and lessons read "
+        "them by name.\n"
+        "- Add a mechanism in agents/, moving money only through economy/ledger.py, so the "
+        "books keep balancing.\n"
+        "- Ideas: a short-lead lease market, several app companies competing for users, chip "
+        "supply limits, an explicit bond market.",
+        "- 新增一課：在 lessons/ 放一個 TOML 檔，兩種"
+        "語言，附上測試會檢查的結論（docs/teaching.md）；"
+        "不必寫程式。\n"
+        "- 新增情境：在 scenarios/ 放一個 TOML 檔，數值引用 dat"
+        "a/calibration.csv（docs/scenarios.md）。\n"
+        "- 新增參數：在 data/calibration.csv 加一列，並在 params.py 加一個欄位。\n"
+        "- 新增輸出欄位：列在 economy/reporters.py；圖表與課程依名稱讀取。\n"
+        "- 在 agents/ 加入新機制，只透過 economy/ledger.py 移動資金，帳簿就會保持平衡。\n"
+        "- 構想：短期租用算力市場、多家應用公司競爭用戶、晶片供給限制、明確的債券市場。",
+    ),
+    "about_related_h": ("Related models", "相關模型"),
+    "about_related": (
+        "- Godley and Lavoie, Monetary Economics (2007): the stock-flow-consistent models "
+        "whose bookkeeping this follows.\n"
+        "- Minsky (Steve Keen's software): Godley tables of a financial system.\n"
+        "- Bank Reserves (NetLogo Models Library; also a Mesa example): money created and "
+        "destroyed by loans.\n"
+        "- Bass (1969), “A new product growth model for consumer durables”: diffusion of "
+        "adoption.\n"
+        "- Contagion on financial networks: Eisenberg and Noe (2001), Furfine (2003), "
+        "DebtRank (Battiston et al., 2012), as in the NEVA package.\n"
+        "- Vendor financing in the telecom bubble of 1999-2001 (Nortel, Lucent).",
+        "- Godley 與 Lavoie，《Monetary Econo"
+        "mics》（2007）：本模型記帳方式所依循的存量流量一致模型。\n"
+        "- Minsky（Steve Keen 的軟體）：以 Godley 表描述金融體系。\n"
+        "- Bank Reserves（NetLogo 模型庫；Mesa 也有範例）：放款創造與消滅貨幣。\n"
+        "- Bass（1969），〈A new product growth model for consumer durables〉：採用的擴散。\n"
+        "- 金融網絡中的傳染：Eisenberg 與 Noe（2001）、Furfine（2003）、DebtRank（Battiston 等，"
+        "2012），如 NEVA 套件。\n"
+        "- 1999–2001 年電信泡沫中的供應商融資（Nortel、Lucent）。",
+    ),
+    "about_cite_h": ("Credits and how to cite", "致謝與引用方式"),
+    "about_cite": (
+        "Built with Mesa 3 and Solara. Source: the Traditional Chinese explainer “AI 永動機” "
+        "(The AI perpetual-motion machine); every figure's provenance is in "
+        "data/calibration.csv.\n\n"
+        "To cite: ai-bubble-sim {version}, The AI perpetual-motion machine: an agent-based, "
+        "stock-flow-consistent simulator of the AI circular-financing loop (MIT licence). "
+        "Give the preset, the knob values and the random seed of the runs you report: the "
+        "same settings give the same run.",
+        "以 Mesa 3 與 Solara 建置。資料來源：繁體中文文章〈AI 永動機〉；每個數字的出處都在 "
+        "data/calibration.csv。\n\n"
+        "引用方式：ai-bubble-sim {version}，The AI p"
+        "erpetual-motion machine：AI 循環融資迴圈的代理人"
+        "基礎、存量流量一致模擬器（MIT 授權）。請註明你所報告的模擬使用的情境、參數值與隨機種子："
+        "相同設定會得到相同的模擬。",
+    ),
+    # lessons panel
+    "tab_lessons": ("Lessons", "課程"),
+    "lessons_title": ("Lessons: predict, run, explain", "課程：預測、執行、解釋"),
+    "lessons_intro": (
+        "Each lesson asks a question, runs a scenario preset with one knob changed, and "
+        "shows what happened and why. Pick a lesson.",
+        "每一課先提出問題，執行一個情境並調整一個參數，再說明發生了什麼以及原因。選一課開始。",
+    ),
+    "lessons_errors": (
+        "These lesson files could not be read:",
+        "下列課程檔案無法讀取：",
+    ),
+    "lesson_back": ("← All lessons", "← 所有課程"),
+    "lesson_n": ("Lesson {n}", "第 {n} 課"),
+    "lesson_setup": ("Set-up", "設定"),
+    "lesson_preset": ("Scenario preset: {preset}", "情境：{preset}"),
+    "lesson_change": (
+        "Changed run: {knob} {old} → {new} {unit}",
+        "調整後：{knob} {old} → {new} {unit}",
+    ),
+    "lesson_extra": ("Also run: “{name}”, {values}", "另外執行：「{name}」，{values}"),
+    "lesson_months": (
+        "Each run: {months} months from January 2024, random seed {seed}",
+        "每次模擬：自 2024 年 1 月起 {months} 個月，隨機種子 {seed}",
+    ),
+    "lesson_predict": ("Your prediction", "你的預測"),
+    "lesson_pick": ("Pick your prediction, then run the lesson.", "先選出你的預測，再執行本課。"),
+    "lesson_run": ("Run the lesson", "執行本課"),
+    "lesson_again": ("Predict again", "重新預測"),
+    "lesson_you": ("You predicted", "你的預測"),
+    "lesson_model": ("What the model did", "模型的結果"),
+    "lesson_right": ("You predicted it.", "你預測對了。"),
+    "lesson_wrong": ("Not what you predicted.", "和你的預測不同。"),
+    "lesson_claim_h": (
+        "The claim, checked on these runs (seed {seed})",
+        "本課的結論，以這幾次模擬檢驗（種子 {seed}）",
+    ),
+    "lesson_holds": ("The claim holds.", "結論成立。"),
+    "lesson_fails": (
+        "The claim does not hold for this seed, so the answer above may not apply here.",
+        "結論在這個種子上不成立，上面的答案在這裡可能不適用。",
+    ),
+    "lesson_check": ("Check", "條件"),
+    "lesson_measured": ("Measured", "實測"),
+    "lesson_against": ("Against", "比較值"),
+    "lesson_notice_h": ("What to notice", "值得注意"),
+    "lesson_why_h": ("Why", "為什麼"),
+    "lesson_try_h": ("Things to try", "可以試試"),
+    "lesson_terms_h": ("Terms", "名詞"),
+    "lesson_showing": ("The page shows {run}. Show instead:", "頁面目前顯示{run}。改為顯示："),
+    "lesson_not_showing": (
+        "The page no longer shows a run of this lesson. Show:",
+        "頁面已不再顯示本課的模擬。顯示：",
+    ),
+    "lesson_failed": ("The lesson could not run:", "本課無法執行："),
+    "lesson_watch_also": (
+        "The same picture is on the page above (charts are in the Charts tab); press Reset "
+        "then Play to watch this run unfold month by month.",
+        "同樣的圖也在頁面上（圖表在「圖表」分頁）；按「重設」再按「播放」，可逐月觀看這次模擬。",
+    ),
+    "run_preset": ("the preset run", "原始情境"),
+    "run_changed": ("the changed run", "調整後的模擬"),
+    "run_extra": ("the “{name}” run", "「{name}」模擬"),
+    "gauge_history": ("{gauge}, month by month", "{gauge}，逐月"),
+    "band_edge": ("{lo} | {hi}", "{lo}｜{hi}"),
     "preset_seed": (
         "The article's numbers: $1B per GW milestone rule capped at $100B, and its paid-growth "
         "stall (251.7% in 2024 to 35% in 2025 Q1) read literally as year on year.",

@@ -81,7 +81,9 @@ class Simulation:
 
     def _sync_fields(self) -> None:
         p = self.model.p
-        self.fields = {n: FieldState(format_value(getattr(p, n))) for n in knob_names()}
+        names = knob_names()
+        names += [n for n in self.overrides if n not in names]  # a lesson's knob shows too
+        self.fields = {n: FieldState(format_value(getattr(p, n))) for n in names}
         self.seed_field = FieldState(str(self.seed))
 
     def reset(self) -> None:
@@ -106,6 +108,21 @@ class Simulation:
         for f in self.fields.values():
             f.error = None
         self.reset()
+
+    def show_run(self, preset: str, overrides: dict[str, Any], model: AIBubbleModel) -> None:
+        """Show a model that was run elsewhere (a lesson's run) with the settings it used.
+
+        The knobs show its values; Reset starts it again from month 0.
+        """
+        if preset not in preset_names():
+            raise ValueError(f"unknown preset {preset!r}")
+        with self.lock:
+            self.preset = preset
+            self.overrides = dict(overrides)
+            self.model = model
+            self.generation += 1
+            self.failure = None
+            self._sync_fields()
 
     # ------------------------------------------------------------------ stepping
     @property

@@ -153,10 +153,13 @@ def ControlPanel(
             dense=True,
             classes=["aiv-speed"],
         )
-        if at_end:
-            solara.Info(tr("horizon_reached", lang, n=sim.months_run), dense=True)
-        if sim.failure:
-            solara.Error(f"{tr('model_error', lang)} {sim.failure}", dense=True)
+        # Messages come and go; a column that is always there keeps the controls below it in
+        # place (a child inserted into a column made the browser reorder the knob fields).
+        with solara.Column(gap="4px", classes=["aiv-messages"], style={"padding": "0"}):
+            if at_end:
+                solara.Info(tr("horizon_reached", lang, n=sim.months_run), dense=True)
+            if sim.failure:
+                solara.Error(f"{tr('model_error', lang)} {sim.failure}", dense=True)
         solara.Select(
             tr("scenario", lang),
             values=preset_names(),
@@ -169,8 +172,9 @@ def ControlPanel(
         solara.HTML(tag="div", unsafe_innerHTML=esc(desc), classes=["aiv-cap"])
         solara.HTML(tag="div", unsafe_innerHTML=tr("knobs", lang), classes=["aiv-h"])
         solara.HTML(tag="div", unsafe_innerHTML=esc(tr("knobs_note", lang)), classes=["aiv-cap"])
-        for name in sim.fields:
-            KnobField(sim, name, lang, on_knob, version)
+        with solara.Column(gap="10px", classes=["aiv-knobs"], style={"padding": "0"}):
+            for name in sim.fields:  # a lesson's knob may be added at the end
+                KnobField(sim, name, lang, on_knob, version).key(f"knob-{name}")
         seed_error: Any = sim.seed_field.error or False
         solara.InputText(
             tr("seed", lang),
