@@ -232,3 +232,23 @@ def test_about_tab_follows_netlogo_order(solara_app, solara_server, page_session
         assert headings[0] == "What is it?" and headings[-1] == "Credits and how to cite"
         assert headings.index("Things to try") < headings.index("Extending the model")
         page.goto("about:blank")
+
+
+def test_run_record_downloads_as_json(solara_app, solara_server, page_session):
+    import json
+
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        page.get_by_role("button", name="Step 1 month").click()
+        page.wait_for_function(
+            "document.querySelector('[data-testid=month-counter]').dataset.month >= 1",
+            timeout=20_000,
+        )
+        with page.expect_download() as info:
+            page.get_by_text("Download run record").click()
+        download = info.value
+        assert download.suggested_filename.endswith(".run.json")
+        record = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+        assert record["kind"] == "view" and record["months"] == 1
+        page.goto("about:blank")

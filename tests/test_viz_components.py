@@ -587,3 +587,19 @@ def test_the_reveal_says_which_run_the_page_shows():
     assert tutor.showing == "preset"
     sim.set_preset("nortel")
     assert tutor.showing is None
+
+
+def test_run_record_download_replays_what_the_page_shows(tmp_path):
+    import json
+
+    from sweep.record import replay
+    from viz.components.controls import run_record_text
+
+    sim = Simulation()
+    for _ in range(5):
+        sim.step()
+    record = json.loads(run_record_text(sim))
+    assert record["kind"] == "view"
+    assert record["months"] == 5 and record["seed"] == sim.seed
+    assert record["scenario"] == sim.preset
+    assert replay(record).identical

@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:  # `solara run viz/app.py` puts only viz/ on the p
 
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
+import solara.server.settings  # noqa: E402
 
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402
@@ -37,6 +38,9 @@ from viz.components.svg import esc  # noqa: E402
 from viz.i18n import EN, LANGUAGES, tr  # noqa: E402
 from viz.session import Simulation  # noqa: E402
 from viz.tutor import Tutor  # noqa: E402
+
+# the page speaks of the model only: no "runs on Solara" footer
+solara.server.settings.theme.show_banner = False
 
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 DEFAULT_SPEED = 4  # months per second

@@ -33,6 +33,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "按 Enter 或離開欄位即套用；新數值會重新開始模擬。",
     ),
     "seed": ("Random seed", "隨機種子"),
+    "download_record": ("Download run record", "下載執行紀錄"),
+    "download_record_note": (
+        "Everything needed to replay this run: uv run python run.py replay FILE.json",
+        "重現此次執行所需的一切：uv run python run.py replay 檔案.json",
+    ),
     "seed_error": (
         "random seed must be a whole number from 0 to 2^32 - 1",
         "隨機種子須為 0 到 2^32 - 1 的整數",

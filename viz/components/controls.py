@@ -16,6 +16,7 @@ from typing import Any
 import solara
 
 from params import calibration_table, load_preset, param_info, preset_names
+from sweep.record import record_from_model, record_json
 from viz.components.svg import esc
 from viz.i18n import has, tr, unit
 from viz.session import Simulation
@@ -183,4 +184,28 @@ def ControlPanel(
             error=seed_error,
             dense=True,
             classes=["aiv-knob-seed"],
+        )
+        RecordDownload(sim, lang, version)
+
+
+def run_record_text(sim: Simulation) -> str:
+    """The run record of what the page shows (JSON), for ``run.py replay``."""
+    model = sim.model
+    return record_json(record_from_model(model, seed=sim.seed, kind="view"))
+
+
+@solara.component
+def RecordDownload(sim: Simulation, lang: str, version: int):
+    """A button that downloads the run record of the months shown so far."""
+    del version
+    name = f"run-{sim.preset}-seed{sim.seed}-month{sim.months_run}.run.json"
+    with solara.Column(gap="0", style={"padding": "0"}):
+        solara.FileDownload(
+            lambda: run_record_text(sim),
+            filename=name,
+            label=tr("download_record", lang),
+            mime_type="application/json",
+        )
+        solara.HTML(
+            tag="div", unsafe_innerHTML=esc(tr("download_record_note", lang)), classes=["aiv-cap"]
         )
