@@ -54,6 +54,8 @@ OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
 BOOK_TOL = 1e-9  # running totals below this are rounding left by cancellations
 MAX_LOG_MOVE = 1.0  # largest monthly move of a log share price
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
+OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
+NO_BURN_RUNWAY = 120.0
 
 
 def month_date(month: int) -> str:
@@ -180,6 +182,7 @@ class AIBubbleModel(mesa.Model):
         self.circ_hist: dict[str, dict[str, list[float]]] = {
             s: {"own": [], "loop": [], "outside": []} for s in SUPPLIERS
         }
+        self.ocf_hist: dict[str, list[float]] = {f.name: [] for f in self.firms}
         self.loop_revenue_hist: dict[str, list[float]] = {
             f.name: [] for f in (*self.suppliers, *self.clouds)
         }
@@ -458,6 +461,29 @@ class AIBubbleModel(mesa.Model):
             total += indicators.trailing_sum(h["outside"], 12)
         return indicators.ratio(own, total)
 
+    def runway(self, name: str) -> float:
+        """Months ``name``'s cash lasts at its average operating cash outflow of 3 months.
+
+        Operating cash flow is cash received from customers and outside business and from
+        bills others pay, minus the bills it pays (financing excluded). 120 when the firm
+        is not burning cash; 0 after default.
+        """
+        if self.firms_by_name[name].defaulted:
+            return 0.0
+        burn = -indicators.trailing_mean(self.ocf_hist[name], 3)
+        if burn <= 0.0:
+            return NO_BURN_RUNWAY
+        return min(NO_BURN_RUNWAY, max(0.0, self.ledger.cash(name)) / burn)
+
+    def price_drawdown(self, name: str) -> float:
+        """Fall of ``name``'s share price from its high of the last 12 months (0 to 1)."""
+        level = peak = 0.0
+        for r in self.log_returns.get(name, [])[-12:]:
+            level += r
+            peak = max(peak, level)
+        # the window opens at its first month's price, so the high includes it
+        return 1.0 - math.exp(level - peak)
+
     def recent_return(self, name: str) -> float:
         """Mean monthly log return of ``name``'s shares over the momentum horizon."""
         h = self.p.momentum_horizon_months
@@ -621,6 +647,14 @@ class AIBubbleModel(mesa.Model):
         for name, v in (*cloud_rev.items(), *chip_rev.items()):
             self.loop_revenue_hist[name].append(v)
         self.milestone_total += flow_equity
+        inflow: dict[str, float] = {}
+        outflow: dict[str, float] = {}
+        for (flow, payer, payee), v in pc.items():
+            if flow in OPERATING_FLOWS:
+                inflow[payee] = inflow.get(payee, 0.0) + v
+                outflow[payer] = outflow.get(payer, 0.0) + v
+        for f in self.firms:
+            self.ocf_hist[f.name].append(inflow.get(f.name, 0.0) - outflow.get(f.name, 0.0))
         flows = self.pair_flows
         for s in suppliers:
             credit = sum(flows.get(("vendor_credit", s, c), 0.0) for c in clouds)
@@ -713,6 +747,9 @@ class AIBubbleModel(mesa.Model):
             "app_revenue_subscriptions": app.revenue_subscriptions,
             "app_revenue_api": app.revenue_api,
             "app_compute_bill": compute,
+            "app_training_compute": compute
+            * self.p.training_to_inference
+            / (1.0 + self.p.training_to_inference),
             "app_fixed_costs": costs.get("fixed", 0.0),
             "app_variable_costs": costs.get("variable", 0.0),
             "app_revenue_share": costs.get("revenue_share", 0.0),
@@ -778,6 +815,7 @@ class AIBubbleModel(mesa.Model):
             s[f"debt_{name}"] = sum(ledger.creditors(name, LOAN).values())
         for f in self.firms:
             s[f"cash_{f.name}"] = ledger.cash(f.name)
+            s[f"runway_{f.name}"] = self.runway(f.name)
             s[f"market_cap_{f.name}"] = ledger.market_cap(f.name)
             s[f"book_equity_{f.name}"] = ledger.book_equity(f.name)
             s[f"cascade_equity_loss_{f.name}"] = self.cascade_max_loss.get(f.name, 0.0)

@@ -208,6 +208,9 @@ class Params:
         0, 1, "share of a cloud's backlog lenders count as collateral"
     )
     interest_rate: float = _p(0, 1, "yearly interest on debt")
+    credit_crunch_drawdown: float = _p(
+        0, 1, "lenders stop lending to a firm whose shares fell this much in a year"
+    )
     arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
     stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")

@@ -80,11 +80,20 @@ class Investor(mesa.Agent):
         self.model.ledger.period_cash[("equity_round", self.name, issuer)] += amount
 
     def lend(self, borrower: Firm, amount: float) -> float:
-        """Lend up to ``amount`` while the borrower's debt stays under the leverage limit."""
+        """Lend up to ``amount`` while the borrower's debt stays under the leverage limit.
+
+        Lenders refuse new loans to a firm whose share price has fallen by more than
+        ``credit_crunch_drawdown`` from its high of the last 12 months.
+        """
         if self.kind != LENDER or borrower.defaulted or amount <= 0.0:
             return 0.0
-        ledger = self.model.ledger
-        limit = self.model.p.leverage_limit * borrower.collateral()
+        model = self.model
+        if model.price_drawdown(borrower.name) > model.p.credit_crunch_drawdown:
+            # credit follows the market: no new loans to a firm whose shares have crashed
+            model.month_flags[f"credit_refused_{borrower.name}"] = True
+            return 0.0
+        ledger = model.ledger
+        limit = model.p.leverage_limit * borrower.collateral()
         headroom = limit - ledger.debt_owed(borrower.name, LEVERAGE_DEBT)
         granted = min(amount, headroom)
         if granted <= 1e-12:

@@ -51,6 +51,11 @@ def _columns() -> tuple[Column, ...]:
             "US$ bn a month",
             "cloud contract bills: the app company's compute cost, counted once",
         ),
+        Column(
+            "app_training_compute",
+            "US$ bn a month",
+            "the part of the compute bill that serves training (a share of it, not a charge)",
+        ),
         Column("app_fixed_costs", "US$ bn a month", "staff, sales, data and stock pay"),
         Column("app_variable_costs", "US$ bn a month", "costs that scale with users"),
         Column("app_revenue_share", "US$ bn a month", "revenue share paid to Microsoft"),
@@ -200,6 +205,14 @@ def _columns() -> tuple[Column, ...]:
         c.append(Column(f"debt_{k}", "US$ bn", f"{LABELS[k]} loans outstanding"))
     for f in FIRMS:
         c.append(Column(f"cash_{f}", "US$ bn", f"{LABELS[f]} cash"))
+        c.append(
+            Column(
+                f"runway_{f}",
+                "months",
+                f"{LABELS[f]} cash / average operating cash outflow of 3 months "
+                "(120 = not burning; 0 after default)",
+            )
+        )
         c.append(
             Column(f"market_cap_{f}", "US$ bn", f"{LABELS[f]} shares x price (0 after default)")
         )
