@@ -1,7 +1,7 @@
 """AIBubbleModel: the AI financing loop as a stock-flow-consistent Mesa model.
 
 One step is one month; month 0 is January 2024. Each month runs the same phases in the
-same order (DESIGN.md "One month"): demand, contracting, capex, milestones, service,
+same order (docs/model.md §3): demand, contracting, capex, milestones, service,
 capital market, solvency, books. Money moves only through the ledger; randomness comes
 only from the model's ``rng``.
 
@@ -52,6 +52,7 @@ from params import APP, CLOUDS, SUPPLIERS, Params, ScheduledContract, load_prese
 OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
 OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
 BOOK_TOL = 1e-9  # running totals below this are rounding left by cancellations
+ROUNDING = 1e-12  # a reported value this close to zero is shown as zero
 MAX_LOG_MOVE = 1.0  # largest monthly move of a log share price
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
@@ -262,7 +263,9 @@ class AIBubbleModel(mesa.Model):
         self.add_contract(c0)
         life = round(12 * p.depreciation_years)
         book = c0.capex * max(0.0, 1.0 - OPENING_CAPACITY_AGE / life)
-        cloud.cohorts.append(Cohort(c0.capex, start, life, book, c0.id))
+        cloud.cohorts.append(
+            Cohort(c0.capex, start, life, book, c0.id, c0.gw * c0.price_per_gw_month, c0.end)
+        )
         legs.append(Real(cloud.name, CAPACITY, book))
         users = demand.bass_path(
             p.users_initial, p.bass_p, p.bass_q, p.market_size_users, p.paid_growth_decay, lag
@@ -370,6 +373,9 @@ class AIBubbleModel(mesa.Model):
         called: set[str] = set()
         for c in self._live_contracts_of(name):
             self.book.cancel(c, t, self.p.cloud_opex_to_capex)
+            for h in self.firms_by_name[c.cloud].cohorts:
+                if h.contract_id == c.id:
+                    h.contract_end = t  # idle from now: re-let to other customers
             backstop = self.backstops.get(c.cloud)
             if name == APP and backstop is not None and c.start <= t:
                 backstop.streams.append((c.gw * c.price_per_gw_month, c.end))
@@ -454,6 +460,8 @@ class AIBubbleModel(mesa.Model):
         seller's own money), over all chip receipts: from the clouds only, or from all
         buyers (the supplier's sales outside the loop included). NaN with no receipts.
         """
+        if self.app.defaulted:  # the loop has ended: a ratio over leftover receipts misleads
+            return math.nan
         h = self.circ_hist[supplier]
         own = indicators.trailing_sum(h["own"], 12)
         total = indicators.trailing_sum(h["loop"], 12)
@@ -585,7 +593,7 @@ class AIBubbleModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, phases in DESIGN.md's fixed order."""
+        """One month, phases in the fixed order of docs/model.md §3."""
         self.month = self.steps - 1
         self.ledger.start_period()
         self.month_flags = {}
@@ -696,7 +704,7 @@ class AIBubbleModel(mesa.Model):
             self.datacollector.collect(self)
 
     def summary(self) -> dict[str, Any]:
-        """The run summary (DESIGN.md) of the months so far, without the data collector.
+        """The run summary (docs/model.md) of the months so far, without the data collector.
 
         Same keys and values as ``economy.indicators.run_summary`` on the collected
         DataFrame, so sweeps can run with ``collect=False``.
@@ -819,4 +827,7 @@ class AIBubbleModel(mesa.Model):
             s[f"market_cap_{f.name}"] = ledger.market_cap(f.name)
             s[f"book_equity_{f.name}"] = ledger.book_equity(f.name)
             s[f"cascade_equity_loss_{f.name}"] = self.cascade_max_loss.get(f.name, 0.0)
+        for k, v in s.items():  # rounding left by pro-rata payouts is not a balance
+            if type(v) is float and abs(v) < ROUNDING:
+                s[k] = 0.0
         return s

@@ -117,7 +117,10 @@ class Params:
     demand_noise: float = _p(0, 0.5, "sd of the monthly log shock to new adopters")
     paid_share: float = _p(0, 1, "paying users as a share of weekly users")
     subscription_price: float = _p(0, 1000, "USD per paying user per month")
-    monetisation_growth: float = _p(-0.5, 2, "yearly growth of the subscription price")
+    monetisation_growth: float = _p(-0.5, 2, "yearly growth of revenue per subscriber at first")
+    monetisation_growth_halving_years: float = _p(
+        0.1, 1000, "years for that growth rate to halve (pricing power fades)"
+    )
     api_revenue_per_user: float = _p(0, 100, "API revenue, USD per weekly user per month (2024)")
     inference_price_decline: float = _p(1, 100, "API price per token falls this many x a year")
     api_price_elasticity: float = _p(0, 3, "elasticity of API token demand to price")
@@ -214,6 +217,7 @@ class Params:
     arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
     stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
+    idle_rent_share: float = _p(0, 1, "rent of capacity out of contract, share of its old price")
     contagion_method: int = _p(
         0,
         3,
@@ -380,6 +384,7 @@ def param_info(name: str) -> dict[str, Any]:
         "lo": f.metadata["lo"],
         "hi": f.metadata["hi"],
         "integer": f.metadata["integer"],
+        "hi_open": f.metadata["hi_open"],
         "doc": f.metadata["doc"],
         "cite": _cite(f),
         "provenance": row.provenance,
@@ -419,10 +424,13 @@ class Preset:
     cites: dict[str, str]
     path: Path
     contracts: tuple[ScheduledContract, ...] = ()
+    reasons: dict[str, str] = field(default_factory=dict)
+    provenances: dict[str, str] = field(default_factory=dict)
 
 
 _TOP_KEYS = {"description", "extends", "values", "contracts"}
-_VALUE_KEYS = {"value", "cite", "reason"}
+_VALUE_KEYS = {"value", "cite", "reason", "provenance"}
+PROVENANCES = ("seed", "reported", "fitted", "assumed")
 _CONTRACT_KEYS = {"cloud", "signed", "start", "months", "value", "cite", "reason"}
 
 
@@ -440,6 +448,20 @@ def month_index(text: str) -> int:
 def preset_names() -> list[str]:
     """Names of the presets shipped under ``scenarios/``."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def preset_problems() -> tuple[list[str], dict[str, str]]:
+    """The presets that load, and for each one that does not, its error message."""
+    good: list[str] = []
+    bad: dict[str, str] = {}
+    for name in preset_names():
+        try:
+            load_preset(name)
+        except PresetError as e:
+            bad[name] = str(e)
+        else:
+            good.append(name)
+    return good, bad
 
 
 def load_preset(name: str, _chain: tuple[str, ...] = ()) -> Preset:
@@ -474,6 +496,8 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         raise PresetError(f"{where}: 'description' must be a non-empty string")
     values: dict[str, float | int] = {}
     cites: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    provenances: dict[str, str] = {}
     contracts: tuple[ScheduledContract, ...] = ()
     parent = data.get("extends")
     if parent is not None:
@@ -484,6 +508,8 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         base = load_preset(parent, _chain)
         values.update(base.values)
         cites.update(base.cites)
+        reasons.update(base.reasons)
+        provenances.update(base.provenances)
         contracts = base.contracts
     table = data.get("values", {})
     if not isinstance(table, dict):
@@ -515,9 +541,21 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         except ValueError as e:
             raise PresetError(f"{where}: key {key!r}: {e}") from e
         cites[key] = cite
+        reasons.pop(key, None)
+        provenances.pop(key, None)
+        if str(entry.get("reason", "")).strip():
+            reasons[key] = str(entry["reason"]).strip()
+        if "provenance" in entry:
+            if entry["provenance"] not in PROVENANCES:
+                raise PresetError(
+                    f"{where}: key {key!r}: provenance must be one of {', '.join(PROVENANCES)}"
+                )
+            provenances[key] = entry["provenance"]
     if "contracts" in data:
         contracts = tuple(_parse_contracts(where, data["contracts"], cal))
-    return Preset(path.stem, description.strip(), values, cites, path, contracts)
+    return Preset(
+        path.stem, description.strip(), values, cites, path, contracts, reasons, provenances
+    )
 
 
 def _parse_contracts(where: str, raw: Any, cal: dict[str, CalibrationRow]):

@@ -34,6 +34,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def seed_int(text: str) -> int:
+    """Argparse type: a random seed, a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63 - 1, got {value}")
+    return value
+
+
 def parse_assignments(items: list[str] | None) -> dict[str, Any]:
     """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate."""
     out: dict[str, Any] = {}
@@ -73,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--seed",
-        type=int,
+        type=seed_int,
         default=42,
         help="random seed; the same seed and parameters give the same run (default: 42)",
     )
@@ -207,8 +218,8 @@ def summary_table(df: Any) -> Any:
 
 
 def summary_line(df: Any) -> str:
-    """The run summary (DESIGN.md) in one paragraph."""
-    from economy.indicators import run_summary
+    """The run summary (docs/model.md) in one paragraph."""
+    from economy.indicators import money_bn, run_summary
 
     s = run_summary(df)
     months = ", ".join(f"{k.removeprefix('months_')} {s[k]}" for k in s if k.startswith("months_"))
@@ -220,7 +231,7 @@ def summary_line(df: Any) -> str:
         f"First default: {_month_text(df, first_default)}. "
         f"Peak GW: {s['peak_gw']:.2f}. "
         f"Milestone investment: ${s['total_milestone_investment']:.1f}B. "
-        f"App cash low point: ${s['app_cash_low']:.1f}B."
+        f"App cash low point: {money_bn(s['app_cash_low'])}."
     )
 
 
@@ -229,12 +240,17 @@ def _month_text(df: Any, month: Any) -> str:
 
 
 def cmd_scenarios(_args: argparse.Namespace) -> int:
-    """List presets."""
-    from params import load_preset, preset_names
+    """List presets; a preset file that cannot be read is named with its problem."""
+    from params import PresetError, load_preset, preset_names
 
+    bad = 0
     for name in preset_names():
-        print(f"{name:14s} {load_preset(name).description}")
-    return 0
+        try:
+            print(f"{name:14s} {load_preset(name).description}")
+        except PresetError as e:
+            print(f"run.py scenarios: error: {e}", file=sys.stderr)
+            bad += 1
+    return EXIT_BAD_INPUT if bad else 0
 
 
 def cmd_columns(args: argparse.Namespace) -> int:
@@ -322,6 +338,13 @@ def main(argv: list[str] | None = None) -> int:
     except CLIError as e:
         print(f"run.py {args.command}: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader went away (`run.py params | head`): stop quietly, as Unix tools do
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class AppCompany(Firm):
     def __init__(self, model, name: str, label: str):
         super().__init__(model, name, label)
         p = self.p
+        self._monetisation = [1.0]  # month -> revenue per subscriber relative to month 0
         self.users = p.users_initial
         # the year before month 0 is history, the same in every scenario: users grew
         # steadily at users_growth_2023 (the fitted diffusion is for month 0 on)
@@ -70,10 +71,27 @@ class AppCompany(Firm):
         moves as price ** (1 - elasticity).
         """
         p = self.p
-        sub_price = p.subscription_price * (1.0 + p.monetisation_growth) ** (month / 12.0)
+        sub_price = p.subscription_price * self.monetisation_factor(month)
         price_ratio = p.inference_price_decline ** (-month / 12.0)
         api_per_user = p.api_revenue_per_user * price_ratio ** (1.0 - p.api_price_elasticity)
         return users * p.paid_share * sub_price / 1000.0, users * api_per_user / 1000.0
+
+    def monetisation_factor(self, month: int) -> float:
+        """Growth of revenue per subscriber since month 0.
+
+        It grows ``monetisation_growth`` a year at first and that rate halves every
+        ``monetisation_growth_halving_years`` (pricing power fades as the market matures),
+        so the price converges instead of compounding without limit. Compounded month by
+        month; before month 0 (history) at the initial rate.
+        """
+        p = self.p
+        cache = self._monetisation
+        while len(cache) <= month:
+            m = len(cache) - 1
+            h = 12.0 * p.monetisation_growth_halving_years
+            g = p.monetisation_growth * 0.5 ** (m / h)
+            cache.append(cache[-1] * (1.0 + g) ** (1.0 / 12.0))
+        return cache[month] if month >= 0 else (1.0 + p.monetisation_growth) ** (month / 12.0)
 
     def revenue_at(self, users: float, month: int) -> float:
         """Monthly revenue (US$ bn) from ``users`` million weekly users in ``month``."""

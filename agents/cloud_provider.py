@@ -41,6 +41,7 @@ class CloudProvider(Firm):
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
+        self.idle_rent = 0.0
 
     def step(self) -> None:
         """A cloud's month outside the phases: nothing; the model calls the phases."""
@@ -63,6 +64,8 @@ class CloudProvider(Firm):
         # cash spent on capex turns into capacity, so it is not collateral twice
         collateral = self.collateral() - self.cash
         headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
+        if self.model.price_drawdown(self.name) > p.credit_crunch_drawdown:
+            headroom = min(0.0, headroom)  # lenders have turned away: no new borrowing
         rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0
         net_income = p.firm("other_income", self.name) - rate * ledger.debt_owed(self.name)
         income = p.build_lag_months * max(0.0, net_income)
@@ -146,7 +149,9 @@ class CloudProvider(Firm):
             (Real(self.name, CIP, -c.built), Real(self.name, CAPACITY, c.built)),
         )
         life = round(12 * self.p.depreciation_years)
-        self.cohorts.append(Cohort(c.built, c.start, life, c.built, c.id))
+        self.cohorts.append(
+            Cohort(c.built, c.start, life, c.built, c.id, c.gw * c.price_per_gw_month, c.end)
+        )
 
     def _depreciate(self, month: int) -> None:
         total = 0.0
@@ -181,8 +186,27 @@ class CloudProvider(Firm):
         self.ledger.accrue_many("service", bills)
         self._collect_backstop()
         self.earn_other_income()
+        self.let_idle_capacity(t)
         self.pay_bills()
         self.repay_debt(sum(b[2] for b in bills if b[0] == self.name))
+
+    def let_idle_capacity(self, month: int) -> None:
+        """Rent capacity whose contract has ended to other customers, at a discount.
+
+        Until it is fully depreciated, idle capacity earns ``idle_rent_share`` of what its
+        contract billed, paid by customers outside the loop (the rest of the world).
+        """
+        share = self.p.idle_rent_share
+        if share <= 0.0:
+            return
+        rent = sum(
+            h.rent_per_month * share
+            for h in self.cohorts
+            if h.book > 0.0 and h.contract_end <= month
+        )
+        if rent > 0.0:
+            self.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
+        self.idle_rent = rent
 
     def repay_debt(self, monthly_bills: float) -> None:
         """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay loans.

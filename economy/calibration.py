@@ -53,6 +53,12 @@ class Result:
     target: Target
     values: tuple[float, ...]
 
+    def shown(self) -> str:
+        """The model's value as the report prints it."""
+        if self.target.kind == "all":
+            return f"{sum(v == 1.0 for v in self.values)} of {len(self.values)}"
+        return f"{self.value:.4g}"
+
     @property
     def value(self) -> float:
         """Mean over the seeds (for ``all`` targets, the share of runs that hold)."""
@@ -343,15 +349,16 @@ def evaluate(preset: str | None = None, seeds: int = 5, months: int = 120) -> li
 
 def report(results: list[Result]) -> str:
     """The calibration table as text."""
+    width = max(len(r.target.name) for r in results)
     lines = [
-        f"{'preset':13s} {'target':58s} {'goal':>18s} {'model':>10s} {'error':>7s}  result  "
+        f"{'preset':13s} {'target':{width}s} {'goal':>18s} {'model':>10s} {'error':>7s}  result  "
         "(source row)"
     ]
     for r in results:
         err = "" if math.isnan(r.error) else f"{100 * r.error:+.0f}%"
         lines.append(
-            f"{r.target.preset:13s} {r.target.name[:58]:58s} {r.goal():>18s} "
-            f"{r.value:10.4g} {err:>7s}  {'pass' if r.passed else 'FAIL':6s}  ({r.target.row})"
+            f"{r.target.preset:13s} {r.target.name:{width}s} {r.goal():>18s} "
+            f"{r.shown():>10s} {err:>7s}  {'pass' if r.passed else 'FAIL':6s}  ({r.target.row})"
         )
     n = sum(r.passed for r in results)
     lines.append(f"{n} of {len(results)} targets met")

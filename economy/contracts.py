@@ -83,6 +83,8 @@ class Cohort:
     life_months: int
     book: float
     contract_id: int | None = None
+    rent_per_month: float = 0.0  # what the capacity bills under its contract
+    contract_end: int = 0  # first month its contract no longer bills
 
     @property
     def monthly_depreciation(self) -> float:
@@ -94,8 +96,9 @@ class Cohort:
 class MilestoneDeal:
     """A supplier's promise to invest ``per_gw`` in the app company per whole GW deployed.
 
-    DESIGN.md's rule: one tranche for each whole GW of cumulative capacity deployed for
-    the app company with the investing supplier's chips, counted from month 0,
+    The milestone rule (docs/model.md §7.5): one tranche for each whole GW of cumulative
+    capacity deployed for the app company with the investing supplier's chips, counted from
+    month 0,
     replacements excluded, never past the cap. "Replacements excluded" is implemented as a
     high-water mark: capacity that replaces expiring capacity does not raise it.
     """
@@ -219,7 +222,7 @@ class ContractBook:
     0 are not kept (nothing is billed before the run starts). Rows are clouds (and, for the
     capacity by chip, suppliers) in the order given.
 
-    DESIGN.md's speed note: posting and looping per contract was most of the run time;
+    A speed note from the design: posting and looping per contract was most of the run time;
     running totals keep the cost of a month flat as contracts pile up.
     """
 

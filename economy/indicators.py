@@ -1,6 +1,6 @@
 """The seed's three dashboard indicators, loop throughput and the run summary.
 
-Definitions (DESIGN.md "Definitions every part shares"):
+Definitions (docs/model.md §7.13):
 
 * ``engine_user_growth``: year-on-year growth of weekly active users.
 * ``gears_capex_to_revenue``: the cloud providers' trailing-12-month capex for the loop
@@ -24,6 +24,14 @@ from .regimes import Regime
 
 THROUGHPUT_WINDOW = 3
 TRAILING_YEAR = 12
+
+
+def money_bn(x: float, digits: int = 1) -> str:
+    """US$ billions as text: ``$2.1B``, ``-$2.1B``; rounding never shows ``$-0.0B``."""
+    if abs(x) < 0.5 * 10**-digits:
+        x = 0.0
+    sign = "-" if x < 0 else ""
+    return f"{sign}${abs(x):,.{digits}f}B"
 
 
 def trailing_sum(series: Sequence[float], n: int) -> float:
@@ -83,7 +91,7 @@ def summarise_path(
 
 
 def run_summary(df: pd.DataFrame) -> dict[str, float | int | str | None]:
-    """Summarise a run by its path, not its last month (DESIGN.md "Run summary").
+    """Summarise a run by its path, not its last month (docs/model.md §7.13).
 
     Args:
         df: the model's monthly DataFrame (``datacollector.get_model_vars_dataframe()``),

@@ -1,6 +1,6 @@
 """Double-entry ledger: the only code that changes a cash, debt, equity or asset balance.
 
-Conventions (DESIGN.md "Bookkeeping conventions"):
+Conventions (docs/model.md §7.14):
 
 * Every financial claim is stored once, keyed ``(kind, holder, issuer)``. It is the
   holder's asset and the issuer's liability at once, so claims net to zero by
@@ -54,7 +54,7 @@ REAL_KINDS = (CAPACITY, CIP, OTHER_ASSETS)
 REVALUATION = "revaluation"
 
 # Financing flows from an inside agent: the money is re-stamped with the financier's tag
-# (DESIGN.md "Circular flow"); every other payment carries the payer's pro-rata mix.
+# (docs/model.md §7.12); every other payment carries the payer's pro-rata mix.
 STAMPED_FLOWS = frozenset({"milestone_equity", "equity_round", "lending"})
 
 TOL = 1e-9

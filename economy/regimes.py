@@ -1,4 +1,4 @@
-"""Regimes of the loop, classified every month with DESIGN.md's shared definitions.
+"""Regimes of the loop, classified every month with the definitions of docs/model.md §7.13.
 
 Tests over a trailing window (``regime_window_months``, default 6):
 
@@ -95,6 +95,23 @@ class RegimeClassifier:
             if yearly < self.plateau_growth:
                 return Regime.PLATEAU
         return None
+
+    def pending(self) -> tuple[Regime | None, int]:
+        """A regime the tests point to that is not adopted yet, and for how many months.
+
+        (None, 0) when this month's tests agree with the current regime or none holds.
+        """
+        if not self.raw_history:
+            return None, 0
+        raw = self.raw_history[-1]
+        if raw is None or raw is self.current:
+            return None, 0
+        n = 0
+        for r in reversed(self.raw_history):
+            if r is not raw:
+                break
+            n += 1
+        return raw, n
 
     def update(self, obs: Observation) -> Regime:
         """Add a month and return the regime it is in."""

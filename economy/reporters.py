@@ -37,7 +37,7 @@ def _columns() -> tuple[Column, ...]:
     c = [
         Column("month", "months", "months since January 2024 (month 0)"),
         Column("date", "YYYY-MM-DD", "first day of the month"),
-        Column("regime", "rising/plateau/stalling/collapse", "regime of the loop (DESIGN.md)"),
+        Column("regime", "rising/plateau/stalling/collapse", "regime of the loop (docs/model.md)"),
         Column(
             "regime_code", "0-3", "regime as a number: 0 rising, 1 plateau, 2 stalling, 3 collapse"
         ),

@@ -16,6 +16,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from . import contagion
+from .indicators import money_bn
 from .ledger import (
     CASH,
     CONVERTIBLE,
@@ -71,7 +72,7 @@ def _default_reason(model: AIBubbleModel, firm: Firm, grace: int) -> str | None:
     ledger = model.ledger
     equity = ledger.book_equity(firm.name)
     if equity < -1e-9 * max(1.0, ledger.assets(firm.name)):
-        return f"book equity of ${equity:,.1f}B"
+        return f"book equity of {money_bn(equity)}"
     return None
 
 

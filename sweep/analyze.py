@@ -137,10 +137,16 @@ def point_statistics(runs: Any, spec: SweepSpec, conf_level: float = 0.95) -> An
 
 
 # ---------------------------------------------------------------------- phase diagram
-def _axis(values: Any, lo: float | None, hi: float | None, k: int) -> tuple[Any, list[str]]:
-    """Cell index of each value and the tick labels: levels as they are, or ``k`` bins."""
+def _axis(
+    values: Any, lo: float | None, hi: float | None, k: int, levels: bool
+) -> tuple[Any, list[str]]:
+    """Cell index of each value and the tick labels: levels as they are, or ``k`` bins.
+
+    Grid levels (``levels``) are cells as they are; sampled values are binned, unless a
+    sampled parameter has no more distinct values than bins.
+    """
     uniq = np.unique(values[~np.isnan(values)])
-    if len(uniq) <= 12:
+    if (levels and len(uniq) <= 12) or len(uniq) <= k:
         index = np.searchsorted(uniq, values)
         return index, [f"{v:.3g}" for v in uniq]
     lo = float(np.nanmin(values)) if lo is None else lo
@@ -167,9 +173,12 @@ def phase_diagram(runs: Any, spec: SweepSpec, x: str, y: str | None, path: Path)
     points = len(ok[cols].drop_duplicates())
     # bins for sampled designs: about MIN_PER_CELL parameter points per cell
     k = int(min(MAX_BINS, max(3, (points / MIN_PER_CELL) ** (1 / len(cols)))))
-    xi, xlabels = _axis(ok[param_column(x)].to_numpy(float), factors[x].lo, factors[x].hi, k)
+    grid = spec.design == "grid"
+    xi, xlabels = _axis(ok[param_column(x)].to_numpy(float), factors[x].lo, factors[x].hi, k, grid)
     if y is not None:
-        yi, ylabels = _axis(ok[param_column(y)].to_numpy(float), factors[y].lo, factors[y].hi, k)
+        yi, ylabels = _axis(
+            ok[param_column(y)].to_numpy(float), factors[y].lo, factors[y].hi, k, grid
+        )
     else:
         yi, ylabels = np.zeros(len(ok), dtype=int), ["all"]
     nx, ny = len(xlabels), len(ylabels)

@@ -221,7 +221,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Analyse a sweep store."""
     from .analyze import analyze_store
+    from .record import _is_duckdb
 
+    store = Path(args.store)
+    if not store.is_file():
+        raise _bad(f"no such sweep store: {store}")
+    if not _is_duckdb(store):
+        raise _bad(f"{store} is not a sweep store (a DuckDB file written by run.py sweep)")
     try:
         written = analyze_store(
             args.store,

@@ -4,7 +4,7 @@ Tables (``docs/sweeps.md`` describes every column):
 
 * ``runs``: one row per run: ``run_id`` (primary key), ``design_row``, ``replicate``,
   ``seed``, the varied parameters (one column each), ``status`` (``ok``/``failed``),
-  ``error`` (traceback), the run summary of DESIGN.md, ``elapsed_s``, ``session_id``,
+  ``error`` (traceback), the run summary of docs/model.md §7.13, ``elapsed_s``, ``session_id``,
   ``finished_at`` and ``worker``.
 * ``run_records``: the run record of each run: scenario, root seed, seed, months, code
   and library versions of the worker that ran it, and every parameter (one column each).
@@ -102,7 +102,7 @@ class StoreBusyError(StoreError):
 
 @cache
 def summary_columns() -> dict[str, str]:
-    """Column types of the run summary (DESIGN.md "Run summary"), regimes from the model."""
+    """Column types of the run summary (docs/model.md §7.13), regimes from the model."""
     from economy.regimes import Regime
 
     cols = {"months": "INTEGER"}

@@ -167,3 +167,49 @@ def test_sweep_refuses_an_unknown_parameter_before_running(tmp_path):
     assert r.returncode == 2
     assert "nonsense" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_scenarios_names_a_malformed_preset_file_without_a_traceback(tmp_path):
+    import shutil
+
+    work = tmp_path / "proj"
+    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "runs", "*.duckdb"))
+    (work / "scenarios" / "broken.toml").write_text("description = 'x'\nflavour = 1\n")
+    r = subprocess.run(
+        [sys.executable, "run.py", "scenarios"], cwd=work, capture_output=True, text=True
+    )
+    assert r.returncode == 2
+    assert "broken.toml" in r.stderr and "flavour" in r.stderr and "Traceback" not in r.stderr
+    assert "seed " in r.stdout  # the good presets are still listed
+
+
+def test_a_reader_that_goes_away_stops_the_output_quietly(tmp_path, monkeypatch):
+    # what `run.py params | head -1` does: writing to the closed pipe raises BrokenPipeError
+    import io
+
+    import run
+
+    sink = (tmp_path / "sink").open("w")
+
+    class GoneReader(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError
+
+        def fileno(self):
+            return sink.fileno()
+
+    monkeypatch.setattr(sys, "stdout", GoneReader())
+    try:
+        assert run.main(["params"]) == 0
+    finally:
+        sink.close()
+
+
+def test_analyze_refuses_a_file_that_is_not_a_sweep_store(tmp_path):
+    r = cli("analyze", str(ROOT / "README.md"), "--out", str(tmp_path / "a"))
+    assert r.returncode == 2 and "not a sweep store" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_negative_seed_is_refused_naming_the_option():
+    r = cli("run", "--seed", "-1", "--months", "2")
+    assert r.returncode == 2 and "--seed" in r.stderr

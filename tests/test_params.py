@@ -239,3 +239,22 @@ def test_scheduled_contracts_are_signed_on_their_date_with_their_value():
     assert c.end - c.start == 60
     assert c.gw * c.price_per_gw_month * 60 == pytest.approx(300.0)
     assert c.gw == pytest.approx(4.5, rel=0.01)  # the row's note: about 4.5 GW
+
+
+def test_a_preset_value_may_state_its_provenance_and_reason(tmp_path):
+    path = write(
+        tmp_path,
+        "description = 'x'\n[values]\nmilestone_investment_per_gw = { value = 10, cite = "
+        "'milestone_investment_per_gw', provenance = 'reported', reason = 'press' }\n",
+    )
+    preset = load_preset_file(path)
+    assert preset.provenances["milestone_investment_per_gw"] == "reported"
+    assert preset.reasons["milestone_investment_per_gw"] == "press"
+    bad = write(
+        tmp_path,
+        "description = 'x'\n[values]\nmilestone_investment_per_gw = { value = 10, cite = "
+        "'milestone_investment_per_gw', provenance = 'rumoured' }\n",
+        name="bad.toml",
+    )
+    with pytest.raises(PresetError, match="provenance must be one of"):
+        load_preset_file(bad)

@@ -125,7 +125,7 @@ def test_language_switch_changes_labels(solara_app, solara_server, page_session)
         for text in ("每 GW 里程碑投資", "隨機種子", "本月的迴圈", "事件紀錄", "圖表", "帳簿"):
             page.get_by_text(text, exact=False).first.wait_for()
         assert page.get_by_role("button", name="Step 1 month").count() == 0
-        assert "第 1 個月" in page.get_by_test_id("month-counter").inner_text()
+        assert "月序 0" in page.get_by_test_id("month-counter").inner_text()
         assert "燃料" in page.get_by_test_id("gauges").inner_text()
         page.get_by_role("button", name="English").click()
         page.get_by_role("button", name="Step 1 month").wait_for()

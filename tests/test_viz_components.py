@@ -169,7 +169,7 @@ def test_language_switch_changes_every_control_label(page):
         field(page, TEXT[f"knob_{name}"][1])
     field(page, "隨機種子")
     select(page, "情境預設")
-    assert "第 0 個月" in html_with(page, 'data-testid="month-counter"')
+    assert "尚未模擬" in html_with(page, 'data-testid="month-counter"')
     with pytest.raises(ValueError, match="Expected 1 match"):
         button(page, "Play")
     set_language(page, EN)
@@ -416,11 +416,11 @@ def test_a_lesson_asks_first_then_runs_and_reveals(page):
     button(page, "the preset run").click()
     assert field(page, tr("knob_milestone_investment_per_gw", EN)).v_model == "10"
     button(page, "the “commitments” run").click()
-    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.5"
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.25"
     assert month_of(page) == 120
     button(page, "Reset").click()  # replay the shown run from month 0
     assert month_of(page) == 0
-    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.5"
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.25"
     button(page, "Predict again").click()
     assert not button(page, words.choices[0]).disabled
     assert button(page, "Run the lesson").disabled
@@ -443,7 +443,7 @@ def test_a_lesson_in_traditional_chinese(page):
     assert "你預測對了" in shown and "結論成立" in shown
     assert "為什麼" in shown and "232%" in shown
     assert "原始情境" in shown  # the checks are described in Chinese too
-    assert "第 120 個月" in html_with(page, 'data-testid="month-counter"')
+    assert "月序 119" in html_with(page, 'data-testid="month-counter"')
 
 
 def test_a_lesson_knob_the_controls_do_not_list_is_shown_while_it_is_changed(page):
@@ -603,3 +603,27 @@ def test_run_record_download_replays_what_the_page_shows(tmp_path):
     assert record["months"] == 5 and record["seed"] == sim.seed
     assert record["scenario"] == sim.preset
     assert replay(record).identical
+
+
+def test_a_malformed_preset_file_is_left_out_of_the_menu_with_its_error(tmp_path, monkeypatch):
+    import shutil
+
+    import params
+
+    folder = tmp_path / "scenarios"
+    shutil.copytree(params.SCENARIO_DIR, folder)
+    (folder / "broken.toml").write_text(
+        "description = 'x'\n[values]\npaid_growth_decay = { value = 7.0, cite = 'assumed', "
+        "reason = 'x' }\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(params, "SCENARIO_DIR", folder)
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        text = " ".join(str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
+        assert "broken" in text and "paid_growth_decay" in text
+        selects = rc.find(v.Select).widgets
+        menus = [s.items for s in selects if "seed" in str(s.items)]
+        assert menus and all("broken" not in str(items) for items in menus)
+    finally:
+        rc.close()

@@ -34,13 +34,20 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "seed": ("Random seed", "隨機種子"),
     "download_record": ("Download run record", "下載執行紀錄"),
+    "loop_ended": ("loop ended: the app company defaulted", "迴圈已終止：應用公司違約"),
+    "preset_unusable": ("Preset {name} is left out:", "預設 {name} 無法使用："),
     "download_record_note": (
-        "Everything needed to replay this run: uv run python run.py replay FILE.json",
-        "重現此次執行所需的一切：uv run python run.py replay 檔案.json",
+        "Everything needed to replay this run: uv run python run.py replay <the .run.json file>",
+        "重現此次執行所需的一切：uv run python run.py replay <下載的 .run.json 檔>",
     ),
     "seed_error": (
         "random seed must be a whole number from 0 to 2^32 - 1",
         "隨機種子須為 0 到 2^32 - 1 的整數",
+    ),
+    "decimal_comma": (
+        "{name}: write numbers with a decimal point and no thousands separator, "
+        "e.g. 0.5 or 4500 (got {text!r})",
+        "{name}：數字請用小數點、不要千分位逗號，例如 0.5 或 4500（輸入的是 {text!r}）",
     ),
     "not_a_number": ("{name} must be a number, got {text!r}", "{name} 須為數字，收到 {text!r}"),
     "reset": ("Reset", "重設"),
@@ -141,8 +148,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_millions": ("millions", "百萬"),
     "unit_years": ("years", "年"),
     # counter and regime
-    "month_counter": ("Month {n} · {date}", "第 {n} 個月 · {date}"),
-    "not_started": ("Month 0 · not started", "第 0 個月 · 尚未開始"),
+    "month_counter": ("{date} · month {n}", "{date} · 月序 {n}"),
+    "regime_pending": (
+        "This month's tests say {raw} ({n} of the {need} months a new regime needs)",
+        "本月的判定為「{raw}」（新狀態需連續 {need} 個月，目前 {n} 個月）",
+    ),
+    "not_started": ("Jan 2024 · not simulated yet", "2024 年 1 月 · 尚未模擬"),
     "regime": ("Regime", "狀態"),
     "regime_rising": ("Rising", "上升"),
     "regime_plateau": ("Plateau", "高原"),
@@ -173,6 +184,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "group_engine": ("Engine · app company", "引擎 · 應用公司"),
     "group_capital": ("Capital", "資本"),
     "node_equity_funds": ("Equity funds", "股權基金"),
+    "node_momentum_funds": ("Momentum funds", "動能基金"),
     "node_lenders": ("Lenders", "放款人"),
     "node_rest_of_world": ("Rest of world", "外部世界"),
     "cash_short": ("cash", "現金"),
@@ -241,7 +253,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "s_flow_app_to_clouds": ("App → clouds", "應用公司 → 雲端"),
     "s_flow_clouds_to_suppliers": ("Clouds → suppliers", "雲端 → 供應商"),
     "s_loop_throughput": ("Loop throughput", "迴圈流量"),
-    "s_circularity": ("Circularity {firm} (right, %)", "{firm} 循環比率（右軸，%）"),
+    "s_circularity": (
+        "{firm} circularity, all buyers (right, %)",
+        "{firm} 循環比率，全部買家（右軸，%）",
+    ),
+    "s_circularity_clouds": (
+        "{firm} circularity, from the clouds (right, %)",
+        "{firm} 循環比率，來自雲端業者（右軸，%）",
+    ),
     "line_rising": ("rising needs {n}", "上升需 {n}"),
     "line_stalling": ("stalling under {n}", "低於 {n} 失速"),
     # books
@@ -307,6 +326,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "acct_noncash_remeasurement": ("Non-cash remeasurement", "非現金再衡量"),
     "acct_warrant_vesting": ("Warrant vesting", "認股權證既得"),
     "acct_equity_funds": ("Equity funds", "股權基金"),
+    "acct_momentum_funds": ("Momentum funds", "動能基金"),
+    "acct_guarantee": ("Called guarantees", "已啟動的擔保"),
+    "acct_d_guarantee": ("Δ called guarantees", "Δ 已啟動的擔保"),
+    "acct_backstop": ("Backstop", "產能擔保"),
+    "acct_backstop_called": ("Backstop called", "擔保啟動"),
+    "acct_backstop_due": ("Backstop due", "擔保到期"),
+    "acct_loan_repayment": ("Loan repayment", "償還貸款"),
+    "acct_vendor_loan_due": ("Vendor loan due", "供應商貸款到期"),
     "acct_default_payout": ("Default payout", "違約清償"),
     # events
     "event_log": ("Event log", "事件紀錄"),
@@ -316,6 +343,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_round": ("round", "募資"),
     "ev_default": ("default", "違約"),
     "ev_no_cloud": ("no cloud", "無雲端"),
+    "ev_warrant": ("warrant", "認股權證"),
+    "ev_backstop": ("backstop", "擔保"),
     # about (NetLogo's Info-tab order: what, how, use, notice, try, extend, related, cite)
     "about_what_h": ("What is it?", "這是什麼？"),
     "about_what": (
@@ -593,21 +622,28 @@ def month_label(date: str, lang: str) -> str:
 
 
 def money(value: float, lang: str) -> str:
-    """US$ billions as ``$2.3B`` or ``23 億美元`` (millions below a billion)."""
+    """US$ billions as ``$2.3B``, ``-$2.3B`` or ``23 億美元`` (millions below a billion).
+
+    What rounds to zero is shown as zero, never as ``$-0M``.
+    """
     if value is None or not math.isfinite(value):
         return "—"
+    if abs(value) < 0.0005:  # under half a million dollars
+        value = 0.0
+    sign = "-" if value < 0 else ""
+    mag = abs(value)
     if lang == ZH:
-        yi = value * 10.0  # 1 億 = 100 million
-        if abs(yi) >= 10:
-            return f"{yi:,.0f} 億美元"
-        if abs(yi) >= 0.1:
-            return f"{yi:,.1f} 億美元"
-        return f"{value * 1000:,.0f} 百萬美元"
-    if abs(value) >= 100:
-        return f"${value:,.0f}B"
-    if abs(value) >= 0.1:
-        return f"${value:,.2f}B"
-    return f"${value * 1000:,.0f}M"
+        yi = mag * 10.0  # 1 億 = 100 million
+        if yi >= 10:
+            return f"{sign}{yi:,.0f} 億美元"
+        if yi >= 0.1:
+            return f"{sign}{yi:,.1f} 億美元"
+        return f"{sign}{mag * 1000:,.0f} 百萬美元"
+    if mag >= 100:
+        return f"{sign}${mag:,.0f}B"
+    if mag >= 0.1:
+        return f"{sign}${mag:,.2f}B"
+    return f"{sign}${mag * 1000:,.0f}M"
 
 
 def unit(raw: str, lang: str) -> str:
@@ -619,6 +655,35 @@ def unit(raw: str, lang: str) -> str:
 # ---------------------------------------------------------------------- event texts
 _NUM = r"[\d.,]+"
 _EVENT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            rf"^(?P<app>.+?) signs (?P<gw>{_NUM}) GW with (?P<cloud>.+?) \(announced deal\): "
+            rf"\$(?P<value>{_NUM})B over (?P<term>\d+) months from (?P<start>\d{{4}}-\d{{2}})$"
+        ),
+        "{app} 與 {cloud} 簽下 {gw} GW（已公布的合約）：{term} 個月共 {value}，{start} 起算",
+    ),
+    (
+        re.compile(
+            rf"^No cloud can finance (?P<gw>{_NUM}) of the (?P<total>{_NUM}) GW (?P<app>.+?) "
+            r"wants$"
+        ),
+        "{app} 需要的 {total} GW 中，有 {gw} GW 沒有雲端業者能籌措資金",
+    ),
+    (
+        re.compile(
+            rf"^(?P<g>.+?) owes (?P<cloud>.+?) \$(?P<amount>{_NUM})B for capacity left unused$"
+        ),
+        "{g} 須為 {cloud} 閒置的產能支付 {amount}",
+    ),
+    (
+        re.compile(
+            rf"^(?P<n>\d+) tranche\(s\) of (?P<holder>.+?)'s (?P<issuer>.+?) warrant vest: "
+            rf"(?P<shares>{_NUM})M shares worth \$(?P<value>{_NUM})B "
+            r"\((?P<v>\d+) of (?P<t>\d+)\)$"
+        ),
+        "{holder} 持有的 {issuer} 認股權證有 {n} 期既得：{shares} 百萬股，價值 {value}"
+        "（已既得 {v} 期，共 {t} 期）",
+    ),
     (
         re.compile(
             rf"^(?P<app>.+?) signs (?P<gw>{_NUM}) GW with (?P<cloud>.+?): "
@@ -655,7 +720,7 @@ _EVENT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^unpaid bills for (?P<n>\d+) months$"), "帳單逾期 {n} 個月"),
-    (re.compile(rf"^book equity of \$(?P<eq>-?{_NUM})B$"), "帳面權益 {eq}"),
+    (re.compile(rf"^book equity of (?P<neg>-?)\$(?P<eq>{_NUM})B$"), "帳面權益 {neg}{eq}"),
 )
 _MONEY_FIELDS = {"value", "amount", "pre", "paid", "cap", "loss", "eq"}
 

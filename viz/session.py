@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from model import AIBubbleModel
-from params import PARAM_NAMES, Params, param_info, preset_names
+from params import PARAM_NAMES, Params, param_info, preset_problems
 from viz.i18n import tr
 
 HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
 DEFAULT_SEED = 42
 DEFAULT_PRESET = "seed"
+
+
+def usable_presets() -> list[str]:
+    """Presets whose files load (a malformed file is left out of the menu, with its error)."""
+    return preset_problems()[0]
+
+
 MAX_SEED = 2**32 - 1
 
 # The knobs the page shows, in order. A tuple lists alternative names for a parameter that
@@ -64,7 +71,7 @@ class Simulation:
     """
 
     def __init__(self, preset: str = DEFAULT_PRESET, seed: int = DEFAULT_SEED):
-        self.preset = preset if preset in preset_names() else preset_names()[0]
+        self.preset = preset if preset in usable_presets() else usable_presets()[0]
         self.seed = seed
         self.overrides: dict[str, Any] = {}
         self.fields: dict[str, FieldState] = {}
@@ -101,7 +108,7 @@ class Simulation:
 
     def set_preset(self, name: str) -> None:
         """Switch preset: its values replace every knob, and the run starts again."""
-        if name not in preset_names():
+        if name not in usable_presets():
             raise ValueError(f"unknown preset {name!r}")
         self.preset = name
         self.overrides = {}
@@ -114,7 +121,7 @@ class Simulation:
 
         The knobs show its values; Reset starts it again from month 0.
         """
-        if preset not in preset_names():
+        if preset not in usable_presets():
             raise ValueError(f"unknown preset {preset!r}")
         with self.lock:
             self.preset = preset
@@ -168,7 +175,10 @@ class Simulation:
         """
         field = self.fields.setdefault(name, FieldState(text))
         field.text = text
-        stripped = text.strip().replace(",", "")
+        stripped = text.strip().replace("_", "")
+        if "," in stripped:  # 0,5 or 4,5: a decimal comma, or thousands? Ask, never guess
+            field.error = tr("decimal_comma", lang, name=name, text=text)
+            return field.error
         try:
             value: float | int = float(stripped)
         except ValueError:

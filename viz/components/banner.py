@@ -21,10 +21,21 @@ REGIME_STYLE = {
 
 
 def counter_text(model: Any, lang: str) -> str:
-    """``Month 24 · Dec 2025`` (months simulated and the date of the latest month)."""
+    """``Dec 2025 · month 23``: the latest month simulated, numbered as in the CSV and lessons."""
     if model.month < 0:
         return tr("not_started", lang)
-    return tr("month_counter", lang, n=model.month + 1, date=month_label(model.stats["date"], lang))
+    return tr("month_counter", lang, n=model.month, date=month_label(model.stats["date"], lang))
+
+
+def pending_text(model: Any, lang: str) -> str:
+    """What this month's tests say when it differs from the banner (the 3-month rule)."""
+    if model.month < 0:
+        return ""
+    raw, held = model.regimes.pending()
+    if raw is None:
+        return ""
+    need = model.p.regime_persist_months
+    return tr("regime_pending", lang, raw=tr(f"regime_{raw.value}", lang), n=held, need=need)
 
 
 def banner_html(model: Any, lang: str) -> str:
@@ -46,7 +57,8 @@ def banner_html(model: Any, lang: str) -> str:
         f'<div class="aiv-regime"><span class="aiv-regime-mark">{mark}</span>'
         f'<span class="aiv-regime-k">{esc(tr("regime", lang))}</span>'
         f'<span class="aiv-regime-v">{esc(tr(f"regime_{regime}", lang))}</span>'
-        f'<span class="aiv-regime-doc">{esc(doc)}</span></div>'
+        f'<span class="aiv-regime-doc">{esc(doc)}</span>'
+        f'<span class="aiv-regime-doc aiv-pending">{esc(pending_text(model, lang))}</span></div>'
         f'<div class="aiv-counter" data-testid="month-counter" data-month="{months}">'
         f"{esc(counter_text(model, lang))}</div></div>"
     )

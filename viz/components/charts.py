@@ -146,14 +146,17 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
     circ = [c for c in data if c.startswith("circularity_")]
     for name in circ:
         firm = name.removeprefix("circularity_")
+        clouds = firm.endswith("_clouds")
+        firm = firm.removesuffix("_clouds")
         label = model.firms_by_name[firm].label if firm in model.firms_by_name else firm
+        key = "s_circularity_clouds" if clouds else "s_circularity"
         loop.append(
             Series(
-                tr("s_circularity", lang, firm=label),
+                tr(key, lang, firm=label),
                 [v * 100 for v in col(name)],
                 FIRM_COLOR.get(firm, "#374151"),
                 axis="right",
-                dash="4 3",
+                dash="2 2" if clouds else "4 3",
                 unit="%",
             )
         )

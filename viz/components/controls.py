@@ -15,7 +15,7 @@ from typing import Any
 
 import solara
 
-from params import calibration_table, load_preset, param_info, preset_names
+from params import calibration_table, load_preset, param_info, preset_problems
 from sweep.record import record_from_model, record_json
 from viz.components.svg import esc
 from viz.i18n import has, tr, unit
@@ -30,12 +30,16 @@ def knob_source(name: str, preset: str, overridden: bool) -> dict[str, str]:
     A preset's value cites its own calibration row; otherwise the default's row applies.
     """
     info = param_info(name)
-    cite = load_preset(preset).cites.get(name) if not overridden else None
+    loaded = load_preset(preset)
+    cite = loaded.cites.get(name) if not overridden else None
+    reason = loaded.reasons.get(name) if not overridden else None
     if cite and cite in calibration_table():
         row = calibration_table()[cite]
-        return {"provenance": row.provenance, "source": row.source, "cite": cite}
+        source = f"{reason} ({row.source})" if reason else row.source
+        provenance = loaded.provenances.get(name, row.provenance)
+        return {"provenance": provenance, "source": source, "cite": cite}
     if cite == "assumed":
-        return {"provenance": "assumed", "source": preset, "cite": cite}
+        return {"provenance": "assumed", "source": reason or preset, "cite": cite}
     return {"provenance": info["provenance"], "source": info["source"], "cite": info["cite"]}
 
 
@@ -55,7 +59,7 @@ def knob_tooltip(name: str, preset: str, overridden: bool, lang: str) -> str:
     return (
         f"{doc} · {tr('source', lang)}: {prov} — {src['source']} [{src['cite']}] · "
         f"{tr('default', lang)} {info['default']:g} · {tr('allowed', lang)} "
-        f"{info['lo']:g} – {info['hi']:g}"
+        f"{info['lo']:g} – {'<' if info['hi_open'] else ''}{info['hi']:g}"
     )
 
 
@@ -161,13 +165,16 @@ def ControlPanel(
                 solara.Info(tr("horizon_reached", lang, n=sim.months_run), dense=True)
             if sim.failure:
                 solara.Error(f"{tr('model_error', lang)} {sim.failure}", dense=True)
+        good, bad = preset_problems()
         solara.Select(
             tr("scenario", lang),
-            values=preset_names(),
+            values=good,
             value=sim.preset,
             on_value=on_preset,
             dense=True,
         )
+        for name, problem in bad.items():  # a malformed preset file: left out, and why
+            solara.Error(f"{tr('preset_unusable', lang, name=name)} {problem}", dense=True)
         desc_key = f"preset_{sim.preset}"
         desc = tr(desc_key, lang) if has(desc_key) else load_preset(sim.preset).description
         solara.HTML(tag="div", unsafe_innerHTML=esc(desc), classes=["aiv-cap"])
@@ -198,7 +205,8 @@ def run_record_text(sim: Simulation) -> str:
 def RecordDownload(sim: Simulation, lang: str, version: int):
     """A button that downloads the run record of the months shown so far."""
     del version
-    name = f"run-{sim.preset}-seed{sim.seed}-month{sim.months_run}.run.json"
+    changed = "-changed" if sim.overrides else ""
+    name = f"run-{sim.preset}{changed}-seed{sim.seed}-month{sim.months_run}.run.json"
     with solara.Column(gap="0", style={"padding": "0"}):
         solara.FileDownload(
             lambda: run_record_text(sim),

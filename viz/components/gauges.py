@@ -147,22 +147,26 @@ def gauges_html(model: Any, lang: str) -> str:
     stats = model.stats if model.month >= 0 else {}
     engine, gears, fuel = gauges_for(model)
     users = stats.get("users_m")
-    cells = [
-        gauge_svg(
-            engine,
-            stats.get("engine_user_growth"),
-            lang,
-            tr("users_now", lang, users=users) if users is not None else tr("users_none", lang),
-        ),
-        gauge_svg(gears, stats.get("gears_capex_to_revenue"), lang, tr("gears_note", lang)),
-        gauge_svg(
-            fuel,
-            stats.get("fuel_capex_per_compute"),
-            lang,
-            tr("fuel_note", lang),
-            missing=tr("no_orders", lang) if stats else "",
-        ),
-    ]
+    if model.app.defaulted:  # the engine is gone: no reading, and say why
+        ended = tr("loop_ended", lang)
+        cells = [gauge_svg(g, None, lang, "", missing=ended) for g in (engine, gears, fuel)]
+    else:
+        cells = [
+            gauge_svg(
+                engine,
+                stats.get("engine_user_growth"),
+                lang,
+                tr("users_now", lang, users=users) if users is not None else tr("users_none", lang),
+            ),
+            gauge_svg(gears, stats.get("gears_capex_to_revenue"), lang, tr("gears_note", lang)),
+            gauge_svg(
+                fuel,
+                stats.get("fuel_capex_per_compute"),
+                lang,
+                tr("fuel_note", lang),
+                missing=tr("no_orders", lang) if stats else "",
+            ),
+        ]
     inner = "".join(f'<div class="aiv-gauge">{c}</div>' for c in cells)
     return f'<div class="aiv-gauges">{inner}</div>'
 
