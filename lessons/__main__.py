@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="*", type=Path, help="lesson files (default: all)")
     ap.add_argument("--check", action="store_true", help="run the lessons and check the claims")
     ap.add_argument("--seeds", default="1,2,3,42", help="seeds for --check: 1,2,3 or 0-24")
+    ap.add_argument(
+        "--values", action="store_true", help="with --check: print every check's measured values"
+    )
     args = ap.parse_args(argv)
     try:
         glossary = load_glossary()
@@ -60,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
                 outcome = evaluate(lesson, seed, cache)
                 for r in outcome.results:
                     what, left, right = describe_result(r, EN)
-                    if not r.holds:
+                    if args.values:
+                        mark = "holds" if r.holds else "FAILS"
+                        print(f"{lesson.path.name}: seed {seed}: {mark}: {what}: {left} vs {right}")
+                    elif not r.holds:
                         failed += 1
                         print(f"{lesson.path.name}: seed {seed}: FAILS: {what}: {left} vs {right}")
             print(f"{lesson.path.name}: checked on seeds {args.seeds}")
