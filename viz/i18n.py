@@ -277,6 +277,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_sum": ("Column sum", "欄合計"),
     "flow": ("Flow", "流量"),
     "books_empty": ("The books open after the first month.", "第一個月後才有帳簿。"),
+    "books_net_worth_note": (
+        "Shares are liabilities of their issuer at market value, so a firm valued above its "
+        "book shows a negative residual net worth; solvency is judged on book equity (assets "
+        "minus debt-like claims).",
+        "股份以市值列為發行公司的負債，所以市值高於帳面的公司，剩餘淨值為負；償債能力以帳面權益"
+        "（資產減去類債務請求權）判斷。",
+    ),
     "sector_chip_suppliers": ("Chip suppliers", "晶片供應商"),
     "sector_cloud_providers": ("Cloud providers", "雲端業者"),
     "sector_app_company": ("App company", "應用公司"),

@@ -120,6 +120,7 @@ def books_html(model: Any, lang: str) -> str:
         f'<div class="aiv-h">{esc(tr("flow_matrix", lang))} · {esc(when)}</div>'
         f'<div class="aiv-scroll">{flow_matrix_html(model, lang)}</div>'
         f'<div class="aiv-h">{esc(tr("balance_sheets", lang))} · {esc(when)}</div>'
+        f'<div class="aiv-cap">{esc(tr("books_net_worth_note", lang))}</div>'
         f'<div class="aiv-bs-grid">{cards}</div>'
     )
 
