@@ -257,7 +257,7 @@ class AIBubbleModel(mesa.Model):
         cloud = self.firms_by_name[OPENING_CLOUD]
         legs: list[Real] = []
         start = -OPENING_CAPACITY_AGE
-        c0 = self._new_contract(cloud, p.opening_capacity_gw, signed=start - lag)
+        c0 = self.new_contract(cloud.name, p.opening_capacity_gw, signed=start - lag)
         c0.built = c0.capex
         c0.efficiency = 1.0  # compute is measured in units of the capacity of January 2024
         self.add_contract(c0)
@@ -278,32 +278,50 @@ class AIBubbleModel(mesa.Model):
             if gap <= 0.0:
                 continue
             signed = m - lag
-            c = self._new_contract(cloud, gap / self.chip_efficiency(m), signed=signed)
+            c = self.new_contract(cloud.name, gap / self.chip_efficiency(m), signed=signed)
             c.built = c.capex * (-signed) / c.lead  # instalments paid before month 0
             self.add_contract(c)
             legs.append(Real(cloud.name, CIP, c.built))
         return legs
 
-    def _new_contract(self, cloud: CloudProvider, gw: float, signed: int) -> CloudContract:
+    def new_contract(
+        self,
+        cloud: str,
+        gw: float,
+        signed: int,
+        start: int | None = None,
+        months: int | None = None,
+    ) -> CloudContract:
+        """A contract on the terms of its signing month (not yet registered: see add_contract).
+
+        Its price per GW-month and capex per GW are those of ``signed``; its chips are the
+        vintage of ``start`` (default: signing plus the build lag); its term defaults to
+        ``contract_term_months``.
+        """
         p = self.p
-        capex_per_gw = self.capex_per_gw(signed)
+        start = signed + p.build_lag_months if start is None else start
+        months = p.contract_term_months if months is None else months
         return CloudContract(
             id=len(self.contracts),
-            cloud=cloud.name,
+            cloud=cloud,
             gw=gw,
-            price_per_gw_month=capex_per_gw * p.contract_price_to_capex / 12.0,
+            price_per_gw_month=self.contract_price(signed),
             signed=signed,
-            start=signed + p.build_lag_months,
-            end=signed + p.build_lag_months + p.contract_term_months,
-            efficiency=self.chip_efficiency(signed + p.build_lag_months),
+            start=start,
+            end=start + months,
+            efficiency=self.chip_efficiency(start),
             chip_split=self.chip_split(),
-            capex=gw * capex_per_gw,
+            capex=gw * self.capex_per_gw(signed),
         )
 
     # ------------------------------------------------------------------ shared terms
     def capex_per_gw(self, month: int) -> float:
         """Nominal capex per GW for capacity ordered in ``month``."""
         return self.p.capex_per_gw * (1.0 + self.p.capex_per_gw_growth) ** (month / 12.0)
+
+    def contract_price(self, month: int) -> float:
+        """Bill per GW-month of a contract signed in ``month`` (fixed for its term)."""
+        return self.capex_per_gw(month) * self.p.contract_price_to_capex / 12.0
 
     def chip_efficiency(self, month: int) -> float:
         """Effective compute per GW of capacity entering service in ``month`` (Jan 2024 = 1).
@@ -527,21 +545,8 @@ class AIBubbleModel(mesa.Model):
             cloud = self.firms_by_name[s.cloud]
             if s.signed != t or self.app.defaulted or cloud.defaulted:
                 continue
-            capex_per_gw = self.capex_per_gw(t)
-            price = capex_per_gw * self.p.contract_price_to_capex / 12.0
-            gw = s.value / (s.months * price)
-            c = CloudContract(
-                id=len(self.contracts),
-                cloud=s.cloud,
-                gw=gw,
-                price_per_gw_month=price,
-                signed=t,
-                start=s.start,
-                end=s.start + s.months,
-                efficiency=self.chip_efficiency(s.start),
-                chip_split=self.chip_split(),
-                capex=gw * capex_per_gw,
-            )
+            gw = s.value / (s.months * self.contract_price(t))
+            c = self.new_contract(s.cloud, gw, signed=t, start=s.start, months=s.months)
             self.add_contract(c)
             self.log_event(
                 "contract",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from economy import demand
-from economy.contracts import CloudContract
 from economy.ledger import CONVERTIBLE, ROW, Claim, NetWorth
 
 from .base import Firm
@@ -149,7 +148,7 @@ class AppCompany(Firm):
         eff = model.chip_efficiency(t + lag)
         gw = gap / eff
         capex_per_gw = model.capex_per_gw(t)
-        price = capex_per_gw * p.contract_price_to_capex / 12.0
+        price = model.contract_price(t)
         term = p.contract_term_months
         room = p.commitment_limit_to_valuation * self.ledger.market_cap(self.name)
         room -= model.app_backlog(t)
@@ -163,18 +162,7 @@ class AppCompany(Firm):
             return
         placed = 0.0
         for cloud, share_gw in self.place_contract(gw, capex_per_gw, t):
-            contract = CloudContract(
-                id=len(model.contracts),
-                cloud=cloud.name,
-                gw=share_gw,
-                price_per_gw_month=price,
-                signed=t,
-                start=t + lag,
-                end=t + lag + term,
-                efficiency=eff,
-                chip_split=model.chip_split(),
-                capex=share_gw * capex_per_gw,
-            )
+            contract = model.new_contract(cloud.name, share_gw, signed=t)
             model.add_contract(contract)
             placed += share_gw
             model.log_event(
