@@ -1,8 +1,8 @@
 """Contracts, capacity cohorts and milestone deals: institutions that do not act.
 
 They hold terms and dates; the agents act on them and the ledger moves the money.
-Backlog (remaining performance obligations) is a memo on the contract objects, not a
-ledger entry (bookkeeping convention 7).
+Backlog (remaining performance obligations) is a memo kept with the contracts (the
+``ContractBook``'s future bills), not a ledger entry (bookkeeping convention 7).
 """
 
 from __future__ import annotations
@@ -55,18 +55,9 @@ class CloudContract:
         """Months from signing to service: capex is paid in this many instalments."""
         return max(1, self.start - self.signed)
 
-    def billed(self, month: int) -> bool:
-        """True if the contract bills in ``month`` (in service and not cancelled)."""
-        return self.start <= month < self.end
-
     def in_construction(self, month: int) -> bool:
         """True while the capacity is being built and paid for."""
         return self.signed <= month < self.start and self.cancelled is None
-
-    def backlog(self, month: int) -> float:
-        """Remaining take-or-pay value from ``month`` on (RPO), US$ bn."""
-        months = max(0, self.end - max(month, self.start))
-        return months * self.gw * self.price_per_gw_month
 
     def cancel(self, month: int) -> None:
         """Stop billing and building from ``month`` on."""

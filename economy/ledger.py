@@ -211,10 +211,6 @@ class Ledger:
         """Net-worth flow of ``agent`` booked to ``account`` since the period began."""
         return self.period_accounts.get((agent, account), 0.0)
 
-    def cash_paid_this_period(self, flow: str, payer: str, payee: str) -> float:
-        """Cash that ``payer`` paid ``payee`` for ``flow`` since the period began."""
-        return self.period_cash.get((flow, payer, payee), 0.0)
-
     # ------------------------------------------------------------------ writing
     def post(self, flow: str, legs: list[Leg] | tuple[Leg, ...]) -> None:
         """Apply a balanced list of legs as one transaction of kind ``flow``.
@@ -388,7 +384,7 @@ class Ledger:
     def accrue(self, flow: str, debtor: str, creditor: str, amount: float, account: str) -> None:
         """Book a bill in full: expense for the debtor, income for the creditor, a payable between.
 
-        Accrual first, cash second (convention 8): settle it with :meth:`settle`.
+        Accrual first, cash second (convention 8): settle it with :meth:`settle_all`.
         """
         if amount == 0.0:
             return
@@ -435,21 +431,6 @@ class Ledger:
         for creditor, paid in paid_to:
             self.period_cash[(flow, debtor, creditor)] += paid
         return total
-
-    def settle(self, flow: str, debtor: str, creditor: str, amount: float) -> float:
-        """Pay down what ``debtor`` owes ``creditor``, up to ``amount``; returns what was paid."""
-        due = self._claims.get((PAYABLE, creditor, debtor), 0.0)
-        paid = min(amount, due)
-        if paid <= 0.0:
-            return 0.0
-        legs: list[Leg] = [Claim(PAYABLE, creditor, debtor, -paid)]
-        if debtor != ROW:
-            legs.append(Claim(CASH, debtor, ROW, -paid))
-        if creditor != ROW:
-            legs.append(Claim(CASH, creditor, ROW, paid))
-        self.post(flow, legs)
-        self.period_cash[(flow, debtor, creditor)] += paid
-        return paid
 
     def payable(self, debtor: str, creditor: str) -> float:
         """What ``debtor`` owes ``creditor`` in unpaid bills."""

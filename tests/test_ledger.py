@@ -73,7 +73,7 @@ def test_unknown_agent_and_non_finite_amounts_are_refused():
 def test_accrual_then_partial_settlement_leaves_a_payable():
     ledger = make_ledger()
     ledger.accrue("bill", "a", "b", 12.0, "compute")
-    paid = ledger.settle("settle", "a", "b", ledger.cash("a"))
+    paid = ledger.settle_all("settle", "a", {"b": ledger.cash("a")})
     assert paid == pytest.approx(10.0)
     assert ledger.payable("a", "b") == pytest.approx(2.0)
     assert ledger.book_equity("a") == pytest.approx(-2.0)
