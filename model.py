@@ -694,6 +694,7 @@ class AIBubbleModel(mesa.Model):
                 runway=self.app.runway(),
                 cancelled=self.cancelled_this_month,
                 defaulted=self.n_defaults > 0,
+                app_burning=self.app.burn() > 0.0,
             )
         )
         self.regime_path.append(self.regime.value)

@@ -5,7 +5,9 @@ Tests over a trailing window (``regime_window_months``, default 6):
 * ``collapse``: a loop member has defaulted or the app company cannot fund itself.
   Absorbing, and immediate (a default is an event, not a trend).
 * ``stalling``: a contract was cancelled, or capex is falling year on year while backlog
-  remains, or the app company's runway is under ``stalling_max_runway`` months.
+  remains and the app company is still burning cash, or the app company's runway is under
+  ``stalling_max_runway`` months. (The shared definition has no burn condition; without
+  it a profitable app company whose clouds have finished building reads "stalling".)
 * ``rising``: deployed GW and loop throughput are both growing over the window and the
   app company's runway is at least ``rising_min_runway`` months.
 * ``plateau``: deployed GW grows less than ``plateau_growth`` a year and nothing defaulted.
@@ -50,6 +52,7 @@ class Observation:
     runway: float
     cancelled: int
     defaulted: bool
+    app_burning: bool = True  # the app company's costs exceed its revenue
 
 
 @dataclass
@@ -78,7 +81,8 @@ class RegimeClassifier:
         if len(h) >= 12 + w:
             this_year = sum(o.capex for o in h[-w:])
             last_year = sum(o.capex for o in h[-12 - w : -12])
-            capex_falling = this_year < last_year and now.backlog > 0.0
+            # a build-out that ends while the app company pays its way is not a stall
+            capex_falling = this_year < last_year and now.backlog > 0.0 and now.app_burning
         if cancelled or capex_falling or now.runway < self.stalling_max_runway:
             return Regime.STALLING
         past = h[max(0, len(h) - 1 - w)]

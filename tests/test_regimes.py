@@ -7,8 +7,17 @@ from economy.regimes import Observation, Regime, RegimeClassifier
 from model import AIBubbleModel
 
 
-def obs(gw=1.0, thr=1.0, capex=1.0, backlog=10.0, runway=24.0, cancelled=0, defaulted=False):
-    return Observation(gw, thr, capex, backlog, runway, cancelled, defaulted)
+def obs(
+    gw=1.0,
+    thr=1.0,
+    capex=1.0,
+    backlog=10.0,
+    runway=24.0,
+    cancelled=0,
+    defaulted=False,
+    app_burning=True,
+):
+    return Observation(gw, thr, capex, backlog, runway, cancelled, defaulted, app_burning)
 
 
 def feed(clf, observations):
@@ -53,6 +62,19 @@ def test_capex_falling_year_on_year_with_backlog_means_stalling():
     rising = [obs(gw=1 + 0.1 * t, thr=1 + 0.1 * t, capex=10.0) for t in range(18)]
     falling = [obs(gw=2.8 + 0.1 * t, thr=2.8 + 0.1 * t, capex=2.0) for t in range(6)]
     assert feed(clf, rising + falling)[-1] is Regime.STALLING
+
+
+def test_capex_falling_while_the_app_company_pays_its_way_is_not_a_stall():
+    clf = RegimeClassifier()
+    rising = [obs(gw=1 + 0.1 * t, thr=1 + 0.1 * t, capex=10.0) for t in range(18)]
+    done = [obs(gw=2.8, thr=1.0, capex=2.0, runway=120.0, app_burning=False) for _ in range(10)]
+    out = feed(clf, rising + done)
+    assert Regime.STALLING not in out
+    assert out[-1] is Regime.PLATEAU
+    # the same fall in capex while the app company burns cash is a stall
+    clf = RegimeClassifier()
+    burning = [obs(gw=2.8, thr=1.0, capex=2.0, runway=24.0) for _ in range(10)]
+    assert feed(clf, rising + burning)[-1] is Regime.STALLING
 
 
 def test_growing_capacity_with_short_runway_is_not_rising():
