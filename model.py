@@ -20,6 +20,7 @@ from typing import Any
 import mesa
 
 from agents import AppCompany, ChipSupplier, CloudProvider, Investor
+from agents.app_company import NO_BURN_RUNWAY
 from agents.investor import EQUITY_FUND, LENDER, MOMENTUM
 from economy import demand, indicators, solvency
 from economy.contracts import (
@@ -51,12 +52,10 @@ from params import APP, CLOUDS, SUPPLIERS, Params, ScheduledContract, load_prese
 
 OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
 OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
-BOOK_TOL = 1e-9  # running totals below this are rounding left by cancellations
 ROUNDING = 1e-12  # a reported value this close to zero is shown as zero
 MAX_LOG_MOVE = 1.0  # largest monthly move of a log share price
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
-NO_BURN_RUNWAY = 120.0
 
 
 def month_date(month: int) -> str:
@@ -649,7 +648,7 @@ class AIBubbleModel(mesa.Model):
         capex_ordered = sum(c.capex for c in new)
         compute_ordered = sum(c.gw * c.efficiency for c in new)
         deployed = float(self.book.at("gw", t).sum())
-        backlog_left = self.book.future_bills(None, t + 1) > BOOK_TOL
+        backlog_left = self.book.future_bills(None, t + 1) > 0.0  # rounding already cleared
         hist["capex"].append(capex)
         hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
         hist["capex_ordered"].append(capex_ordered)

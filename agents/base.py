@@ -13,8 +13,6 @@ if TYPE_CHECKING:
     from model import AIBubbleModel
     from params import Params
 
-ARREARS_TOL = 1e-9
-
 
 class Firm(mesa.Agent):
     """A firm with a balance sheet in the model's ledger.

@@ -136,7 +136,7 @@ class ChipSupplier(Firm):
             )
 
     def settle_month(self) -> None:
-        """Phase 5: earn outside income, pay backstops, accrue interest, pay what is due."""
+        """Phase 5: earn outside income, accrue interest, pay what is due (backstops included)."""
         if self.defaulted:
             return
         self.earn_other_income()
