@@ -1,0 +1,1 @@
+"""Scripts: fits, goldens and set-up helpers (run with ``uv run python scripts/<name>.py``)."""
