@@ -15,11 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_BAD_INPUT = 2
+from errors import EXIT_BAD_INPUT, CLIError
 
-
-class CLIError(Exception):
-    """Bad input from the command line: printed without a traceback, exit status 2."""
+__all__ = ["EXIT_BAD_INPUT", "CLIError", "main"]
 
 
 # ---------------------------------------------------------------------- parsing helpers
@@ -348,6 +346,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # sub-command modules raise ``run.CLIError``: make ``import run`` this very module
-    sys.modules.setdefault("run", sys.modules[__name__])
     sys.exit(main())

@@ -19,12 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from errors import EXIT_BAD_INPUT, CLIError
+
 from . import SweepError
 
 
 def _bad(message: str) -> Exception:
-    from run import CLIError
-
     return CLIError(message)
 
 
@@ -268,8 +268,6 @@ COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "replay": cmd_replay}
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry (``python -m sweep.cli``) with run.py's error handling."""
-    from run import EXIT_BAD_INPUT, CLIError
-
     parser = argparse.ArgumentParser(prog="run.py")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_parsers(sub)
