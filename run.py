@@ -175,11 +175,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.events is not None:
         import pandas as pd
 
+        events = [e.row() for e in model.observation.events]
         write_table(
-            pd.DataFrame(model.events, columns=["month", "date", "kind", "firm", "text"]),
-            args.events,
+            pd.DataFrame(events, columns=["month", "date", "kind", "firm", "text"]), args.events
         )
-        print(f"wrote {len(model.events)} events to {args.events}")
+        print(f"wrote {len(events)} events to {args.events}")
     return 0
 
 
@@ -217,9 +217,10 @@ def summary_table(df: Any) -> Any:
 
 def summary_line(df: Any) -> str:
     """The run summary (docs/model.md) in one paragraph."""
-    from economy.indicators import money_bn, run_summary
+    from economy.indicators import money_bn
+    from economy.observation import RunSummary
 
-    s = run_summary(df)
+    s = RunSummary.from_frame(df)
     months = ", ".join(f"{k.removeprefix('months_')} {s[k]}" for k in s if k.startswith("months_"))
     first_stall = s["first_stall_month"]
     first_default = s["first_default_month"]
@@ -253,7 +254,7 @@ def cmd_scenarios(_args: argparse.Namespace) -> int:
 
 def cmd_columns(args: argparse.Namespace) -> int:
     """List reporters."""
-    from economy.reporters import COLUMNS, columns_markdown
+    from economy.observation import COLUMNS, columns_markdown
 
     if args.markdown:
         print(columns_markdown(), end="")
@@ -284,7 +285,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Print the calibration report; exit status 1 if a target is missed."""
-    from economy.calibration import evaluate, report, targets
+    from calibration import evaluate, report, targets
     from params import preset_names
 
     known = sorted({t.preset for t in targets()})

@@ -3,6 +3,6 @@
 from .app_company import AppCompany
 from .chip_supplier import ChipSupplier
 from .cloud_provider import CloudProvider
-from .investor import Investor
+from .investor import EquityInvestors, Lender
 
-__all__ = ["AppCompany", "ChipSupplier", "CloudProvider", "Investor"]
+__all__ = ["AppCompany", "ChipSupplier", "CloudProvider", "EquityInvestors", "Lender"]

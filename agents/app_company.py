@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 
 from economy import demand
+from economy.indicators import loss_burn, loss_runway
 from economy.ledger import CONVERTIBLE, ROW, Claim, NetWorth
+from economy.observation import EventKind
 
 from .base import Firm
+from .world import CloudPeer, World
 
 HISTORY = 12  # months of pre-history taken from the fitted diffusion
 MIN_CONTRACT_GW = 0.01
 FORECAST_WINDOW = 6  # months of compute-need growth the app company extrapolates
-NO_BURN_RUNWAY = 120.0  # runway reported when the firm is not burning cash
 
 
 class AppCompany(Firm):
@@ -28,10 +30,10 @@ class AppCompany(Firm):
     group = "engine"
     can_borrow = False
 
-    def __init__(self, model, name: str, label: str):
+    def __init__(self, model: World, name: str, label: str):
         super().__init__(model, name, label)
         p = self.p
-        self._monetisation = [1.0]  # month -> revenue per subscriber relative to month 0
+        self.revenue_model = demand.Revenue(p)
         self.users = p.users_initial
         # the year before month 0 is history, the same in every scenario: users grew
         # steadily at users_growth_2023 (the fitted diffusion is for month 0 on)
@@ -40,10 +42,10 @@ class AppCompany(Firm):
         # index i of these lists is month i - HISTORY; month 0 is appended by update_demand
         self.users_hist: list[float] = past
         self.revenue_hist: list[float] = [
-            self.revenue_at(u, m - HISTORY) for m, u in enumerate(past)
+            self.revenue_model.total(u, m - HISTORY) for m, u in enumerate(past)
         ]
         self.need_hist: list[float] = [
-            self.compute_need_at(u, m - HISTORY) for m, u in enumerate(past)
+            demand.compute_need(p, u, m - HISTORY) for m, u in enumerate(past)
         ]
         self.net_income_hist: list[float] = []
         self.paying = 0.0
@@ -58,50 +60,7 @@ class AppCompany(Firm):
         self.last_round = -(10**6)
         self.rounds = 0
 
-    def step(self) -> None:
-        """The app company's month outside the phases: nothing; the model calls the phases."""
-
-    # ------------------------------------------------------------------ equations
-    def revenue_parts(self, users: float, month: int) -> tuple[float, float]:
-        """Monthly subscription and API revenue (US$ bn) from ``users`` million weekly users.
-
-        The API price per token falls ``inference_price_decline`` times a year; token
-        demand answers with elasticity ``api_price_elasticity``, so API spend per user
-        moves as price ** (1 - elasticity).
-        """
-        p = self.p
-        sub_price = p.subscription_price * self.monetisation_factor(month)
-        price_ratio = p.inference_price_decline ** (-month / 12.0)
-        api_per_user = p.api_revenue_per_user * price_ratio ** (1.0 - p.api_price_elasticity)
-        return users * p.paid_share * sub_price / 1000.0, users * api_per_user / 1000.0
-
-    def monetisation_factor(self, month: int) -> float:
-        """Growth of revenue per subscriber since month 0.
-
-        It grows ``monetisation_growth`` a year at first and that rate halves every
-        ``monetisation_growth_halving_years`` (pricing power fades as the market matures),
-        so the price converges instead of compounding without limit. Compounded month by
-        month; before month 0 (history) at the initial rate.
-        """
-        p = self.p
-        cache = self._monetisation
-        while len(cache) <= month:
-            m = len(cache) - 1
-            h = 12.0 * p.monetisation_growth_halving_years
-            g = p.monetisation_growth * 0.5 ** (m / h)
-            cache.append(cache[-1] * (1.0 + g) ** (1.0 / 12.0))
-        return cache[month] if month >= 0 else (1.0 + p.monetisation_growth) ** (month / 12.0)
-
-    def revenue_at(self, users: float, month: int) -> float:
-        """Monthly revenue (US$ bn) from ``users`` million weekly users in ``month``."""
-        return sum(self.revenue_parts(users, month))
-
-    def compute_need_at(self, users: float, month: int) -> float:
-        """Effective compute needed (GW of 2024 chips) for inference and training."""
-        p = self.p
-        watts = p.inference_watts_per_user * (1.0 + p.compute_per_user_growth) ** (month / 12.0)
-        return users * watts / 1000.0 * (1.0 + p.training_to_inference)
-
+    # ------------------------------------------------------------------ history
     def _hist(self, series: list[float], month: int) -> float:
         return series[month + HISTORY]
 
@@ -123,9 +82,9 @@ class AppCompany(Firm):
         if self.defaulted:
             self.revenue_subscriptions = self.revenue_api = 0.0
         else:
-            self.revenue_subscriptions, self.revenue_api = self.revenue_parts(self.users, t)
+            self.revenue_subscriptions, self.revenue_api = self.revenue_model.parts(self.users, t)
         self.revenue = self.revenue_subscriptions + self.revenue_api
-        self.compute_need = self.compute_need_at(self.users, t)
+        self.compute_need = demand.compute_need(p, self.users, t)
         self.users_hist.append(self.users)
         self.revenue_hist.append(self.revenue)
         self.need_hist.append(self.compute_need)
@@ -141,46 +100,49 @@ class AppCompany(Firm):
         growth = self.annualised_growth(self.need_hist, t, FORECAST_WINDOW)
         growth = min(max(growth, -0.9), p.forecast_growth_cap)
         target = self.compute_need * (1.0 + growth) ** (lag / 12.0) * (1.0 + p.capacity_headroom)
-        have = model.contracted_compute(t + lag)
+        contracting = model.contracting
+        have = contracting.contracted_compute(t + lag)
         gap = target - have
         if gap <= 0.0:
             return
-        eff = model.chip_efficiency(t + lag)
+        eff = contracting.chip_efficiency(t + lag)
         gw = gap / eff
-        capex_per_gw = model.capex_per_gw(t)
-        price = model.contract_price(t)
+        capex_per_gw = contracting.capex_per_gw(t)
+        price = contracting.contract_price(t)
         term = p.contract_term_months
         room = p.commitment_limit_to_valuation * self.ledger.market_cap(self.name)
-        room -= model.app_backlog(t)
+        room -= contracting.backlog(t)
         if room <= 0.0:
-            model.month_flags["commitment_limit"] = True
+            model.observation.mark_commitment_limited()
             return
         if gw * price * term > room:
             gw = room / (price * term)
-            model.month_flags["commitment_limit"] = True
+            model.observation.mark_commitment_limited()
         if gw < MIN_CONTRACT_GW:
             return
         placed = 0.0
         for cloud, share_gw in self.place_contract(gw, capex_per_gw, t):
-            contract = model.new_contract(cloud.name, share_gw, signed=t)
-            model.add_contract(contract)
+            contracting.add(contracting.new_contract(cloud.name, share_gw, signed=t))
             placed += share_gw
-            model.log_event(
-                "contract",
+            model.observation.log(
+                t,
+                EventKind.CONTRACT,
                 cloud.name,
-                f"{self.label} signs {share_gw:.2f} GW with {cloud.label}: "
-                f"${share_gw * price * term:,.1f}B over {term} months from "
-                f"{model.date_of(t + lag)}",
+                app=self.name,
+                cloud=cloud.name,
+                gw=share_gw,
+                value=share_gw * price * term,
+                months=term,
+                start=t + lag,
             )
         if gw - placed > MIN_CONTRACT_GW:
-            model.month_flags["no_cloud"] = True
-            model.log_event(
-                "no_cloud",
-                self.name,
-                f"No cloud can finance {gw - placed:.2f} of the {gw:.2f} GW {self.label} wants",
+            model.observation.log(
+                t, EventKind.NO_CLOUD, self.name, app=self.name, short=gw - placed, gw=gw
             )
 
-    def place_contract(self, gw: float, capex_per_gw: float, month: int) -> list:
+    def place_contract(
+        self, gw: float, capex_per_gw: float, month: int
+    ) -> list[tuple[CloudPeer, float]]:
         """Split ``gw`` among clouds that can finance it: (cloud, GW) pairs.
 
         Clouds are tried in an order drawn by contract weight (the model's rng); each
@@ -195,7 +157,7 @@ class AppCompany(Firm):
         order = model.rng.choice(
             len(clouds), size=len(clouds), replace=False, p=[w / total for w in weights]
         )
-        out = []
+        out: list[tuple[CloudPeer, float]] = []
         left = gw
         for i in order:
             cloud = clouds[int(i)]
@@ -298,42 +260,28 @@ class AppCompany(Firm):
         amount = min(target, cap)
         if amount <= 0.01:
             return
-        m = p.momentum_share
-        parts = {
-            model.equity_funds: (1.0 - m) * amount * model.equity_funds.willing_share(self.name),
-            model.momentum_funds: m * amount * model.momentum_funds.willing_share(self.name),
-        }
+        investors = model.equity_investors
+        parts = investors.subscriptions(self.name, amount)
         amount = sum(parts.values())
         if amount <= 0.01:
-            model.month_flags["round_refused"] = True
             return
-        for investor, part in parts.items():
-            if part > 0.0:
-                investor.invest(self.name, part)
+        investors.buy(self.name, parts)
         self.last_round = t
         self.rounds += 1
-        model.log_event(
-            "round",
-            self.name,
-            f"{self.label} raises ${amount:,.1f}B at a ${pre_money:,.0f}B pre-money valuation",
+        model.observation.log(
+            t, EventKind.ROUND, self.name, app=self.name, amount=amount, pre_money=pre_money
         )
 
     # ------------------------------------------------------------------ measures
     def burn(self) -> float:
         """Average monthly loss over the last three months (0 when profitable)."""
-        recent = self.net_income_hist[-3:]
-        if not recent:
-            return 0.0
-        return max(0.0, -sum(recent) / len(recent))
+        return loss_burn(self.net_income_hist)
 
     def runway(self) -> float:
-        """Months the cash lasts at the recent burn (120 when not burning; 0 after default)."""
+        """Loss-based runway (``indicators.loss_runway``); 0 after default."""
         if self.defaulted:
             return 0.0
-        burn = self.burn()
-        if burn <= 0.0:
-            return NO_BURN_RUNWAY
-        return min(NO_BURN_RUNWAY, max(0.0, self.cash) / burn)
+        return loss_runway(self.cash, self.net_income_hist)
 
     def annualised_growth(self, series: list[float], month: int, window: int) -> float:
         """Growth of a monthly series over the last ``window`` months, as a yearly rate."""

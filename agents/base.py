@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import mesa
 
-from economy.ledger import PAYABLE, ROW
+from economy.ledger import LOAN, PAYABLE, ROW, Ledger
+from params import Params
 
-if TYPE_CHECKING:
-    from economy.ledger import Ledger
-    from model import AIBubbleModel
-    from params import Params
+from .world import World
 
 
 class Firm(mesa.Agent):
@@ -29,10 +27,10 @@ class Firm(mesa.Agent):
     sector: ClassVar[str] = ""
     group: ClassVar[str] = ""  # the seed article's metaphor: fuel, gears, engine, capital
     can_borrow: ClassVar[bool] = True
-    model: AIBubbleModel
+    model: World  # type: ignore[assignment]  # reason: agents see the model as a World
 
-    def __init__(self, model: AIBubbleModel, name: str, label: str):
-        super().__init__(model)
+    def __init__(self, model: World, name: str, label: str):
+        super().__init__(model)  # type: ignore[arg-type]  # reason: the model is a mesa.Model
         self.name = name
         self.label = label
         self.defaulted = False
@@ -53,7 +51,7 @@ class Firm(mesa.Agent):
     @property
     def cash(self) -> float:
         """Cash held."""
-        return self.model.ledger.cash(self.name)
+        return self.ledger.cash(self.name)
 
     def bills_due(self) -> dict[str, float]:
         """Unpaid bills by creditor."""
@@ -97,5 +95,5 @@ class Firm(mesa.Agent):
             return []
         return [
             (self.name, lender, principal * rate, "interest")
-            for lender, principal in sorted(self.ledger.creditors(self.name, "loan").items())
+            for lender, principal in sorted(self.ledger.creditors(self.name, LOAN).items())
         ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from economy.ledger import CASH, CIP, EQUITY, PAYABLE, ROW, VENDOR_LOAN, Claim, NetWorth, Real
+from economy.ledger import CIP, EQUITY, PAYABLE, ROW, VENDOR_LOAN, Claim, NetWorth, Real
+from economy.observation import EventKind
 
 from .base import Firm
 
@@ -18,9 +19,6 @@ class ChipSupplier(Firm):
     sector = "chip_suppliers"
     group = "fuel"
 
-    def step(self) -> None:
-        """A supplier's month outside the phases: nothing; the model calls the phases."""
-
     # ------------------------------------------------------------------ phases
     def unlock_milestones(self) -> None:
         """Phase 4: invest one tranche per whole GW deployed with this supplier's chips."""
@@ -30,12 +28,11 @@ class ChipSupplier(Firm):
         app = model.app
         if app.defaulted:
             return
-        for deal in model.deals:
+        contracting = model.contracting
+        for deal in contracting.milestones:
             if deal.investor != self.name:
                 continue
-            deal.observe(
-                model.app_gw_by_supplier[self.name] - model.opening_gw_by_supplier[self.name]
-            )
+            deal.observe(contracting.gw_since_opening(self.name))
             n = deal.tranches_due()
             if n <= 0:
                 continue
@@ -44,22 +41,25 @@ class ChipSupplier(Firm):
                 model.lenders.lend(self, amount - self.cash)
             if self.cash < amount:  # a supplier that cannot pay keeps the tranche due
                 continue
-            self.ledger.post(
+            self.ledger.transfer(
                 "milestone_equity",
-                (
-                    Claim(CASH, self.name, ROW, -amount),
-                    Claim(CASH, app.name, ROW, amount),
-                    Claim(EQUITY, self.name, app.name, amount),
-                ),
-            )
-            self.ledger.period_cash[("milestone_equity", self.name, app.name)] += amount
-            deal.record(model.month, n)
-            model.log_event(
-                "milestone",
                 self.name,
-                f"{self.label} invests ${amount:,.1f}B in {app.label}: tranche "
-                f"{deal.tranches} for {deal.high_water_gw:.1f} GW deployed "
-                f"(${deal.paid:,.0f}B of ${deal.cap:,.0f}B)",
+                app.name,
+                amount,
+                Claim(EQUITY, self.name, app.name, amount),
+            )
+            deal.record(n)
+            model.observation.log(
+                model.month,
+                EventKind.MILESTONE,
+                self.name,
+                supplier=self.name,
+                app=app.name,
+                amount=amount,
+                tranche=deal.tranches,
+                gw=deal.high_water_gw,
+                paid=deal.paid,
+                cap=deal.cap,
             )
 
     def vendor_loans(self) -> float:
@@ -90,14 +90,11 @@ class ChipSupplier(Firm):
             NetWorth(self.name, "cogs", -cost),
             NetWorth(ROW, "cogs", cost),
         ]
+        memo = (("chips", self.name, cloud, amount),)
         if credit > 0.0:
             legs.append(Claim(VENDOR_LOAN, self.name, cloud, credit))
-        self.ledger.post("chip_sales", legs)
-        flows = self.model.pair_flows
-        flows[("chips", self.name, cloud)] = flows.get(("chips", self.name, cloud), 0.0) + amount
-        if credit > 0.0:
-            key = ("vendor_credit", self.name, cloud)
-            flows[key] = flows.get(key, 0.0) + credit
+            memo += (("vendor_credit", self.name, cloud, credit),)
+        self.ledger.post("chip_sales", legs, memo)
 
     def vest_warrants(self) -> None:
         """Phase 4: vest the app company's warrants on this supplier's shares (AMD style).
@@ -108,10 +105,10 @@ class ChipSupplier(Firm):
         as an expense, the holder as a gain.
         """
         model = self.model
-        for w in model.warrants:
+        for w in model.contracting.warrants:
             if w.issuer != self.name or self.defaulted:
                 continue
-            w.observe(model.app_gw_by_supplier[self.name] - model.opening_gw_by_supplier[self.name])
+            w.observe(model.contracting.gw_since_opening(self.name))
             price = self.ledger.price(self.name)
             n = w.tranches_due(price)
             if n <= 0:
@@ -126,13 +123,17 @@ class ChipSupplier(Firm):
                 ),
             )
             w.vested += n
-            holder = model.firms_by_name[w.holder]
-            model.log_event(
-                "warrant",
+            model.observation.log(
+                model.month,
+                EventKind.WARRANT,
                 self.name,
-                f"{n} tranche(s) of {holder.label}'s {self.label} warrant vest: "
-                f"{n * w.shares_per_tranche * 1000:.0f}M shares worth ${value:,.1f}B "
-                f"({w.vested} of {w.tranches})",
+                n=n,
+                holder=w.holder,
+                issuer=self.name,
+                shares_m=n * w.shares_per_tranche * 1000,
+                value=value,
+                vested=w.vested,
+                tranches=w.tranches,
             )
 
     def settle_month(self) -> None:

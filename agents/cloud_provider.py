@@ -5,7 +5,6 @@ from __future__ import annotations
 from economy.contracts import CloudContract, Cohort
 from economy.ledger import (
     CAPACITY,
-    CASH,
     CIP,
     GUARANTEE,
     LOAN,
@@ -18,6 +17,7 @@ from economy.ledger import (
 )
 
 from .base import Firm
+from .world import World
 
 CASH_BUFFER_MONTHS = 3  # months of bills a cloud keeps in cash before it repays debt
 
@@ -34,17 +34,17 @@ class CloudProvider(Firm):
     sector = "cloud_providers"
     group = "gears"
 
-    def __init__(self, model, name: str, label: str):
+    def __init__(self, model: World, name: str, label: str):
         super().__init__(model, name, label)
-        self.contracts: list[CloudContract] = []
         self.building: list[CloudContract] = []  # contracts whose capacity is not in service yet
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
-        self.idle_rent = 0.0
 
-    def step(self) -> None:
-        """A cloud's month outside the phases: nothing; the model calls the phases."""
+    def take_contract(self, c: CloudContract) -> None:
+        """A contract the register signed with this cloud: build it if it starts from month 0."""
+        if c.start >= 0:
+            self.building.append(c)
 
     # ------------------------------------------------------------------ reading
     def capex_committed(self, month: int) -> float:
@@ -64,7 +64,7 @@ class CloudProvider(Firm):
         # cash spent on capex turns into capacity, so it is not collateral twice
         collateral = self.collateral() - self.cash
         headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
-        if self.model.price_drawdown(self.name) > p.credit_crunch_drawdown:
+        if self.model.market.drawdown(self.name) > p.credit_crunch_drawdown:
             headroom = min(0.0, headroom)  # lenders have turned away: no new borrowing
         rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0
         net_income = p.firm("other_income", self.name) - rate * ledger.debt_owed(self.name)
@@ -83,7 +83,7 @@ class CloudProvider(Firm):
 
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of its contracts (RPO), US$ bn."""
-        return self.model.book.future_bills(self.name, month)
+        return self.model.contracting.book.future_bills(self.name, month)
 
     def collateral(self) -> float:
         """What lenders lend against: book assets plus a share of the contracted backlog.
@@ -173,9 +173,10 @@ class CloudProvider(Firm):
             return
         model = self.model
         t = model.month
-        i = model.book.clouds[self.name]
-        bill = float(model.book.bill[i, t]) if t < model.book.horizon else 0.0
-        opex = float(model.book.opex[i, t]) if t < model.book.horizon else 0.0
+        book = model.contracting.book
+        i = book.clouds[self.name]
+        bill = float(book.bill[i, t]) if t < book.horizon else 0.0
+        opex = float(book.opex[i, t]) if t < book.horizon else 0.0
         bills = [
             (self.name, ROW, max(0.0, opex), "cloud_opex"),
             *self.interest_bills(),
@@ -206,7 +207,6 @@ class CloudProvider(Firm):
         )
         if rent > 0.0:
             self.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
-        self.idle_rent = rent
 
     def repay_debt(self, monthly_bills: float) -> None:
         """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay loans.
@@ -221,22 +221,11 @@ class CloudProvider(Firm):
         )
         if excess <= 0.0:
             return
-        loans = self.ledger.creditors(self.name, LOAN)
-        owed = sum(loans.values())
-        if owed <= 0.0:
-            return
-        pay = min(excess, owed)
-        legs = [Claim(CASH, self.name, ROW, -pay)]
-        for lender, v in sorted(loans.items()):
-            x = pay * v / owed
-            legs += [Claim(LOAN, lender, self.name, -x), Claim(CASH, lender, ROW, x)]
-        self.ledger.post("loan_repayment", legs)
-        for lender, v in loans.items():
-            self.ledger.period_cash[("loan_repayment", self.name, lender)] += pay * v / owed
+        self.ledger.repay_pro_rata("loan_repayment", self.name, LOAN, excess)
 
     def _collect_backstop(self) -> None:
         """A called guarantee falls due as the cancelled bills would have."""
-        backstop = self.model.backstops.get(self.name)
+        backstop = self.model.contracting.backstops.get(self.name)
         if backstop is None:
             return
         owed = self.ledger.claim(GUARANTEE, self.name, backstop.guarantor)
@@ -274,10 +263,10 @@ class CloudProvider(Firm):
                 bills.append((self.name, supplier, owed * rate, "vendor_interest"))
         return bills
 
-    def stranded_loss(self, c: CloudContract, recovery: float) -> float:
-        """What cancelling ``c`` would cost: its capacity and construction above ``recovery``."""
+    def stranded_loss(self, c: CloudContract, recovery: float, month: int) -> float:
+        """What cancelling ``c`` in ``month`` costs: capacity and construction over ``recovery``."""
         loss = sum(h.book for h in self.cohorts if h.contract_id == c.id) * (1.0 - recovery)
-        if c.start > self.model.month and c.cancelled is None:
+        if c.start > month and c.cancelled is None:
             loss += min(c.built * (1.0 - recovery), self.ledger.real(self.name, CIP))
         return loss
 

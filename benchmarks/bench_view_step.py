@@ -78,7 +78,7 @@ def server_build_ms(months: int, samples: int = 20) -> tuple[float, float]:
         gauges_html(m, "en")
         network_svg(m, "en")
         chart_svgs(m, "en")
-        events_html(m.events, "en")
+        events_html([e.row() for e in m.observation.events], "en")
         times.append(1000 * (time.perf_counter() - t))
     return statistics.median(times), pct(times, 0.95)
 

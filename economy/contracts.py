@@ -101,7 +101,6 @@ class MilestoneDeal:
     paid: float = 0.0
     tranches: int = 0
     high_water_gw: float = 0.0
-    history: list[tuple[int, float]] = field(default_factory=list)
 
     def observe(self, deployed_gw_since_start: float) -> None:
         """Raise the high-water mark of GW deployed since month 0."""
@@ -115,12 +114,11 @@ class MilestoneDeal:
         max_tranches = math.floor(self.cap / self.per_gw + 1e-9)
         return max(0, min(earned, max_tranches) - self.tranches)
 
-    def record(self, month: int, tranches: int) -> float:
-        """Book ``tranches`` paid in ``month``; returns the amount, US$ bn."""
+    def record(self, tranches: int) -> float:
+        """Book ``tranches`` paid; returns the amount, US$ bn."""
         amount = tranches * self.per_gw
         self.tranches += tranches
         self.paid += amount
-        self.history.append((month, amount))
         return amount
 
 

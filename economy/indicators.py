@@ -11,6 +11,9 @@ Definitions (docs/model.md §7.13):
 * ``loop_throughput``: the smallest of the three loop flows (supplier -> app company
   equity, app company -> clouds payments, clouds -> suppliers chip payments), each
   averaged over the trailing 3 months.
+* Two runways, both in months of cash: ``loss_runway`` (the app company's: accrual losses,
+  non-cash items excluded) and ``cash_flow_runway`` (every firm's column: operating cash
+  outflow). They differ on purpose; which one a regime should read is the regimes' choice.
 """
 
 from __future__ import annotations
@@ -18,12 +21,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import pandas as pd
-
-from .regimes import Regime
-
 THROUGHPUT_WINDOW = 3
 TRAILING_YEAR = 12
+RUNWAY_WINDOW = 3  # months of losses or cash outflows a runway averages
+NO_BURN_RUNWAY = 120.0  # runway reported when a firm is not burning cash
 
 
 def money_bn(x: float, digits: int = 1) -> str:
@@ -64,47 +65,27 @@ def loop_throughput(
     )
 
 
-def summarise_path(
-    regimes: Sequence[str],
-    *,
-    first_default_month: int | None,
-    peak_gw: float,
-    total_milestone_investment: float,
-    peak_circularity: float,
-    app_cash_low: float,
-) -> dict[str, float | int | str | None]:
-    """The run summary from the monthly regimes and a few running extremes."""
-    out: dict[str, float | int | str | None] = {"months": len(regimes)}
-    for r in Regime:
-        out[f"months_{r.value}"] = sum(1 for x in regimes if x == r.value)
-    stall = [m for m, x in enumerate(regimes) if x == Regime.STALLING.value]
-    out["first_stall_month"] = stall[0] if stall else None
-    out["first_default_month"] = first_default_month
-    seen = {Regime(x) for x in regimes}
-    out["worst_regime"] = max(seen, key=lambda r: r.severity).value if seen else None
-    out["final_regime"] = regimes[-1] if regimes else None
-    out["peak_gw"] = float(peak_gw)
-    out["total_milestone_investment"] = float(total_milestone_investment)
-    out["peak_circularity"] = float(peak_circularity)
-    out["app_cash_low"] = float(app_cash_low)
-    return out
+def months_of_cash(cash: float, burn: float) -> float:
+    """Months ``cash`` lasts at ``burn`` a month (``NO_BURN_RUNWAY`` when not burning)."""
+    if burn <= 0.0:
+        return NO_BURN_RUNWAY
+    return min(NO_BURN_RUNWAY, max(0.0, cash) / burn)
 
 
-def run_summary(df: pd.DataFrame) -> dict[str, float | int | str | None]:
-    """Summarise a run by its path, not its last month (docs/model.md §7.13).
+def loss_burn(net_incomes: Sequence[float]) -> float:
+    """Average monthly loss over the last ``RUNWAY_WINDOW`` months (0 when profitable)."""
+    return max(0.0, -trailing_mean(net_incomes, RUNWAY_WINDOW))
 
-    Args:
-        df: the model's monthly DataFrame (``datacollector.get_model_vars_dataframe()``),
-            months 0.. in order.
+
+def loss_runway(cash: float, net_incomes: Sequence[float]) -> float:
+    """Months the cash lasts at the average monthly loss of the last 3 months."""
+    return months_of_cash(cash, loss_burn(net_incomes))
+
+
+def cash_flow_runway(cash: float, operating_cash_flows: Sequence[float]) -> float:
+    """Months the cash lasts at the average operating cash outflow of the last 3 months.
+
+    Operating cash flow is cash received from customers, outside business and bills others
+    pay, minus the bills paid (financing excluded).
     """
-    default = df.index[df["defaults_total"] > 0]
-    return summarise_path(
-        list(df["regime"].astype(str)),
-        first_default_month=int(df.loc[default[0], "month"]) if len(default) else None,
-        peak_gw=df["deployed_gw"].max(),
-        total_milestone_investment=df["milestone_investment_total"].iloc[-1],
-        peak_circularity=(
-            df["circularity_nvidia"].max() if "circularity_nvidia" in df else math.nan
-        ),
-        app_cash_low=df["cash_openai"].min(),
-    )
+    return months_of_cash(cash, -trailing_mean(operating_cash_flows, RUNWAY_WINDOW))

@@ -122,7 +122,9 @@ class Ledger:
         self.period_tagged: dict[tuple[str, str, str], dict[str, float]] = {}
         self.period_accounts: dict[tuple[str, str], float] = defaultdict(float)
         self.period_cash: dict[tuple[str, str, str], float] = defaultdict(float)
-        self.n_postings = 0
+        # non-cash flows between two agents this period (a posting's memo): chips invoiced,
+        # vendor credit granted
+        self.period_flows: dict[tuple[str, str, str], float] = defaultdict(float)
         self._peak_assets = 0.0
 
     # ------------------------------------------------------------------ reading
@@ -212,8 +214,16 @@ class Ledger:
         return self.period_accounts.get((agent, account), 0.0)
 
     # ------------------------------------------------------------------ writing
-    def post(self, flow: str, legs: list[Leg] | tuple[Leg, ...]) -> None:
+    def post(
+        self,
+        flow: str,
+        legs: list[Leg] | tuple[Leg, ...],
+        memo: tuple[tuple[str, str, str, float], ...] = (),
+    ) -> None:
         """Apply a balanced list of legs as one transaction of kind ``flow``.
+
+        ``memo`` records what the posting moved between two agents where no cash moves
+        (``("chips", seller, buyer, amount)``): this period's :attr:`period_flows`.
 
         Raises:
             LedgerError: if an agent is unknown, an amount is not finite, or for some
@@ -277,8 +287,14 @@ class Ledger:
         self._period_postings.append((flow, legs))
         if cash_moves:
             self._move_tags(flow, cash_moves)
+        if memo:
+            flows = self.period_flows
+            for kind, src, dst, amount in memo:
+                flows[(kind, src, dst)] += amount
 
-    def _move_tags(self, flow: str, moves: dict[str, float]) -> None:
+    def _move_tags(
+        self, flow: str, moves: dict[str, float]
+    ) -> None:
         """Carry money's provenance along a posting's cash legs.
 
         Payers give up their mix pro rata; a financing flow (``STAMPED_FLOWS``) is
@@ -350,7 +366,37 @@ class Ledger:
     def tagged_received(self, flow: str, payer: str, payee: str) -> dict[str, float]:
         """Cash ``payee`` received from ``payer`` for ``flow`` this period, by origin tag."""
         return dict(self.period_tagged.get((flow, payer, payee), {}))
-        self.n_postings += 1
+
+    def transfer(self, flow: str, payer: str, payee: str, amount: float, counter: Claim) -> None:
+        """Pay ``amount`` of cash from ``payer`` to ``payee`` for ``counter`` (new shares, a loan).
+
+        One posting: the cash legs (the rest of the world's side is a change in the cash it
+        owes, so it has no leg) and the claim the money buys; recorded as this period's cash
+        flow ``(flow, payer, payee)``.
+        """
+        legs: list[Leg] = []
+        if payer != ROW:
+            legs.append(Claim(CASH, payer, ROW, -amount))
+        if payee != ROW:
+            legs.append(Claim(CASH, payee, ROW, amount))
+        legs.append(counter)
+        self.post(flow, legs)
+        self.period_cash[(flow, payer, payee)] += amount
+
+    def repay_pro_rata(self, flow: str, debtor: str, kind: str, at_most: float) -> None:
+        """Repay up to ``at_most`` of ``debtor``'s ``kind`` claims, each holder pro rata."""
+        held = self.creditors(debtor, kind)
+        owed = sum(held.values())
+        if owed <= 0.0:
+            return
+        amount = min(at_most, owed)
+        legs: list[Leg] = [Claim(CASH, debtor, ROW, -amount)]
+        for holder, v in sorted(held.items()):
+            x = amount * v / owed
+            legs += [Claim(kind, holder, debtor, -x), Claim(CASH, holder, ROW, x)]
+        self.post(flow, legs)
+        for holder, v in held.items():
+            self.period_cash[(flow, debtor, holder)] += amount * v / owed
 
     def pay(
         self,
@@ -457,6 +503,7 @@ class Ledger:
         self.period_tagged = {}
         self.period_accounts = defaultdict(float)
         self.period_cash = defaultdict(float)
+        self.period_flows = defaultdict(float)
 
     # ------------------------------------------------------------------ checks
     def total_assets(self) -> float:

@@ -42,7 +42,7 @@ _SEVERITY = {Regime.RISING: 0, Regime.PLATEAU: 1, Regime.STALLING: 2, Regime.COL
 
 
 @dataclass(frozen=True, slots=True)
-class Observation:
+class Signals:
     """What the classifier looks at in one month."""
 
     deployed_gw: float
@@ -65,7 +65,7 @@ class RegimeClassifier:
     rising_min_runway: float = 12.0
     stalling_max_runway: float = 6.0
     current: Regime = Regime.RISING
-    history: list[Observation] = field(default_factory=list)
+    history: list[Signals] = field(default_factory=list)
     raw_history: list[Regime | None] = field(default_factory=list)
 
     def raw(self) -> Regime | None:
@@ -117,7 +117,7 @@ class RegimeClassifier:
             n += 1
         return raw, n
 
-    def update(self, obs: Observation) -> Regime:
+    def update(self, obs: Signals) -> Regime:
         """Add a month and return the regime it is in."""
         self.history.append(obs)
         raw = self.raw()

@@ -13,6 +13,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from economy.observation import RunSummary
 from lessons.loader import (
     CHANGED_RUN,
     EN,
@@ -39,7 +40,7 @@ class RunResult:
         seed: random seed.
         model: the model after the run (the view can show it as it is).
         columns: every reported column, one value per month.
-        summary: the run summary (``model.summary()``).
+        summary: the run summary.
     """
 
     name: str
@@ -48,7 +49,7 @@ class RunResult:
     seed: int
     model: Any
     columns: dict[str, list[Any]]
-    summary: dict[str, Any]
+    summary: RunSummary
 
     @property
     def first_default_month(self) -> int | None:
@@ -111,9 +112,7 @@ def run_one(
         return RunResult(name, preset, dict(overrides), seed, hit.model, hit.columns, hit.summary)
     model = AIBubbleModel(rng=seed, preset=preset, **overrides)
     model.run_for(months)
-    result = RunResult(
-        name, preset, dict(overrides), seed, model, _columns(model), dict(model.summary())
-    )
+    result = RunResult(name, preset, dict(overrides), seed, model, _columns(model), model.summary())
     if cache is not None:
         cache[key] = result
     return result

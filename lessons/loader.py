@@ -212,7 +212,7 @@ class GlossaryEntry:
 @functools.cache
 def column_names() -> tuple[str, ...]:
     """Every column the model reports."""
-    from economy.reporters import COLUMN_NAMES
+    from economy.observation import COLUMN_NAMES
 
     return COLUMN_NAMES
 

@@ -53,7 +53,7 @@ def record(preset: str, seed: int, months: int = MONTHS) -> tuple[str, str]:
 
 def event_rows(model) -> list[dict]:
     """The run's events as (month, kind, firm, English text) rows."""
-    return [dict(e) for e in model.events]
+    return [e.row() for e in model.observation.events]
 
 
 def paths(preset: str, seed: int) -> tuple[Path, Path]:

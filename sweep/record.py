@@ -141,7 +141,7 @@ def record_from_model(
     return build_record(
         params=model.p.to_dict(),
         seed=seed,
-        months=len(model.regime_path) if months is None else months,
+        months=len(model.observation.regime_path) if months is None else months,
         scenario=model.preset if scenario is None else scenario,
         root_seed=root_seed,
         kind=kind,

@@ -33,7 +33,7 @@ from typing import Any
 from . import SweepError
 from .designs import Design, PlannedRun, build_design, plan_runs, run_count
 from .spec import SweepSpec, base_params, validate
-from .store import Store, param_column
+from .store import SCHEMA_VERSION, Store, param_column
 
 MAX_CHUNK = 25
 EXIT_INTERRUPTED = 130
@@ -202,7 +202,9 @@ def open_sweep(
     info = store.sweep_info()
     if info is not None:
         problem = None
-        if info.spec_hash != spec.spec_hash():
+        if info.schema_version != SCHEMA_VERSION:
+            problem = f"a sweep in an older store layout ({info.schema_version})"
+        elif info.spec_hash != spec.spec_hash():
             problem = f"a different sweep ({_differences(info.spec_json, spec.to_json())})"
         elif info.base_params_hash != _hash(base):
             problem = (
@@ -498,19 +500,12 @@ def _report(o: SweepOutcome, echo: Callable[[str], Any]) -> None:
         )
 
 
-def expected_run_ids(spec: SweepSpec) -> set[int]:
-    """Run ids a complete sweep of ``spec`` stores."""
-    rows, _ = run_count(spec)
-    return set(range(rows * spec.replicates))
-
-
 __all__ = [
     "EXIT_INTERRUPTED",
     "SweepAbortedError",
     "SweepMismatchError",
     "SweepOutcome",
     "describe_plan",
-    "expected_run_ids",
     "open_sweep",
     "run_sweep",
 ]

@@ -57,6 +57,7 @@ RECORD_COLUMNS = {
 }
 MANIFEST_COLUMNS = {
     "session_id": "INTEGER PRIMARY KEY",
+    "schema_version": "INTEGER",
     "started_at": "TIMESTAMP",
     "ended_at": "TIMESTAMP",
     "status": "VARCHAR",
@@ -90,6 +91,9 @@ MANIFEST_COLUMNS = {
     "host": "VARCHAR",
 }
 SWEEP_TABLES = ("runs", "run_records", "design", "timeseries", "manifest")
+# Version of the tables' layout, kept in every manifest row. 1: stores written before the
+# version was recorded; 2: run summary typed by ``economy.observation.RunSummary``.
+SCHEMA_VERSION = 2
 
 
 class StoreError(SweepError):
@@ -102,24 +106,10 @@ class StoreBusyError(StoreError):
 
 @cache
 def summary_columns() -> dict[str, str]:
-    """Column types of the run summary (docs/model.md §7.13), regimes from the model."""
-    from economy.regimes import Regime
+    """Column types of the run summary (docs/model.md §7.13): the fields of ``RunSummary``."""
+    from economy.observation import RunSummary
 
-    cols = {"months": "INTEGER"}
-    cols.update({f"months_{r.value}": "INTEGER" for r in Regime})
-    cols.update(
-        {
-            "first_stall_month": "INTEGER",
-            "first_default_month": "INTEGER",
-            "worst_regime": "VARCHAR",
-            "final_regime": "VARCHAR",
-            "peak_gw": "DOUBLE",
-            "total_milestone_investment": "DOUBLE",
-            "peak_circularity": "DOUBLE",
-            "app_cash_low": "DOUBLE",
-        }
-    )
-    return cols
+    return RunSummary.column_types()
 
 
 @cache
@@ -232,6 +222,7 @@ class SweepInfo:
     base_params: dict[str, Any]
     base_params_hash: str
     description: str
+    schema_version: int = SCHEMA_VERSION
 
 
 class Store:
@@ -244,6 +235,32 @@ class Store:
         if not read_only:
             self.con.execute("SET threads = 1")  # small writes; leave the cores to the runs
         self._types: dict[str, dict[str, str]] = {}
+        if read_only:
+            problem = self.schema_problem()
+            if problem is not None:
+                self.con.close()
+                raise StoreError(problem)
+
+    def schema_version(self) -> int | None:
+        """The layout version the store was written with (None: not a sweep store yet)."""
+        if not self.has_sweep():
+            return None
+        if "schema_version" not in self.column_types("manifest"):
+            return 1
+        row = self.con.execute("SELECT min(schema_version) FROM manifest").fetchone()
+        return int(row[0]) if row and row[0] is not None else 1
+
+    def schema_problem(self) -> str | None:
+        """Why this code cannot read the store (an older or newer layout), or None."""
+        version = self.schema_version()
+        if version is None or version == SCHEMA_VERSION:
+            return None
+        age = "an older" if version < SCHEMA_VERSION else "a newer"
+        return (
+            f"{self.path} was written by {age} version of the sweep store (layout "
+            f"{version}; this version reads layout {SCHEMA_VERSION}): run the sweep again "
+            "into a new --out file"
+        )
 
     def close(self) -> None:
         """Close the connection (releases the file lock)."""
@@ -335,7 +352,13 @@ class Store:
         if row is None:
             return None
         return SweepInfo(
-            json.loads(row[0]), row[1], json.loads(row[2]), json.loads(row[3]), row[4], row[5] or ""
+            json.loads(row[0]),
+            row[1],
+            json.loads(row[2]),
+            json.loads(row[3]),
+            row[4],
+            row[5] or "",
+            self.schema_version() or SCHEMA_VERSION,
         )
 
     def sessions(self) -> list[dict[str, Any]]:
@@ -356,7 +379,12 @@ class Store:
         sid = self.con.execute("SELECT coalesce(max(session_id), 0) + 1 FROM manifest").fetchone()
         session_id = int(sid[0])
         row = {k: values.get(k) for k in MANIFEST_COLUMNS}
-        row.update(session_id=session_id, started_at=now_utc(), status="running")
+        row.update(
+            session_id=session_id,
+            schema_version=SCHEMA_VERSION,
+            started_at=now_utc(),
+            status="running",
+        )
         names = ", ".join(f'"{k}"' for k in row)
         marks = ", ".join("?" for _ in row)
         sql = f"INSERT INTO manifest ({names}) VALUES ({marks})"  # noqa: S608 (our column names)

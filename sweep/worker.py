@@ -23,13 +23,13 @@ MAX_ERROR_CHARS = 20_000
 
 
 def simulate(params: Any, seed: int, months: int, collect: bool) -> tuple[dict[str, Any], Any]:
-    """One run: the run summary and, with ``collect``, the monthly DataFrame."""
+    """One run: the run summary's fields (a plain dict) and, with ``collect``, the DataFrame."""
     from model import AIBubbleModel
 
     model = AIBubbleModel(rng=seed, params=params, check_invariants=False, collect=collect)
     model.run_for(months)
     frame = model.datacollector.get_model_vars_dataframe() if collect else None
-    return model.summary(), frame
+    return model.summary().as_dict(), frame
 
 
 def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Targets the model meets are asserted; the two it misses are strict xfails with t
 
 import pytest
 
-from economy.calibration import evaluate, targets
+from calibration import evaluate, targets
 
 KNOWN_MISSES = {
     ("seed", "H1-2025 net loss"): "uniform build lag: 2024 contracts arrive after mid-2025",

@@ -21,7 +21,7 @@ def test_same_seed_gives_an_identical_dataframe():
 
 
 def test_same_seed_gives_identical_event_logs():
-    assert run(7).events == run(7).events
+    assert run(7).observation.events == run(7).observation.events
 
 
 def test_different_seeds_give_different_paths():
@@ -53,7 +53,8 @@ def test_without_noise_the_seed_only_changes_which_cloud_gets_a_contract():
     # demand is the same for every seed until a default changes the app company's fate
     a = run(1, demand_noise=0.0, price_noise=0.0)
     b = run(2, demand_noise=0.0, price_noise=0.0)
-    first = min([d["month"] for d in a.defaults + b.defaults] + [60])
+    defaults = a.observation.defaults + b.observation.defaults
+    first = min([d["month"] for d in defaults] + [60])
     da = a.datacollector.get_model_vars_dataframe().iloc[:first]
     db = b.datacollector.get_model_vars_dataframe().iloc[:first]
     assert first > 6
@@ -62,7 +63,7 @@ def test_without_noise_the_seed_only_changes_which_cloud_gets_a_contract():
 
 
 def test_the_model_reports_exactly_the_documented_columns():
-    from economy.reporters import COLUMN_NAMES
+    from economy.observation import COLUMN_NAMES
 
     m = run(4, months=3)
     assert set(m.stats) == set(COLUMN_NAMES)

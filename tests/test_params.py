@@ -233,7 +233,11 @@ def test_scheduled_contracts_are_signed_on_their_date_with_their_value():
 
     m = AIBubbleModel(rng=0, preset="reported")
     m.run_for(21)
-    oracle = [c for c in m.contracts if c.cloud == "oracle" and c.signed == 20 and c.start == 36]
+    oracle = [
+        c
+        for c in m.contracting.contracts
+        if c.cloud == "oracle" and c.signed == 20 and c.start == 36
+    ]
     assert len(oracle) == 1
     c = oracle[0]
     assert c.end - c.start == 60

@@ -2,8 +2,8 @@
 
 import pytest
 
-from economy.indicators import run_summary
-from economy.regimes import Observation, Regime, RegimeClassifier
+from economy.observation import RunSummary
+from economy.regimes import Regime, RegimeClassifier, Signals
 from model import AIBubbleModel
 
 
@@ -17,7 +17,7 @@ def obs(
     defaulted=False,
     app_burning=True,
 ):
-    return Observation(gw, thr, capex, backlog, runway, cancelled, defaulted, app_burning)
+    return Signals(gw, thr, capex, backlog, runway, cancelled, defaulted, app_burning)
 
 
 def feed(clf, observations):
@@ -126,7 +126,7 @@ def test_hard_decay_with_bills_above_revenue_runs_the_runway_down(seed):
     df = m.datacollector.get_model_vars_dataframe()
     live = df[df["defaults_total"] == 0]
     assert (live["app_compute_bill"] > live["app_revenue"]).iloc[12:].all()
-    s = run_summary(df)
+    s = RunSummary.from_frame(df)
     assert s["worst_regime"] in ("stalling", "collapse")
     assert s["first_stall_month"] is not None or s["first_default_month"] is not None
     assert df["app_runway_months"].min() < 6.0
@@ -139,7 +139,7 @@ def test_model_summary_without_the_collector_matches_the_dataframe_summary(seed,
     m = AIBubbleModel(rng=seed, preset=preset)
     m.run_for(120)
     a = m.summary()
-    b = run_summary(m.datacollector.get_model_vars_dataframe())
+    b = RunSummary.from_frame(m.datacollector.get_model_vars_dataframe())
     assert a.keys() == b.keys()
     for k in a:
         if isinstance(a[k], float) and math.isnan(a[k]):

@@ -66,7 +66,7 @@ def test_more_momentum_traders_make_prices_swing_more():
 
 def test_amd_warrants_vest_with_amd_capacity_and_price():
     m, df = run(months=120, seed=1, amd_chip_share=0.3)
-    w = m.warrants[0]
+    w = m.contracting.warrants[0]
     assert df["warrant_tranches_vested"].iloc[-1] == w.vested
     assert w.vested >= 1
     assert m.ledger.shares("openai", "amd") == pytest.approx(w.vested * w.shares_per_tranche)
@@ -87,16 +87,19 @@ def test_warrant_hurdles_hold_back_tranches():
 
 def test_a_default_reports_direct_and_amplified_losses():
     m, df = run(months=120, preset="seed", seed=0)
-    assert m.defaults, "the seed scenario should default within ten years"
-    assert m.cascades and m.cascades[0]["firm"] == m.defaults[0]["firm"]
+    assert m.observation.defaults, "the seed scenario should default within ten years"
+    assert (
+        m.observation.cascades
+        and m.observation.cascades[0]["firm"] == m.observation.defaults[0]["firm"]
+    )
     last = df.iloc[-1]
     assert last["cascade_direct_loss"] > 0
     assert last["cascade_amplified_loss"] >= 0
-    assert last[f"cascade_equity_loss_{m.defaults[0]['firm']}"] > 0
+    assert last[f"cascade_equity_loss_{m.observation.defaults[0]['firm']}"] > 0
 
 
 def test_backstop_pays_coreweave_after_the_app_company_defaults():
     m, df = run(months=120, preset="seed", seed=0, weight_coreweave=5000.0)
-    assert any(d["firm"] == "openai" for d in m.defaults)
+    assert any(d["firm"] == "openai" for d in m.observation.defaults)
     paid = df["backstop_paid"].sum()
     assert 0 < paid <= m.p.backstop_limit_coreweave + 1e-9

@@ -470,7 +470,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "- Add a scenario preset: a TOML file in scenarios/ whose values cite "
         "data/calibration.csv (docs/scenarios.md).\n"
         "- Add a parameter: a row in data/calibration.csv and a field in params.py.\n"
-        "- Add a reported column: economy/reporters.py lists them; charts and lessons read "
+        "- Add a reported column: economy/observation.py defines them; charts and lessons read "
         "them by name.\n"
         "- Add a mechanism in agents/, moving money only through economy/ledger.py, so the "
         "books keep balancing.\n"
@@ -482,7 +482,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "- 新增情境：在 scenarios/ 放一個 TOML 檔，數值引用 dat"
         "a/calibration.csv（docs/scenarios.md）。\n"
         "- 新增參數：在 data/calibration.csv 加一列，並在 params.py 加一個欄位。\n"
-        "- 新增輸出欄位：列在 economy/reporters.py；圖表與課程依名稱讀取。\n"
+        "- 新增輸出欄位：定義在 economy/observation.py；圖表與課程依名稱讀取。\n"
         "- 在 agents/ 加入新機制，只透過 economy/ledger.py 移動資金，帳簿就會保持平衡。\n"
         "- 構想：短期租用算力市場、多家應用公司競爭用戶、晶片供給限制、明確的債券市場。",
     ),

@@ -31,7 +31,7 @@ def pending_text(model: Any, lang: str) -> str:
     """What this month's tests say when it differs from the banner (the 3-month rule)."""
     if model.month < 0:
         return ""
-    raw, held = model.regimes.pending()
+    raw, held = model.observation.regimes.pending()
     if raw is None:
         return ""
     need = model.p.regime_persist_months
@@ -40,7 +40,7 @@ def pending_text(model: Any, lang: str) -> str:
 
 def banner_html(model: Any, lang: str) -> str:
     """The banner: the current regime, what it means, and the month counter."""
-    regime = str(model.regime) if model.month >= 0 else "none"
+    regime = str(model.observation.regime) if model.month >= 0 else "none"
     bg, fg, mark = REGIME_STYLE.get(regime, REGIME_STYLE["none"])
     p = model.p
     doc = tr(

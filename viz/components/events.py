@@ -18,7 +18,7 @@ KIND_COLOR = {
     "default": "#dc2626",
     "no_cloud": "#b45309",
 }
-MAX_ROWS = 300  # the newest events; older ones stay in model.events
+MAX_ROWS = 300  # the newest events; older ones stay in model.observation.events
 
 
 def events_html(events: list[dict[str, Any]], lang: str) -> str:
@@ -49,8 +49,11 @@ def EventLog(model: Any, months: int, lang: str):
         months: months simulated.
         lang: language code.
     """
-    n = len(model.events)
-    html = solara.use_memo(lambda: events_html(model.events, lang), [id(model), months, n, lang])
+    events = model.observation.events
+    n = len(events)
+    html = solara.use_memo(
+        lambda: events_html([e.row() for e in events], lang), [id(model), months, n, lang]
+    )
     solara.HTML(
         tag="div",
         unsafe_innerHTML=f'<div class="aiv-h">{esc(tr("event_log", lang))}</div>{html}',

@@ -137,7 +137,7 @@ def flow_label(amount: float, unit: str, lang: str) -> str:
 def network_svg(model: Any, lang: str) -> str:
     """The network of the model's current month as an SVG string."""
     started = model.month >= 0
-    flows = model.flows_this_month() if started else []
+    flows = model.observation.flows_this_month() if started else []
     clouds = {c.name for c in model.clouds}
     groups: dict[str, str] = {f.name: f.group for f in model.firms}
     groups.update({i.name: "capital" for i in model.investors})

@@ -127,7 +127,7 @@ def _noncash_h1_2025(df: pd.DataFrame, _m: AIBubbleModel) -> float:
 
 def _plan_cost_22gw(_df: pd.DataFrame, m: AIBubbleModel) -> float:
     # the plan was announced in 2025 (month 21 = October 2025)
-    return _cal("openai_planned_capacity") * m.capex_per_gw(21)
+    return _cal("openai_planned_capacity") * m.contracting.capex_per_gw(21)
 
 
 def _peak_contracted_gw(df: pd.DataFrame, _m: AIBubbleModel) -> float:

@@ -1,0 +1,268 @@
+"""Contracting: contract terms, the contract register, scheduled deals, cancellation, backstops.
+
+The register (``contracts``) holds every cloud contract ever signed, and the
+``ContractBook`` its running totals by month (capacity, compute, bills, running costs).
+Contract terms are fixed at signing from the month's capex per GW; chips are the vintage
+of the month capacity starts. A defaulting party's live contracts are cancelled here:
+capacity they strand is impaired at its cloud, and a cloud with a backstop calls it.
+The suppliers' milestone and warrant terms are kept here too, with the GW they count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from params import APP, Params
+
+from . import demand
+from .contracts import Backstop, CloudContract, Cohort, ContractBook, MilestoneDeal, WarrantDeal
+from .ledger import GUARANTEE, Claim, Ledger, NetWorth
+from .observation import EventKind, Observation
+from .opening import Deal, DealKind, backstops, milestone_deals, warrant_deals
+
+
+class Party(Protocol):
+    """A firm as the register sees it."""
+
+    name: str
+    defaulted: bool
+
+
+class CloudParty(Party, Protocol):
+    """A cloud provider as the register sees it: it builds, holds and impairs capacity."""
+
+    cohorts: list[Cohort]
+
+    def take_contract(self, c: CloudContract) -> None:
+        """Add a signed contract to the cloud's own lists."""
+        ...
+
+    def stranded_loss(self, c: CloudContract, recovery: float, month: int) -> float:
+        """What cancelling ``c`` in ``month`` would cost the cloud."""
+        ...
+
+    def impair_contract(self, c: CloudContract, recovery: float) -> float:
+        """Write down capacity stranded by a cancelled contract."""
+        ...
+
+
+class Contracting:
+    """Contract terms and the register of contracts and deals.
+
+    Args:
+        ledger: the ledger (backstop calls are posted there).
+        p: the parameters.
+        clouds: the cloud providers, by name.
+        parties: every firm, by name (who has defaulted).
+        suppliers: supplier names (rows of the capacity-by-chip table).
+        deals: the preset's deals (``economy.opening.deals_from``).
+        observation: where events are logged.
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        p: Params,
+        clouds: Mapping[str, CloudParty],
+        parties: Mapping[str, Party],
+        suppliers: Sequence[str],
+        deals: Sequence[Deal],
+        observation: Observation,
+    ):
+        self.ledger = ledger
+        self.p = p
+        self.clouds = dict(clouds)
+        self.parties = dict(parties)
+        self.observation = observation
+        self.contracts: list[CloudContract] = []  # every contract signed: the register
+        self.open: list[CloudContract] = []  # contracts not yet ended
+        self.book = ContractBook(list(self.clouds), list(suppliers))
+        self.schedule = [d for d in deals if d.kind is DealKind.CLOUD_CONTRACT]
+        self.milestones: list[MilestoneDeal] = milestone_deals(deals)
+        self.warrants: list[WarrantDeal] = warrant_deals(deals)
+        self.backstops: dict[str, Backstop] = backstops(deals)
+        self.cancelled_this_month = 0
+        self._opening_gw: dict[str, float] = {}
+        self._deployed_gw: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ terms
+    def capex_per_gw(self, month: int) -> float:
+        """Nominal capex per GW for capacity ordered in ``month``."""
+        return self.p.capex_per_gw * (1.0 + self.p.capex_per_gw_growth) ** (month / 12.0)
+
+    def contract_price(self, month: int) -> float:
+        """Bill per GW-month of a contract signed in ``month`` (fixed for its term)."""
+        return self.capex_per_gw(month) * self.p.contract_price_to_capex / 12.0
+
+    def chip_efficiency(self, month: int) -> float:
+        """Effective compute per GW of capacity entering service in ``month`` (Jan 2024 = 1).
+
+        Chips go in last, near the end of construction, so a vintage is the month its
+        capacity starts, not the month it was ordered.
+        """
+        return demand.chip_efficiency(month, self.p.gpu_cost_per_flop_halving)
+
+    def chip_split(self) -> dict[str, float]:
+        """Share of new capacity built with each supplier's chips."""
+        return {"nvidia": 1.0 - self.p.amd_chip_share, "amd": self.p.amd_chip_share}
+
+    def new_contract(
+        self,
+        cloud: str,
+        gw: float,
+        signed: int,
+        start: int | None = None,
+        months: int | None = None,
+    ) -> CloudContract:
+        """A contract on the terms of its signing month (not yet registered: see :meth:`add`).
+
+        Its price per GW-month and capex per GW are those of ``signed``; its chips are the
+        vintage of ``start`` (default: signing plus the build lag); its term defaults to
+        ``contract_term_months``.
+        """
+        p = self.p
+        start = signed + p.build_lag_months if start is None else start
+        months = p.contract_term_months if months is None else months
+        return CloudContract(
+            id=len(self.contracts),
+            cloud=cloud,
+            gw=gw,
+            price_per_gw_month=self.contract_price(signed),
+            signed=signed,
+            start=start,
+            end=start + months,
+            efficiency=self.chip_efficiency(start),
+            chip_split=self.chip_split(),
+            capex=gw * self.capex_per_gw(signed),
+        )
+
+    # ------------------------------------------------------------------ the register
+    def add(self, c: CloudContract) -> None:
+        """Register a signed contract with the register, the contract book and its cloud."""
+        self.contracts.append(c)
+        self.open.append(c)
+        self.book.add(c, self.p.cloud_opex_to_capex)
+        self.clouds[c.cloud].take_contract(c)
+
+    def contracted_compute(self, month: int) -> float:
+        """Effective compute under contracts that bill in ``month``."""
+        return float(self.book.at("compute", month).sum())
+
+    def backlog(self, month: int) -> float:
+        """Remaining take-or-pay value of every contract (RPO), US$ bn."""
+        return self.book.future_bills(None, month)
+
+    def gw_by_supplier(self, month: int) -> dict[str, float]:
+        """Capacity in service in ``month`` by the supplier of its chips, GW."""
+        by_chip = self.book.at("gw_by_chip", month).tolist()
+        return dict(zip(self.book.suppliers, by_chip, strict=True))
+
+    def mark_opening(self) -> None:
+        """Remember the capacity in service at month 0 (milestones count GW from there)."""
+        self._opening_gw = self.gw_by_supplier(0)
+
+    def measure_deployment(self, month: int) -> None:
+        """Phase 3, once the month's capacity is in service: GW by chip supplier."""
+        self._deployed_gw = self.gw_by_supplier(month)
+
+    def gw_since_opening(self, supplier: str) -> float:
+        """GW in service with ``supplier``'s chips this month beyond those of month 0."""
+        return self._deployed_gw[supplier] - self._opening_gw[supplier]
+
+    def start_month(self) -> None:
+        """A new month: no contract cancelled yet."""
+        self.cancelled_this_month = 0
+
+    def end_month(self, month: int) -> None:
+        """Forget contracts that have ended (their totals stay in the book)."""
+        self.open = [c for c in self.open if c.end > month]
+
+    def sign_scheduled(self, month: int) -> None:
+        """Sign the deals dated this month (announced deals, outside the commitment limit)."""
+        app = self.parties[APP]
+        for d in self.schedule:
+            buyer, cloud = d.parties
+            if d.date != month or app.defaulted or self.parties[cloud].defaulted:
+                continue
+            value, term = float(d.value or 0.0), int(d.term or 0)
+            gw = value / (term * self.contract_price(month))
+            self.add(self.new_contract(cloud, gw, signed=month, start=d.start, months=term))
+            self.observation.log(
+                month,
+                EventKind.ANNOUNCED_CONTRACT,
+                cloud,
+                app=buyer,
+                cloud=cloud,
+                gw=gw,
+                value=value,
+                months=term,
+                start=d.start,
+            )
+
+    # ------------------------------------------------------------------ cancellation
+    def live_contracts_of(self, name: str, month: int) -> list[CloudContract]:
+        """Contracts ``name`` is a party to that still bill or build from ``month``."""
+        return [
+            c for c in self.open if c.cancelled is None and c.end > month and name in (APP, c.cloud)
+        ]
+
+    def stranded_losses(self, name: str, month: int) -> dict[str, float]:
+        """Capacity the default of ``name`` would strand, by cloud (only the app company's)."""
+        out: dict[str, float] = {}
+        if name != APP:
+            return out
+        recovery = self.p.stranded_capacity_recovery
+        for c in self.live_contracts_of(name, month):
+            cloud = self.clouds[c.cloud]
+            if not cloud.defaulted:
+                out[c.cloud] = out.get(c.cloud, 0.0) + cloud.stranded_loss(c, recovery, month)
+        return out
+
+    def cancel_contracts_of(self, name: str, month: int) -> int:
+        """Cancel the live contracts of a defaulting firm; stranded capacity is impaired."""
+        p = self.p
+        n = 0
+        called: set[str] = set()
+        for c in self.live_contracts_of(name, month):
+            self.book.cancel(c, month, p.cloud_opex_to_capex)
+            cloud = self.clouds[c.cloud]
+            for h in cloud.cohorts:
+                if h.contract_id == c.id:
+                    h.contract_end = month  # idle from now: re-let to other customers
+            backstop = self.backstops.get(c.cloud)
+            if name == APP and backstop is not None and c.start <= month:
+                backstop.streams.append((c.gw * c.price_per_gw_month, c.end))
+                called.add(c.cloud)
+            c.cancel(month)
+            n += 1
+            if name == APP and not cloud.defaulted:
+                cloud.impair_contract(c, p.stranded_capacity_recovery)
+        for cloud_name in sorted(called):
+            self._call_backstop(self.backstops[cloud_name], month)
+        self.cancelled_this_month += n
+        return n
+
+    def _call_backstop(self, backstop: Backstop, month: int) -> None:
+        """The guarantor now owes the cloud the cancelled bills, within the limit."""
+        if self.parties[backstop.guarantor].defaulted:
+            return
+        amount = backstop.call(month + 1)
+        if amount <= 0.0:
+            return
+        self.ledger.post(
+            "backstop_called",
+            (
+                Claim(GUARANTEE, backstop.cloud, backstop.guarantor, amount),
+                NetWorth(backstop.guarantor, "backstop", -amount),
+                NetWorth(backstop.cloud, "backstop", amount),
+            ),
+        )
+        self.observation.log(
+            month,
+            EventKind.BACKSTOP,
+            backstop.cloud,
+            guarantor=backstop.guarantor,
+            cloud=backstop.cloud,
+            amount=amount,
+        )

@@ -1,0 +1,328 @@
+"""The opening: January-2024 balance sheets, the capacity in service and being built, and deals.
+
+Every deal the loop starts with or signs later (cloud contracts, milestone equity, warrants,
+backstops, stakes) is a :class:`Deal`: one schema, filled from the preset's parameters and
+its dated ``[[contracts]]``. The institutions that act on deals (the contract register,
+the suppliers' milestone and warrant terms) are built from this list, and the opening
+balance sheets take the stakes from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from params import APP, FIRMS, Params, ScheduledContract, calibration_table
+
+from . import demand
+from .contracts import Backstop, CloudContract, Cohort, MilestoneDeal, WarrantDeal
+from .ledger import (
+    CAPACITY,
+    CASH,
+    CIP,
+    EQUITY,
+    FUND_UNITS,
+    LOAN,
+    OTHER_ASSETS,
+    ROW,
+    Claim,
+    Ledger,
+    NetWorth,
+    Real,
+)
+
+OPENING_CAPACITY_AGE = 24  # months the opening capacity has been in service in Jan 2024
+OPENING_CLOUD = "microsoft"  # the app company's only large cloud before 2024
+
+
+# ---------------------------------------------------------------------- the deal schema
+class DealKind(Enum):
+    """What a deal is. The order of ``Deal.parties`` depends on the kind (see there)."""
+
+    CLOUD_CONTRACT = "cloud_contract"
+    MILESTONE_EQUITY = "milestone_equity"
+    WARRANT = "warrant"
+    BACKSTOP = "backstop"
+    STAKE = "stake"
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One deal, as a preset states it.
+
+    Attributes:
+        kind: what the deal is.
+        parties: the two parties, in the kind's order: a cloud contract (buyer, cloud);
+            milestone equity (investor, investee); a warrant (issuer, holder); a backstop
+            (guarantor, cloud); a stake (holder, issuer).
+        date: month signed (0 = January 2024); None for a deal standing at month 0.
+        binding: whether the deal binds (a letter of intent does not).
+        gw: capacity the deal is about, GW (a contract's size, a warrant's vesting GW).
+        value: US$ bn: a contract's value over its term, milestone equity's cap, a
+            backstop's limit.
+        ramp: share of ``gw`` delivered in each quarter from ``start`` (empty: all at once).
+        start: first month of service (contracts).
+        term: months of service (contracts).
+        source: the calibration row (or citation) the deal comes from.
+        confidence: how well the deal is known: ``reported``, ``seed``, ``fitted`` or
+            ``assumed`` (the provenance of its source row).
+        terms: the kind's other terms: ``per_gw`` (milestone equity, US$ bn per GW);
+            ``shares`` (bn), ``tranches``, ``first_hurdle`` and ``final_hurdle`` (US$ per
+            share) for a warrant; ``share`` (of the issuer's shares) for a stake.
+    """
+
+    kind: DealKind
+    parties: tuple[str, str]
+    date: int | None = None
+    binding: bool = True
+    gw: float | None = None
+    value: float | None = None
+    ramp: tuple[float, ...] = ()
+    start: int | None = None
+    term: int | None = None
+    source: str = ""
+    confidence: str = ""
+    terms: Mapping[str, float] = field(default_factory=dict)
+
+
+def _confidence(source: str) -> str:
+    row = calibration_table().get(source)
+    return row.provenance if row is not None else "assumed"
+
+
+def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[Deal, ...]:
+    """Every deal of a preset: the standing deals its parameters set, then its dated contracts."""
+
+    def standing(kind: DealKind, parties: tuple[str, str], source: str, **kw) -> Deal:
+        return Deal(kind, parties, source=source, confidence=_confidence(source), **kw)
+
+    deals = [
+        standing(
+            DealKind.STAKE,
+            ("microsoft", APP),
+            "microsoft_stake_in_openai",
+            terms={"share": p.microsoft_stake_in_openai},
+        ),
+        standing(
+            DealKind.STAKE,
+            ("equity_funds", APP),
+            "equity_funds_stake_in_openai",
+            terms={"share": p.equity_funds_stake_in_openai},
+        ),
+        standing(
+            DealKind.STAKE,
+            ("nvidia", "coreweave"),
+            "nvidia_stake_in_coreweave",
+            terms={"share": p.nvidia_stake_in_coreweave},
+        ),
+        standing(
+            DealKind.MILESTONE_EQUITY,
+            ("nvidia", APP),
+            "milestone_investment_per_gw",
+            binding=False,  # a letter of intent
+            value=p.milestone_investment_cap,
+            terms={"per_gw": p.milestone_investment_per_gw},
+        ),
+        standing(
+            DealKind.WARRANT,
+            ("amd", APP),
+            "amd_warrant_shares",
+            gw=p.amd_warrant_gw,
+            terms={
+                "shares": p.amd_warrant_shares / 1000.0,
+                "tranches": p.amd_warrant_tranches,
+                "first_hurdle": p.open_price_amd,
+                "final_hurdle": p.amd_warrant_final_hurdle,
+            },
+        ),
+        standing(
+            DealKind.BACKSTOP,
+            ("nvidia", "coreweave"),
+            "backstop_limit_coreweave",
+            value=p.backstop_limit_coreweave,
+        ),
+    ]
+    for s in contracts:
+        deals.append(
+            Deal(
+                DealKind.CLOUD_CONTRACT,
+                (APP, s.cloud),
+                date=s.signed,
+                value=s.value,
+                start=s.start,
+                term=s.months,
+                source=s.cite,
+                confidence=_confidence(s.cite),
+            )
+        )
+    return tuple(deals)
+
+
+def milestone_deals(deals: Iterable[Deal]) -> list[MilestoneDeal]:
+    """The milestone-equity terms the suppliers act on."""
+    return [
+        MilestoneDeal(d.parties[0], d.parties[1], d.terms["per_gw"], float(d.value or 0.0))
+        for d in deals
+        if d.kind is DealKind.MILESTONE_EQUITY
+    ]
+
+
+def warrant_deals(deals: Iterable[Deal]) -> list[WarrantDeal]:
+    """The warrants the suppliers vest."""
+    return [
+        WarrantDeal(
+            issuer=d.parties[0],
+            holder=d.parties[1],
+            shares=d.terms["shares"],
+            gw=float(d.gw or 0.0),
+            tranches=int(d.terms["tranches"]),
+            first_hurdle=d.terms["first_hurdle"],
+            final_hurdle=d.terms["final_hurdle"],
+        )
+        for d in deals
+        if d.kind is DealKind.WARRANT
+    ]
+
+
+def backstops(deals: Iterable[Deal]) -> dict[str, Backstop]:
+    """The backstops, by the cloud they protect."""
+    return {
+        d.parties[1]: Backstop(d.parties[0], d.parties[1], float(d.value or 0.0))
+        for d in deals
+        if d.kind is DealKind.BACKSTOP
+    }
+
+
+def stakes(deals: Iterable[Deal]) -> dict[str, dict[str, float]]:
+    """Opening stakes: issuer -> holder -> share of the issuer's shares."""
+    out: dict[str, dict[str, float]] = {}
+    for d in deals:
+        if d.kind is DealKind.STAKE:
+            holder, issuer = d.parties
+            out.setdefault(issuer, {})[holder] = d.terms["share"]
+    return out
+
+
+# ---------------------------------------------------------------------- opening books
+class ContractMaker(Protocol):
+    """What the opening needs of the contract register."""
+
+    def new_contract(
+        self,
+        cloud: str,
+        gw: float,
+        signed: int,
+        start: int | None = None,
+        months: int | None = None,
+    ) -> CloudContract:
+        """A contract on the terms of its signing month."""
+        ...
+
+    def add(self, c: CloudContract) -> None:
+        """Register a signed contract."""
+        ...
+
+    def contracted_compute(self, month: int) -> float:
+        """Effective compute under contracts that bill in ``month``."""
+        ...
+
+    def chip_efficiency(self, month: int) -> float:
+        """Effective compute per GW of capacity entering service in ``month``."""
+        ...
+
+
+class CohortHolder(Protocol):
+    """A cloud's capacity cohorts (the opening capacity is one)."""
+
+    cohorts: list[Cohort]
+
+
+def open_books(
+    ledger: Ledger,
+    p: Params,
+    deals: Sequence[Deal],
+    contracting: ContractMaker,
+    opening_cloud: CohortHolder,
+    investors: Sequence[str],
+) -> None:
+    """Post every opening balance sheet; each agent's residual is its opening net worth."""
+    legs: list[Claim | Real] = []
+    for f in FIRMS:
+        ledger.set_price(f, p.firm("open_price", f))
+        legs.append(Claim(CASH, f, ROW, p.firm("open_cash", f)))
+        if f != APP:
+            legs.append(Real(f, OTHER_ASSETS, p.firm("open_other_assets", f)))
+            legs.append(Claim(LOAN, "lenders", f, p.firm("open_debt", f)))
+    legs.append(Claim(CASH, "equity_funds", ROW, p.open_cash_equity_funds))
+    legs.append(Claim(CASH, "lenders", ROW, p.open_cash_lenders))
+    held = stakes(deals)
+    for f in FIRMS:  # who holds the shares
+        cap = p.firm("open_shares", f) * p.firm("open_price", f)
+        by_holder = held.get(f, {})
+        for holder, share in by_holder.items():
+            if share > 0:
+                legs.append(Claim(EQUITY, holder, f, share * cap))
+        public = 1.0 - sum(by_holder.values())
+        if public > 0:
+            legs.append(Claim(EQUITY, ROW, f, public * cap))
+    legs += _opening_contracts(p, contracting, opening_cloud)
+    # investors are funded by savers' fund units; everyone else's residual is net worth
+    delta: dict[str, float] = {}
+    for leg in legs:
+        if isinstance(leg, Claim):
+            delta[leg.holder] = delta.get(leg.holder, 0.0) + leg.amount
+            delta[leg.issuer] = delta.get(leg.issuer, 0.0) - leg.amount
+        else:
+            delta[leg.agent] = delta.get(leg.agent, 0.0) + leg.amount
+    all_legs: list[Claim | Real | NetWorth] = list(legs)
+    for name in investors:
+        units = Claim(FUND_UNITS, ROW, name, delta.pop(name, 0.0))
+        all_legs.append(units)
+        delta[ROW] = delta.get(ROW, 0.0) + units.amount
+    for agent, d in sorted(delta.items()):
+        all_legs.append(NetWorth(agent, "opening", d))
+    ledger.post("opening", all_legs)
+    ledger.start_period()
+
+
+def _opening_contracts(p: Params, contracting: ContractMaker, cloud: CohortHolder) -> list[Real]:
+    """The capacity in service and under construction in January 2024.
+
+    In service: ``opening_capacity_gw`` on the opening cloud, ``OPENING_CAPACITY_AGE``
+    months old. Under construction: contracts signed in the build lag before month 0
+    that cover the deterministic (noise-free) compute need of months 1..lag, so the
+    first months are not starved by the build lag.
+    """
+    lag = p.build_lag_months
+    legs: list[Real] = []
+    start = -OPENING_CAPACITY_AGE
+    c0 = contracting.new_contract(OPENING_CLOUD, p.opening_capacity_gw, signed=start - lag)
+    c0.built = c0.capex
+    c0.efficiency = 1.0  # compute is measured in units of the capacity of January 2024
+    contracting.add(c0)
+    life = round(12 * p.depreciation_years)
+    book = c0.capex * max(0.0, 1.0 - OPENING_CAPACITY_AGE / life)
+    cloud.cohorts.append(
+        Cohort(c0.capex, start, life, book, c0.id, c0.gw * c0.price_per_gw_month, c0.end)
+    )
+    legs.append(Real(OPENING_CLOUD, CAPACITY, book))
+    users = demand.bass_path(
+        p.users_initial, p.bass_p, p.bass_q, p.market_size_users, p.paid_growth_decay, lag
+    )
+    in_service = contracting.contracted_compute(0)
+    for m in range(1, lag + 1):
+        need = demand.compute_need(p, users[m], m) * (1.0 + p.capacity_headroom)
+        covered = in_service + p.opening_pipeline_share * max(0.0, need - in_service)
+        gap = covered - contracting.contracted_compute(m)
+        if gap <= 0.0:
+            continue
+        signed = m - lag
+        c = contracting.new_contract(
+            OPENING_CLOUD, gap / contracting.chip_efficiency(m), signed=signed
+        )
+        c.built = c.capex * (-signed) / c.lead  # instalments paid before month 0
+        contracting.add(c)
+        legs.append(Real(OPENING_CLOUD, CIP, c.built))
+    return legs
