@@ -21,6 +21,7 @@ from typing import Any
 import mesa
 
 from agents import AppCompany, ChipSupplier, CloudProvider, EquityInvestors, Lender
+from agents.investor import Fund
 from economy.contracting import Contracting
 from economy.ledger import Ledger
 from economy.market import Market
@@ -110,7 +111,7 @@ class AIBubbleModel(mesa.Model):
             *self.clouds,
             self.app,
         ]
-        self.investors = [*self.equity_investors.funds, self.lenders]
+        self.investors: list[Fund | Lender] = [*self.equity_investors.funds, self.lenders]
         self.firms_by_name = {f.name: f for f in self.firms}
         self.clouds_by_name = {c.name: c for c in self.clouds}
 

@@ -479,7 +479,9 @@ def load_preset(name: str, _chain: tuple[str, ...] = ()) -> Preset:
     return load_preset_file(path, _chain=(*_chain, name))
 
 
-def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
+def load_preset_file(  # noqa: C901 - rewritten by the bad-input issue
+    path: Path, _chain: tuple[str, ...] = ()
+) -> Preset:
     """Read one preset file; see :func:`load_preset`."""
     where = str(path)
     try:
@@ -558,7 +560,9 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
     )
 
 
-def _parse_contracts(where: str, raw: Any, cal: dict[str, CalibrationRow]):
+def _parse_contracts(  # noqa: C901 - rewritten by the bad-input issue
+    where: str, raw: Any, cal: dict[str, CalibrationRow]
+):
     if not isinstance(raw, list):
         raise PresetError(f"{where}: [[contracts]] must be a list of tables")
     for n, entry in enumerate(raw, 1):

@@ -27,10 +27,10 @@ class Firm(mesa.Agent):
     sector: ClassVar[str] = ""
     group: ClassVar[str] = ""  # the seed article's metaphor: fuel, gears, engine, capital
     can_borrow: ClassVar[bool] = True
-    model: World  # type: ignore[assignment]  # reason: agents see the model as a World
+    model: World
 
     def __init__(self, model: World, name: str, label: str):
-        super().__init__(model)  # type: ignore[arg-type]  # reason: the model is a mesa.Model
+        super().__init__(model)
         self.name = name
         self.label = label
         self.defaulted = False

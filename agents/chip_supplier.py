@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from economy.ledger import CIP, EQUITY, PAYABLE, ROW, VENDOR_LOAN, Claim, NetWorth, Real
+from economy.ledger import CIP, EQUITY, PAYABLE, ROW, VENDOR_LOAN, Claim, Leg, NetWorth, Real
 from economy.observation import EventKind
 
 from .base import Firm
@@ -81,7 +81,7 @@ class ChipSupplier(Firm):
             room = max(0.0, p.vendor_credit_limit - self.vendor_loans())
             credit = min(amount * p.vendor_credit_share, room)
         cost = amount * (1.0 - p.firm("gross_margin", self.name))
-        legs = [
+        legs: list[Leg] = [
             Claim(PAYABLE, self.name, cloud, amount - credit),
             Real(cloud, CIP, amount),
             NetWorth(self.name, "chip_sales", amount),
@@ -90,7 +90,7 @@ class ChipSupplier(Firm):
             NetWorth(self.name, "cogs", -cost),
             NetWorth(ROW, "cogs", cost),
         ]
-        memo = (("chips", self.name, cloud, amount),)
+        memo: tuple[tuple[str, str, str, float], ...] = (("chips", self.name, cloud, amount),)
         if credit > 0.0:
             legs.append(Claim(VENDOR_LOAN, self.name, cloud, credit))
             memo += (("vendor_credit", self.name, cloud, credit),)

@@ -284,7 +284,8 @@ class CloudProvider(Firm):
                 "impairment",
                 (Real(self.name, CAPACITY, -loss), NetWorth(self.name, "impairment", -loss)),
             )
-        if c.start > c.cancelled and c.built > 0.0:  # cancelled under construction
+        cancelled = c.cancelled if c.cancelled is not None else c.start
+        if c.start > cancelled and c.built > 0.0:  # cancelled under construction
             d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
             c.built -= d
             ledger.post(

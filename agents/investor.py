@@ -67,10 +67,10 @@ class EquityInvestors(mesa.Agent):
 
     sector: ClassVar[str] = "investors"
     group: ClassVar[str] = "capital"
-    model: World  # type: ignore[assignment]  # reason: agents see the model as a World
+    model: World
 
     def __init__(self, model: World, labels: Mapping[str, str]):
-        super().__init__(model)  # type: ignore[arg-type]  # reason: the model is a mesa.Model
+        super().__init__(model)
         m = model.p.momentum_share
         self.fundamentalists = Fund("equity_funds", labels["equity_funds"], FUNDAMENTAL, 1.0 - m)
         self.trend_followers = Fund("momentum_funds", labels["momentum_funds"], MOMENTUM, m)
@@ -193,10 +193,10 @@ class Lender(mesa.Agent):
     sector: ClassVar[str] = "investors"
     group: ClassVar[str] = "capital"
     defaulted: ClassVar[bool] = False
-    model: World  # type: ignore[assignment]  # reason: agents see the model as a World
+    model: World
 
     def __init__(self, model: World, name: str, label: str):
-        super().__init__(model)  # type: ignore[arg-type]  # reason: the model is a mesa.Model
+        super().__init__(model)
         self.name = name
         self.label = label
 

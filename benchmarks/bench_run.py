@@ -14,12 +14,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model import AIBubbleModel
 
-CONFIGS = {
+CONFIGS: dict[str, dict[str, Any]] = {
     "checks off, collection off": {"check_invariants": False, "collect": False},
     "checks off, collection on": {"check_invariants": False, "collect": True},
     "checks on, collection on": {"check_invariants": True, "collect": True},

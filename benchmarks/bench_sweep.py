@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def make_plan(runs: int, months: int, scenario: str) -> dict[str, Any]:
     }
 
 
-def norm(summary: dict[str, Any]) -> dict[str, Any]:
+def norm(summary: Mapping[str, Any]) -> dict[str, Any]:
     """Summary values as plain JSON (NaN as None) for hashing."""
     out = {}
     for k, v in summary.items():

@@ -214,7 +214,7 @@ class Ledger:
         return self.period_accounts.get((agent, account), 0.0)
 
     # ------------------------------------------------------------------ writing
-    def post(
+    def post(  # noqa: C901 - hot path, see benchmarks
         self,
         flow: str,
         legs: list[Leg] | tuple[Leg, ...],
@@ -253,8 +253,10 @@ class Ledger:
                 if leg.kind not in REAL_KINDS:
                     raise LedgerError(f"{flow}: unknown real asset kind {leg.kind!r}")
                 bal[leg.agent] = bal.get(leg.agent, 0.0) + a
-            else:
+            elif type(leg) is NetWorth:
                 bal[leg.agent] = bal.get(leg.agent, 0.0) - a
+            else:
+                raise LedgerError(f"{flow}: {leg!r} is not a Claim, Real or NetWorth leg")
         for agent, d in bal.items():
             if agent not in self.sectors:
                 raise LedgerError(f"{flow}: unknown agent {agent!r}")
@@ -281,7 +283,7 @@ class Ledger:
                     claims[key] += a
             elif type(leg) is Real:
                 self._real[(leg.agent, leg.kind)] += a
-            else:
+            elif type(leg) is NetWorth:  # every leg is one of the three (checked above)
                 self._net_worth[leg.agent][leg.account] += a
                 self.period_accounts[(leg.agent, leg.account)] += a
         self._period_postings.append((flow, legs))
@@ -292,7 +294,7 @@ class Ledger:
             for kind, src, dst, amount in memo:
                 flows[(kind, src, dst)] += amount
 
-    def _move_tags(
+    def _move_tags(  # noqa: C901 - hot path, see benchmarks
         self, flow: str, moves: dict[str, float]
     ) -> None:
         """Carry money's provenance along a posting's cash legs.
@@ -522,6 +524,12 @@ class Ledger:
         # rounding in accumulated flows grows with the largest balances the books have held
         self._peak_assets = max(self._peak_assets, self.total_assets())
         tol = rel_tol * max(1.0, self._peak_assets)
+        self._check_stocks(tol)
+        self._check_flow_matrix(tol)
+        self._check_signs(tol)
+
+    def _check_stocks(self, tol: float) -> None:
+        """Invariants 1 and 2: every balance sheet balances; claims net to zero."""
         for agent in self.sectors:
             gap = self.assets(agent) - self.liabilities(agent) - self.net_worth(agent)
             if abs(gap) > tol:
@@ -530,6 +538,9 @@ class Ledger:
         issued = sum(self.liabilities(a) for a in self.sectors)
         if abs(held - issued) > tol:
             raise LedgerError(f"claims do not net to zero: held {held} vs issued {issued}")
+
+    def _check_flow_matrix(self, tol: float) -> None:
+        """Invariant 3: the period's transaction-flow matrix sums to zero by row and column."""
         rows: dict[str, float] = defaultdict(float)
         cols: dict[str, float] = defaultdict(float)
         for (row, col), v in self.flow_matrix().items():
@@ -538,6 +549,9 @@ class Ledger:
         for name, total in (*rows.items(), *cols.items()):
             if abs(total) > tol:
                 raise LedgerError(f"transaction-flow matrix: {name} sums to {total:.6g}")
+
+    def _check_signs(self, tol: float) -> None:
+        """Invariants 4 and 5: nothing negative; provenance tags sum to cash."""
         for (k, h, i), v in self._claims.items():
             if v < -tol:
                 raise LedgerError(f"negative claim {k} held by {h} on {i}: {v}")
@@ -596,7 +610,7 @@ class Ledger:
                     tfm[(row, sectors[leg.issuer])] += a
                 elif type(leg) is Real:
                     tfm[(flow, sectors[leg.agent])] -= a
-                else:
+                elif type(leg) is NetWorth:
                     tfm[(leg.account, sectors[leg.agent])] += a
         return dict(tfm)
 

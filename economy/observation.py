@@ -284,11 +284,6 @@ class RunSummary(Mapping[str, Any]):
         )
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> RunSummary:
-        """A summary from its fields by name (a stored row); unknown keys are ignored."""
-        return cls(**{f.name: values.get(f.name) for f in fields(cls)})
-
-    @classmethod
     def column_types(cls) -> dict[str, str]:
         """SQL column type of each field (the sweep store's ``runs`` table)."""
         out = {}
@@ -1005,7 +1000,8 @@ class Observation:
             self.loop_revenue_hist[name].append(v)
         self.milestone_total += flows["flow_supplier_equity"]
         self._record_cash_flows()
-        self.throughput = loop_throughput(*(hist[f.column] for f in LOOP_FLOWS))
+        equity, app_to_clouds, clouds_to_suppliers = (hist[f.column] for f in LOOP_FLOWS)
+        self.throughput = loop_throughput(equity, app_to_clouds, clouds_to_suppliers)
         self.n_defaults = sum(f.defaulted for f in self.firms)
         self.regime = self.regimes.update(
             Signals(
@@ -1137,11 +1133,13 @@ class Observation:
         }
         cash: dict[tuple[str, str, str], float] = {}
         for (flow, payer, payee), v in self.ledger.period_cash.items():
-            kind = kinds.get(flow)
-            if kind is None or v <= 0.0 or payer == payee:
+            shown = kinds.get(flow)
+            if shown is None or v <= 0.0 or payer == payee:
                 continue
-            key = (kind, payer, payee)
+            key = (shown, payer, payee)
             cash[key] = cash.get(key, 0.0) + v
-        for (kind, src, dst), v in sorted(cash.items()):
-            out.append({"source": src, "target": dst, "kind": kind, "amount": v, "unit": "US$ bn"})
+        for (cash_kind, src, dst), v in sorted(cash.items()):
+            out.append(
+                {"source": src, "target": dst, "kind": cash_kind, "amount": v, "unit": "US$ bn"}
+            )
         return out

@@ -16,6 +16,8 @@ import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import numpy as np
+
 from params import Params
 
 from . import contagion
@@ -29,6 +31,7 @@ from .ledger import (
     ROW,
     Claim,
     Ledger,
+    Leg,
     NetWorth,
     Real,
 )
@@ -148,9 +151,9 @@ class Solvency:
                     ext_liab[i] += value
         return contagion.Network(
             nodes=tuple(nodes),
-            external_assets=ext_assets,
-            external_liabilities=ext_liab,
-            interbank_matrix=matrix,
+            external_assets=np.asarray(ext_assets, dtype=float),
+            external_liabilities=np.asarray(ext_liab, dtype=float),
+            interbank_matrix=np.asarray(matrix, dtype=float),
         )
 
     def cascade_report(self, month: int, name: str) -> dict[str, Any]:
@@ -223,7 +226,7 @@ class Solvency:
             share = min(1.0, cash / total)
             for (kind, holder), v in debts.items():
                 x = min(v * share, ledger.cash(name))  # never overdraw by rounding
-                legs = [Claim(kind, holder, name, -x), Claim(CASH, name, ROW, -x)]
+                legs: list[Leg] = [Claim(kind, holder, name, -x), Claim(CASH, name, ROW, -x)]
                 if holder != ROW:
                     legs.append(Claim(CASH, holder, ROW, x))
                 ledger.post("default_payout", legs)

@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(str(e))
     else:
         lessons, errors = load_lessons(strict=False)
-    for e in errors:
-        print(e)
+    for message in errors:
+        print(message)
     print(f"{len(lessons)} lesson(s) valid, {len(errors)} invalid; {len(glossary)} glossary terms")
     failed = 0
     if args.check:

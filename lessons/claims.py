@@ -26,7 +26,7 @@ from lessons.loader import (
     Window,
 )
 
-Value = float | int | str | None
+Value = float | int | str | tuple[float, float] | None
 
 
 @dataclass
@@ -110,7 +110,8 @@ def run_one(
     if cache is not None and key in cache:
         hit = cache[key]
         return RunResult(name, preset, dict(overrides), seed, hit.model, hit.columns, hit.summary)
-    model = AIBubbleModel(rng=seed, preset=preset, **overrides)
+    values: dict[str, Any] = dict(overrides)
+    model = AIBubbleModel(rng=seed, preset=preset, **values)
     model.run_for(months)
     result = RunResult(name, preset, dict(overrides), seed, model, _columns(model), model.summary())
     if cache is not None:
@@ -166,7 +167,7 @@ def _finite(values: Sequence[Any], months: range) -> list[tuple[int, float]]:
 
 
 def column_stat(
-    values: Sequence[Any], months: range, stat: str, level: float | None = None
+    values: Sequence[Any], months: range, stat: str | None, level: float | None = None
 ) -> float | int | None:
     """A statistic of a column over some months; None when there is nothing to measure.
 
@@ -192,10 +193,12 @@ def column_stat(
         return xs[-1]
     if stat == "growth":
         return None if xs[0] == 0 else xs[-1] / xs[0] - 1.0
-    if stat == "first_month_below":
-        return next((m for m, v in pts if v < float(level)), None)  # type: ignore[arg-type]
-    if stat == "first_month_above":
-        return next((m for m, v in pts if v > float(level)), None)  # type: ignore[arg-type]
+    if stat in ("first_month_below", "first_month_above"):
+        if level is None:
+            raise ValueError(f"statistic {stat!r} needs a level")
+        if stat == "first_month_below":
+            return next((m for m, v in pts if v < level), None)
+        return next((m for m, v in pts if v > level), None)
     raise ValueError(f"unknown statistic {stat!r}")
 
 
@@ -207,9 +210,11 @@ def quantity_value(q: Quantity, runs: dict[str, RunResult]) -> float | int | str
     else:
         n = len(run.columns["month"])
         months = window_months(q.window, run, n)
-        value = column_stat(run.columns[q.column], months, q.stat, q.level)  # type: ignore[index,arg-type]
+        if q.column is None:
+            raise ValueError("a quantity names a column or a summary field")
+        value = column_stat(run.columns[q.column], months, q.stat, q.level)
         if q.over is not None and value is not None:
-            below = column_stat(run.columns[q.over], months, q.stat)  # type: ignore[arg-type]
+            below = column_stat(run.columns[q.over], months, q.stat)
             value = None if not below else float(value) / below
     if value is None or isinstance(value, str):
         return value
@@ -232,9 +237,15 @@ def compare(left: Value, op: str, right: Value, tolerance: float = 0.0) -> bool:
         return False
     if left is None or right is None:
         return False
+    if isinstance(left, tuple):
+        return False  # a measured value is a number
     if op == "between":
-        lo, hi = right  # type: ignore[misc]
+        if not isinstance(right, tuple):
+            return False
+        lo, hi = right
         return float(lo) <= float(left) <= float(hi)
+    if isinstance(right, tuple):
+        return False
     a, b = float(left), float(right)
     if op == "within":
         return abs(a - b) <= tolerance + 1e-12
@@ -381,6 +392,8 @@ def fmt_value(v: Value, month: bool, lang: str) -> str:
         return word("never", lang) if month else word("no_value", lang)
     if isinstance(v, str):
         return fmt_word(v, lang)
+    if isinstance(v, tuple):
+        return " - ".join(fmt_value(x, month, lang) for x in v)
     if month:
         return f"{int(v)} ({month_text(int(v))})"
     return fmt_number(v)

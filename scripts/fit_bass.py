@@ -48,7 +48,8 @@ def fit_reported(users0: float) -> tuple[float, float, float]:
         return [np.log(path[t] / v) for t, v in obs.items()]
 
     fit = least_squares(residuals, [0.01, 1.5, 1400.0], bounds=([0.001, 0.1, 500], [0.05, 5, 5000]))
-    return tuple(float(v) for v in fit.x)
+    p, q, m = (float(v) for v in fit.x)
+    return p, q, m
 
 
 def fit_seed(users0: float, p: float, market: float) -> tuple[float, float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -31,7 +32,8 @@ QUIET = {"demand_noise": 0.0, "price_noise": 0.0}
 
 
 def _frame(preset: str, months: int, **values: float):
-    m = AIBubbleModel(rng=0, preset=preset, **QUIET, **values)
+    overrides: dict[str, Any] = {**QUIET, **values}
+    m = AIBubbleModel(rng=0, preset=preset, **overrides)
     m.run_for(months)
     return m.datacollector.get_model_vars_dataframe()
 

@@ -464,25 +464,8 @@ def analyze_store(
         raise AnalysisError(f"--conf-level must be between 0 and 1, got {conf_level}")
     spec, info, runs, design = load(Path(store))
     names = list(spec.names)
-    for flag, p in (("--x", x), ("--y", y)):
-        if p is not None and p not in names:
-            raise AnalysisError(
-                f"{flag} {p}: not varied in this sweep (varied: {', '.join(names) or 'none'})"
-            )
-    if x is not None and x == y:
-        raise AnalysisError("--x and --y must be different parameters")
-    n_rows = design.shape[0]
-    if spec.design in ("sobol", "morris"):
-        _require_complete(runs, spec, n_rows)
-    else:
-        expected = n_rows * spec.replicates
-        failed = int((runs["status"] != "ok").sum())
-        missing = expected - len(runs)
-        if missing or failed:
-            echo(
-                f"note: {missing:,} of {expected:,} runs missing and {failed:,} failed; "
-                "statistics use the successful runs"
-            )
+    _check_axes(names, x, y)
+    _check_runs(runs, spec, design.shape[0], echo)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -513,3 +496,29 @@ def analyze_store(
         if not s2.empty:
             written.append(_write(s2, out / f"sensitivity_s2.{fmt}"))
     return written
+
+
+def _check_axes(names: list[str], x: str | None, y: str | None) -> None:
+    """The phase diagram's axes must be varied parameters, and two different ones."""
+    for flag, p in (("--x", x), ("--y", y)):
+        if p is not None and p not in names:
+            raise AnalysisError(
+                f"{flag} {p}: not varied in this sweep (varied: {', '.join(names) or 'none'})"
+            )
+    if x is not None and x == y:
+        raise AnalysisError("--x and --y must be different parameters")
+
+
+def _check_runs(runs: Any, spec: Any, n_rows: int, echo: Any) -> None:
+    """Sensitivity designs need every run; other designs say what is missing or failed."""
+    if spec.design in ("sobol", "morris"):
+        _require_complete(runs, spec, n_rows)
+        return
+    expected = n_rows * spec.replicates
+    failed = int((runs["status"] != "ok").sum())
+    missing = expected - len(runs)
+    if missing or failed:
+        echo(
+            f"note: {missing:,} of {expected:,} runs missing and {failed:,} failed; "
+            "statistics use the successful runs"
+        )

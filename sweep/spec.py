@@ -377,7 +377,7 @@ def is_integer_param(name: str) -> bool:
     return bool(PARAM_FIELDS[name].metadata.get("integer"))
 
 
-def validate(spec: SweepSpec) -> SweepSpec:
+def validate(spec: SweepSpec) -> SweepSpec:  # noqa: C901 - rewritten by the bad-input issue
     """Check a spec completely; returns it with settings normalised.
 
     Raises:

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_script():
     spec = importlib.util.spec_from_file_location("fit_bass", ROOT / "scripts" / "fit_bass.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

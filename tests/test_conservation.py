@@ -1,6 +1,7 @@
 """Money is conserved: every invariant holds every month, across seeds and random parameters."""
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +35,7 @@ SWEEPABLE = sweepable()
 
 
 def draws():
-    strategies = {}
+    strategies: dict[str, st.SearchStrategy[Any]] = {}
     for name, (lo, hi, integer) in SWEEPABLE.items():
         if integer:
             strategies[name] = st.integers(math.ceil(lo), math.floor(hi))

@@ -204,7 +204,7 @@ def test_network_arrays_are_read_only() -> None:
     ],
 )
 def test_network_constructor_rejects_bad_fields(kwargs: dict[str, Any], field: str) -> None:
-    args = {
+    args: dict[str, Any] = {
         "nodes": ["A", "B", "C"],
         "external_assets": [1, 1, 1],
         "external_liabilities": [0, 0, 0],

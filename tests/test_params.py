@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+from typing import Any
 
 import pytest
 
@@ -58,8 +59,10 @@ def test_bad_values_name_the_parameter_the_value_and_the_range(name, value, frag
 
 
 def test_text_numbers_are_accepted_as_they_come_from_the_command_line():
-    assert Params(capex_per_gw="60").capex_per_gw == 60.0
-    assert Params(build_lag_months="12").build_lag_months == 12
+    typed: dict[str, Any] = {"capex_per_gw": "60", "build_lag_months": "12"}
+    p = Params(**typed)
+    assert p.capex_per_gw == 60.0
+    assert p.build_lag_months == 12
 
 
 def test_unknown_parameter_is_refused_with_a_suggestion():
@@ -77,7 +80,7 @@ def test_model_takes_the_same_names_as_keyword_arguments():
 def test_params_are_frozen():
     p = Params()
     with pytest.raises(dataclasses.FrozenInstanceError):
-        p.capex_per_gw = 3.0  # type: ignore[misc]
+        p.capex_per_gw = 3.0  # type: ignore[misc]  # reason: assigning a frozen field on purpose
 
 
 def test_stakes_cannot_exceed_the_whole_company():

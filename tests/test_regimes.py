@@ -1,5 +1,7 @@
 """Regimes: the classifier's definitions, and the model reaching them for the right reasons."""
 
+from typing import Any
+
 import pytest
 
 from economy.observation import RunSummary
@@ -90,7 +92,7 @@ def test_regime_severity_orders_the_regimes():
     assert [r.severity for r in order] == [0, 1, 2, 3]
 
 
-STRONG_DEMAND = {
+STRONG_DEMAND: dict[str, Any] = {
     "market_size_users": 5000.0,
     "monetisation_growth": 0.3,
     "compute_per_user_growth": 0.3,
@@ -112,7 +114,7 @@ def test_strong_demand_rises_for_years(seed):
     assert thr.iloc[24:36].mean() > thr.iloc[12:24].mean() > thr.iloc[0:12].mean()
 
 
-HARD_DECAY = {
+HARD_DECAY: dict[str, Any] = {
     "paid_growth_decay": 0.9,
     "monetisation_growth": 0.0,
     "contract_price_to_capex": 0.35,

@@ -94,7 +94,23 @@ def test_a_default_reports_direct_and_amplified_losses():
     )
     last = df.iloc[-1]
     assert last["cascade_direct_loss"] > 0
-    assert last["cascade_amplified_loss"] >= 0
+    assert last[f"cascade_equity_loss_{m.observation.defaults[0]['firm']}"] > 0
+
+
+@pytest.mark.parametrize(("preset", "seed"), [("seed", 0), ("nortel", 1), ("reported", 1)])
+def test_amplified_loss_is_the_contagion_solvers_on_each_default_snapshot(preset, seed):
+    from economy import contagion
+
+    m, df = run(months=120, preset=preset, seed=seed)
+    cascades = m.observation.cascades
+    assert cascades, "the run should have a default"
+    solved = [contagion.solve(c["network"], c["shock"], c["method"]) for c in cascades]
+    for c, res in zip(cascades, solved, strict=True):
+        assert c["amplified_loss"] == float(res.amplified_loss)
+        assert c["direct_loss"] == float(res.direct_loss)
+    last = df.iloc[-1]
+    assert last["cascade_amplified_loss"] == pytest.approx(sum(r.amplified_loss for r in solved))
+    assert last["cascade_direct_loss"] == pytest.approx(sum(r.direct_loss for r in solved))
     assert last[f"cascade_equity_loss_{m.observation.defaults[0]['firm']}"] > 0
 
 

@@ -80,7 +80,7 @@ def test_phase_diagram_and_point_table(grid_store, tmp_path, capsys):
         assert (points[f"{c}_mean"] <= points[f"{c}_ci_high"] + 1e-12).all()
     shares = points[[f"share_{r}_mean" for r in ("rising", "plateau", "stalling", "collapse")]]
     assert ((shares.sum(axis=1) - 1).abs() < 1e-9).all()
-    worst = points[[c for c in points if c.startswith("share_worst_")]]
+    worst = points[[c for c in points.columns if str(c).startswith("share_worst_")]]
     assert ((worst.sum(axis=1) - 1).abs() < 1e-9).all()
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 72

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model import AIBubbleModel
-from params import PARAM_NAMES, Params, param_info, preset_problems
+from params import Params, param_info, preset_problems
 from viz.i18n import tr
 
 HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
@@ -26,27 +26,21 @@ def usable_presets() -> list[str]:
 
 MAX_SEED = 2**32 - 1
 
-# The knobs the page shows, in order. A tuple lists alternative names for a parameter that
-# the model does not have yet: the first that exists is shown, none is shown until one does.
-KNOB_CHOICES: tuple[tuple[str, ...], ...] = (
-    ("milestone_investment_per_gw",),
-    ("milestone_investment_cap",),
-    ("paid_growth_decay",),
-    ("inference_price_decline",),
-    ("capex_per_gw",),
-    ("momentum_share", "momentum_investor_share"),
-    ("vendor_credit_share", "vendor_financing_share"),
+# The knobs the page shows, in order (each a parameter of params.Params).
+KNOBS: tuple[str, ...] = (
+    "milestone_investment_per_gw",
+    "milestone_investment_cap",
+    "paid_growth_decay",
+    "inference_price_decline",
+    "capex_per_gw",
+    "momentum_share",
+    "vendor_credit_share",
 )
 
 
 def knob_names() -> list[str]:
-    """Parameters shown as knobs: the first existing name of each choice."""
-    out = []
-    for choice in KNOB_CHOICES:
-        name = next((n for n in choice if n in PARAM_NAMES), None)
-        if name is not None:
-            out.append(name)
-    return out
+    """Parameters shown as knobs, in order."""
+    return list(KNOBS)
 
 
 @dataclass

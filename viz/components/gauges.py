@@ -110,8 +110,7 @@ def gauge_svg(g: Gauge, value: float | None, lang: str, note: str = "", missing:
                 f'text-anchor="middle">{label}</text>'
             )
         start = upper
-    ok = value is not None and math.isfinite(value)
-    if ok:
+    if value is not None and math.isfinite(value):
         frac = min(1.0, max(0.0, (value - g.lo) / span))
         nx, ny = _polar(cx, cy, r - 4, frac)
         band = g.band(value)

@@ -7,7 +7,7 @@ January with its year and marks the latest month, so each chart has real dates.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from viz.components.svg import GRID, INK, MUTED, esc, finite, nice_range, num, svg_open, text_width
@@ -100,6 +100,30 @@ def _legend(items: list[tuple[str, str, str]], x0: float, y0: float, width: floa
     return "".join(parts), (y - y0) + 15
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the plot area lies in the SVG and how values map onto it."""
+
+    n: int
+    span: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    lticks: list[float]
+    rticks: list[float]
+    sy: Callable[[float], float]
+    sry: Callable[[float], float]
+
+    def sx(self, i: float) -> float:
+        """The x position of month ``i``."""
+        return self.left + (self.right - self.left) * i / self.span
+
+    def scale(self, axis: str) -> Callable[[float], float]:
+        """The y mapping of an axis."""
+        return self.sry if axis == "right" else self.sy
+
+
 def time_chart(
     dates: Sequence[str],
     series: Sequence[Series],
@@ -126,28 +150,44 @@ def time_chart(
         empty_text: shown in the plot area before there is any data.
     """
     n = len(dates)
-    span = x_span(n)
     has_right = any(s.axis == "right" for s in series)
-    legend_items = []
+    legend_svg, legend_h = _legend(_legend_items(series, n), 10, 34, width - 20)
+    stacked = _stacked(series, n)
+    top = 34 + legend_h + 4
+    right = width - (46.0 if has_right else 14.0)
+    f = _frame(series, stacked, hlines, n, top, right, height - 22.0, log)
+    out = [svg_open(width, height, title)]
+    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out.append(
+        f'<text x="10" y="18" font-size="13.5" font-weight="600" fill="{INK}">{esc(title)}</text>'
+    )
+    out.append(legend_svg)
+    out += _axes(f, has_right, right_label, width)
+    xs = [f.sx(i) for i in range(n)]
+    out += _areas(f, series, stacked, xs)
+    out += _bars(f, series, xs)
+    out += _reference_lines(f, hlines)
+    out += _lines(f, series, xs)
+    out += _latest_month(f, dates, xs, empty_text)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend_items(series: Sequence[Series], n: int) -> list[tuple[str, str, str]]:
+    """Each series' legend entry: label with its latest value, colour, swatch kind."""
+    items = []
     for s in series:
         latest = next(
             (v for v in reversed(list(s.values)) if v is not None and math.isfinite(v)), None
         )
         value = f" {num(latest)}{s.unit}" if latest is not None and n else ""
         kind = "line" if s.kind == "line" and not s.dash else ("dash" if s.dash else "box")
-        legend_items.append((f"{s.label}{value}", s.color, kind))
-    legend_svg, legend_h = _legend(legend_items, 10, 34, width - 20)
-    top = 34 + legend_h + 4
-    left = 46.0
-    right = width - (46.0 if has_right else 14.0)
-    bottom = height - 22.0
-    pw = right - left
-    ph = bottom - top
+        items.append((f"{s.label}{value}", s.color, kind))
+    return items
 
-    def sx(i: float) -> float:
-        return left + pw * i / span
 
-    # left axis domain
+def _stacked(series: Sequence[Series], n: int) -> list[list[float]]:
+    """The running tops of the stacked areas on the left axis, one list per area."""
     stacked: list[list[float]] = []
     acc = [0.0] * n
     for s in series:
@@ -157,32 +197,26 @@ def time_chart(
                 for a, v in zip(acc, s.values, strict=True)
             ]
             stacked.append(list(acc))
+    return stacked
+
+
+def _frame(
+    series: Sequence[Series],
+    stacked: list[list[float]],
+    hlines: Sequence[HLine],
+    n: int,
+    top: float,
+    right: float,
+    bottom: float,
+    log: bool,
+) -> _Frame:
+    """The plot area and both axes' scales and ticks."""
+    ph = bottom - top
     left_vals = finite(v for s in series if s.axis == "left" and s.kind != "area" for v in s.values)
     left_vals += [v for row in stacked for v in row]
     left_vals += [h.y for h in hlines]
     right_vals = finite(v for s in series if s.axis == "right" for v in s.values)
-
-    if log:
-        pos = [v for v in left_vals if v > 0]
-        lo_e = math.floor(math.log10(min(pos))) if pos else 0
-        hi_e = math.ceil(math.log10(max(pos))) if pos else 1
-        hi_e = max(hi_e, lo_e + 1)
-        lticks = [10.0**e for e in range(lo_e, hi_e + 1)]
-
-        def sy(v: float) -> float:
-            if v <= 0:
-                return math.nan
-            return bottom - ph * (math.log10(v) - lo_e) / (hi_e - lo_e)
-    else:
-        lo = min([0.0, *left_vals])
-        hi = max([0.0, *left_vals]) * 1.05 if left_vals else 1.0
-        if hi <= lo:
-            hi = lo + 1.0
-        lo, hi, lticks = nice_range(lo, hi, 4)
-
-        def sy(v: float) -> float:
-            return bottom - ph * (v - lo) / (hi - lo)
-
+    lticks, sy = _log_scale(left_vals, bottom, ph) if log else _linear_scale(left_vals, bottom, ph)
     if right_vals:
         rlo, rhi, rticks = nice_range(min(0.0, *right_vals), max(right_vals) * 1.05 or 1.0, 4)
     else:
@@ -191,22 +225,53 @@ def time_chart(
     def sry(v: float) -> float:
         return bottom - ph * (v - rlo) / (rhi - rlo)
 
-    out = [svg_open(width, height, title)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
-    out.append(
-        f'<text x="10" y="18" font-size="13.5" font-weight="600" fill="{INK}">{esc(title)}</text>'
-    )
-    out.append(legend_svg)
-    # grid and axes
-    for t in lticks:
-        y = sy(t)
+    return _Frame(n, x_span(n), 46.0, right, top, bottom, lticks, rticks, sy, sry)
+
+
+def _log_scale(
+    values: list[float], bottom: float, ph: float
+) -> tuple[list[float], Callable[[float], float]]:
+    pos = [v for v in values if v > 0]
+    lo_e = math.floor(math.log10(min(pos))) if pos else 0
+    hi_e = math.ceil(math.log10(max(pos))) if pos else 1
+    hi_e = max(hi_e, lo_e + 1)
+
+    def sy(v: float) -> float:
+        if v <= 0:
+            return math.nan
+        return bottom - ph * (math.log10(v) - lo_e) / (hi_e - lo_e)
+
+    return [10.0**e for e in range(lo_e, hi_e + 1)], sy
+
+
+def _linear_scale(
+    values: list[float], bottom: float, ph: float
+) -> tuple[list[float], Callable[[float], float]]:
+    lo = min([0.0, *values])
+    hi = max([0.0, *values]) * 1.05 if values else 1.0
+    if hi <= lo:
+        hi = lo + 1.0
+    lo, hi, lticks = nice_range(lo, hi, 4)
+
+    def sy(v: float) -> float:
+        return bottom - ph * (v - lo) / (hi - lo)
+
+    return lticks, sy
+
+
+def _axes(f: _Frame, has_right: bool, right_label: str, width: float) -> list[str]:
+    """Grid, tick labels, the right axis' name and the years along the bottom."""
+    out = []
+    left, right, top, bottom = f.left, f.right, f.top, f.bottom
+    for t in f.lticks:
+        y = f.sy(t)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(
             f'<text x="{left - 5}" y="{y + 3.5:.1f}" font-size="10" fill="{MUTED}" '
             f'text-anchor="end">{num(t)}</text>'
         )
-    for t in rticks:
-        y = sry(t)
+    for t in f.rticks:
+        y = f.sry(t)
         out.append(
             f'<text x="{right + 5}" y="{y + 3.5:.1f}" font-size="10" fill="{MUTED}">{num(t)}</text>'
         )
@@ -215,28 +280,35 @@ def time_chart(
             f'<text x="{width - 4}" y="{top - 4:.1f}" font-size="9.5" fill="{MUTED}" '
             f'text-anchor="end">{esc(right_label)}</text>'
         )
-    year_step = 1 if span <= 72 else 2
-    for m in range(0, span + 1, 12):
-        x = sx(m)
+    year_step = 1 if f.span <= 72 else 2
+    for m in range(0, f.span + 1, 12):
+        x = f.sx(m)
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}"/>')
-        if (m // 12) % year_step == 0 and m < span:
+        if (m // 12) % year_step == 0 and m < f.span:
             out.append(
                 f'<text x="{x + 3:.1f}" y="{bottom + 14:.1f}" font-size="10.5" fill="{MUTED}">'
                 f"{2024 + m // 12}</text>"
             )
     out.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#9ca3af"/>')
-    xs = [sx(i) for i in range(n)]
-    # stacked areas
+    return out
+
+
+def _areas(
+    f: _Frame, series: Sequence[Series], stacked: list[list[float]], xs: list[float]
+) -> list[str]:
+    """The stacked areas, each from the top of the one below."""
+    out = []
+    sy = f.sy
     k = 0
-    base = [0.0] * n
+    base = [0.0] * f.n
     for s in series:
-        if s.kind != "area" or n == 0:
+        if s.kind != "area" or f.n == 0:
             continue
         topv = stacked[k]
         k += 1
         pts = [f"{x:.1f},{sy(v):.1f}" for x, v in zip(xs, topv, strict=True)]
         pts += [f"{x:.1f},{sy(v):.1f}" for x, v in reversed(list(zip(xs, base, strict=True)))]
-        if n == 1:
+        if f.n == 1:
             pts = [
                 f"{xs[0]:.1f},{sy(topv[0]):.1f}",
                 f"{xs[0] + 3:.1f},{sy(topv[0]):.1f}",
@@ -248,12 +320,17 @@ def time_chart(
             f'stroke="{s.color}" stroke-width="1"><title>{esc(s.label)}</title></polygon>'
         )
         base = topv
-    # bars
-    bw = max(1.5, pw / span * 0.7)
+    return out
+
+
+def _bars(f: _Frame, series: Sequence[Series], xs: list[float]) -> list[str]:
+    """Bar series, one bar a month from zero."""
+    out = []
+    bw = max(1.5, (f.right - f.left) / f.span * 0.7)
     for s in series:
         if s.kind != "bar":
             continue
-        scale = sry if s.axis == "right" else sy
+        scale = f.scale(s.axis)
         zero = scale(0.0)
         for x, v in zip(xs, s.values, strict=True):
             if v is None or not math.isfinite(v) or v == 0:
@@ -263,25 +340,35 @@ def time_chart(
                 f'<rect x="{x - bw / 2:.1f}" y="{min(y, zero):.1f}" width="{bw:.1f}" '
                 f'height="{abs(zero - y):.1f}" fill="{s.color}" fill-opacity="0.8"/>'
             )
-    # reference lines
+    return out
+
+
+def _reference_lines(f: _Frame, hlines: Sequence[HLine]) -> list[str]:
+    """Labelled dashed lines on the left axis, where they fall inside the plot."""
+    out = []
     for h in hlines:
-        y = sy(h.y)
-        if not math.isfinite(y) or y < top - 1 or y > bottom + 1:
+        y = f.sy(h.y)
+        if not math.isfinite(y) or y < f.top - 1 or y > f.bottom + 1:
             continue
         out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{h.color}" '
+            f'<line x1="{f.left}" y1="{y:.1f}" x2="{f.right}" y2="{y:.1f}" stroke="{h.color}" '
             f'stroke-dasharray="5 4" stroke-width="1.3"/>'
         )
         out.append(
-            f'<text x="{right - 4}" y="{y - 4:.1f}" font-size="10" fill="{h.color}" '
+            f'<text x="{f.right - 4}" y="{y - 4:.1f}" font-size="10" fill="{h.color}" '
             f'text-anchor="end" paint-order="stroke" stroke="#fff" stroke-width="3">'
             f"{esc(h.label)}</text>"
         )
-    # lines
+    return out
+
+
+def _lines(f: _Frame, series: Sequence[Series], xs: list[float]) -> list[str]:
+    """Line series (with gaps where a value is missing) and a dot on the latest value."""
+    out = []
     for s in series:
         if s.kind != "line":
             continue
-        scale = sry if s.axis == "right" else sy
+        scale = f.scale(s.axis)
         ys = [scale(v) if v is not None and math.isfinite(v) else math.nan for v in s.values]
         d = _paths(xs, ys)
         if not d:
@@ -292,25 +379,27 @@ def time_chart(
             f'stroke-linejoin="round" stroke-linecap="round"{dash}><title>{esc(s.label)}</title>'
             "</path>"
         )
-        if n and math.isfinite(ys[-1]):
+        if f.n and math.isfinite(ys[-1]):
             out.append(
                 f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="3" fill="{s.color}" '
                 f'stroke="#fff" stroke-width="1"/>'
             )
-    if n:
+    return out
+
+
+def _latest_month(f: _Frame, dates: Sequence[str], xs: list[float], empty_text: str) -> list[str]:
+    """A marker at the latest month, or the empty chart's text."""
+    if f.n:
         x = xs[-1]
-        out.append(
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#9ca3af" '
-            f'stroke-dasharray="2 3"/>'
-        )
-        out.append(
-            f'<text x="{x:.1f}" y="{top - 3:.1f}" font-size="9.5" fill="{MUTED}" '
-            f'text-anchor="middle">{esc(dates[-1][:7])}</text>'
-        )
-    elif empty_text:
-        out.append(
-            f'<text x="{(left + right) / 2:.1f}" y="{(top + bottom) / 2:.1f}" font-size="12" '
-            f'fill="{MUTED}" text-anchor="middle">{esc(empty_text)}</text>'
-        )
-    out.append("</svg>")
-    return "".join(out)
+        return [
+            f'<line x1="{x:.1f}" y1="{f.top}" x2="{x:.1f}" y2="{f.bottom}" stroke="#9ca3af" '
+            f'stroke-dasharray="2 3"/>',
+            f'<text x="{x:.1f}" y="{f.top - 3:.1f}" font-size="9.5" fill="{MUTED}" '
+            f'text-anchor="middle">{esc(dates[-1][:7])}</text>',
+        ]
+    if empty_text:
+        return [
+            f'<text x="{(f.left + f.right) / 2:.1f}" y="{(f.top + f.bottom) / 2:.1f}" '
+            f'font-size="12" fill="{MUTED}" text-anchor="middle">{esc(empty_text)}</text>'
+        ]
+    return []
