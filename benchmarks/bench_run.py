@@ -1,24 +1,35 @@
-"""Time one 120-month run: median over seeds, with invariant checks and data collection off and on.
+"""Time 120-month runs, optionally side by side with an earlier version of the model.
 
-    uv run python benchmarks/bench_run.py [--seeds 10] [--months 120] [--scenario seed]
+    uv run python benchmarks/bench_run.py [--seeds 5] [--months 120] [--scenario reported]
+    uv run python benchmarks/bench_run.py --baseline 4648e2d [--profile 15]
 
-Set-up (building the model) and the run are timed apart. Configurations run interleaved,
-seed by seed, so a busy machine slows them alike; the ratios to the fastest configuration
-are printed beside the medians. Nothing here is asserted: tests never assert on wall time.
+Set-up (building the model) and the run are timed apart, with invariant checks and data
+collection off and on. With ``--baseline REV`` the model of git revision REV is exported
+to a temporary folder and both models run in two worker processes, each asked in turn for
+the same run (same scenario, seed and configuration), so a busy machine slows them alike;
+the table gives both medians and the speed-up (baseline time / current time). Absolute
+milliseconds depend on the machine: the ratio is the figure. ``--profile N`` prints the
+current model's N costliest functions (own time) for one run with collection off.
+Nothing here is asserted: tests never assert on wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import json
+import pstats
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from model import AIBubbleModel
+ROOT = Path(__file__).resolve().parent.parent
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "checks off, collection off": {"check_invariants": False, "collect": False},
@@ -27,35 +38,153 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
-def main() -> None:
+# ---------------------------------------------------------------------- worker
+def worker(root: str) -> None:
+    """Serve timing requests (one JSON line each) for the model found under ``root``."""
+    sys.path.insert(0, root)
+    from model import AIBubbleModel
+
+    AIBubbleModel(rng=0, preset="seed").run_for(3)  # warm imports and caches
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        preset = None if req["scenario"] == "none" else req["scenario"]
+        t0 = time.perf_counter()
+        m = AIBubbleModel(rng=req["seed"], preset=preset, **CONFIGS[req["config"]])
+        t1 = time.perf_counter()
+        m.run_for(req["months"])
+        t2 = time.perf_counter()
+        print(json.dumps({"setup": t1 - t0, "run": t2 - t1}), flush=True)
+
+
+class Worker:
+    """A worker process timing one version of the model."""
+
+    def __init__(self, root: Path):
+        self.proc = subprocess.Popen(  # noqa: S603 - this script, fixed arguments
+            [sys.executable, __file__, "--worker", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+        )
+        self.ask_line()  # ready
+
+    def ask_line(self, request: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send a request (if any) and read one reply."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if request is not None:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("a benchmark worker stopped; see its error above")
+        return json.loads(line)
+
+    def close(self) -> None:
+        """End the worker."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def export_revision(rev: str, dest: Path) -> None:
+    """The files of git revision ``rev`` under ``dest`` (git archive; no worktree left)."""
+    data = subprocess.run(  # noqa: S603 - git with fixed arguments
+        ["git", "archive", "--format=tar", rev],  # noqa: S607 - git from PATH
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+# ---------------------------------------------------------------------- driver
+def measure(
+    workers: dict[str, Worker], scenarios: list[str], seeds: int, months: int
+) -> dict[tuple[str, str, str], dict[str, list[float]]]:
+    """Times by (version, scenario, configuration): set-up and run, in seconds."""
+    out: dict[tuple[str, str, str], dict[str, list[float]]] = {}
+    for scenario in scenarios:
+        for seed in range(seeds):
+            for config in CONFIGS:
+                order = list(workers) if seed % 2 == 0 else list(reversed(workers))
+                for version in order:
+                    req = {"scenario": scenario, "seed": seed, "months": months, "config": config}
+                    got = workers[version].ask_line(req)
+                    rec = out.setdefault((version, scenario, config), {"setup": [], "run": []})
+                    rec["setup"].append(got["setup"])
+                    rec["run"].append(got["run"])
+    return out
+
+
+def profile(scenario: str, months: int, top: int) -> str:
+    """The current model's costliest functions (own time) over one run, collection off."""
+    sys.path.insert(0, str(ROOT))
+    from model import AIBubbleModel
+
+    preset = None if scenario == "none" else scenario
+    m = AIBubbleModel(rng=0, preset=preset, collect=False)
+    prof = cProfile.Profile()
+    prof.enable()
+    m.run_for(months)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print a table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     ap.add_argument("--months", type=int, default=120)
-    ap.add_argument("--scenario", default="seed", help="preset name, or 'none' for defaults")
-    args = ap.parse_args()
-    preset = None if args.scenario == "none" else args.scenario
-    setup: dict[str, list[float]] = {k: [] for k in CONFIGS}
-    runs: dict[str, list[float]] = {k: [] for k in CONFIGS}
-    AIBubbleModel(rng=0, preset=preset).run_for(3)  # warm imports and caches
-    for seed in range(args.seeds):
-        for name, kw in CONFIGS.items():
-            t0 = time.perf_counter()
-            m = AIBubbleModel(rng=seed, preset=preset, **kw)
-            t1 = time.perf_counter()
-            m.run_for(args.months)
-            t2 = time.perf_counter()
-            setup[name].append(t1 - t0)
-            runs[name].append(t2 - t1)
-    fastest = min(statistics.median(v) for v in runs.values())
-    print(f"scenario {args.scenario}, {args.months} months, {args.seeds} seeds (median)")
-    print(f"{'configuration':30s} {'set-up ms':>10s} {'run ms':>9s} {'ratio':>6s}")
-    for name in CONFIGS:
-        med = statistics.median(runs[name])
-        print(
-            f"{name:30s} {1000 * statistics.median(setup[name]):10.2f} "
-            f"{1000 * med:9.1f} {med / fastest:6.2f}"
-        )
+    ap.add_argument(
+        "--scenario",
+        default="reported",
+        help="preset name(s), comma-separated, or 'none' for defaults (default: reported)",
+    )
+    ap.add_argument("--baseline", metavar="REV", help="also time the model of git revision REV")
+    ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions")
+    ap.add_argument("--worker", metavar="ROOT", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(args.worker)
+        return
+    scenarios = args.scenario.split(",")
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        roots = {"current": ROOT}
+        if args.baseline:
+            export_revision(args.baseline, Path(tmp))
+            roots = {f"baseline {args.baseline}": Path(tmp), "current": ROOT}
+        workers = {name: Worker(root) for name, root in roots.items()}
+        try:
+            times = measure(workers, scenarios, args.seeds, args.months)
+        finally:
+            for w in workers.values():
+                w.close()
+    print(f"{args.months} months, seeds 0-{args.seeds - 1}, medians; ratio = baseline / current")
+    for scenario in scenarios:
+        print(f"\nscenario {scenario}")
+        head = f"{'configuration':28s}"
+        for version in roots:
+            head += f" {version + ' run ms':>24s} {'set-up ms':>10s}"
+        print(head + (f" {'speed-up':>9s}" if len(roots) > 1 else ""))
+        for config in CONFIGS:
+            line = f"{config:28s}"
+            meds = []
+            for version in roots:
+                rec = times[(version, scenario, config)]
+                med = statistics.median(rec["run"])
+                meds.append(med)
+                line += f" {1000 * med:24.1f} {1000 * statistics.median(rec['setup']):10.2f}"
+            if len(meds) > 1:
+                line += f" {meds[0] / meds[1]:8.2f}x"
+            print(line)
+    if args.profile:
+        print(f"\nprofile of the current model, {scenarios[0]}, collection off:")
+        print(profile(scenarios[0], args.months, args.profile))
 
 
 if __name__ == "__main__":
