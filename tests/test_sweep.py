@@ -535,3 +535,30 @@ def test_a_store_held_by_a_running_sweep_gives_a_clear_message(tmp_path):
             assert r.returncode == 2
             assert f"in use by process {os.getpid()}" in r.stderr
             assert "Traceback" not in r.stderr and "IO Error" not in r.stderr
+
+
+def test_a_store_of_an_older_layout_is_refused_with_one_line(tmp_path, capsys):
+    from sweep.store import SCHEMA_VERSION, StoreError
+
+    out = tmp_path / "s.duckdb"
+    assert run_cli("sweep", *SMALL, "--workers", 1, "--out", out) == 0
+    assert table(out, "SELECT DISTINCT schema_version AS v FROM manifest")["v"].tolist() == [
+        SCHEMA_VERSION
+    ]
+    with Store(out, read_only=True) as store:
+        assert store.schema_problem() is None
+    con = duckdb.connect(str(out))  # make it look like a store written before the version
+    con.execute("ALTER TABLE manifest DROP COLUMN schema_version")
+    con.close()
+    with pytest.raises(StoreError, match="older version of the sweep store"):
+        Store(out, read_only=True)
+    capsys.readouterr()
+    assert run_cli("analyze", out, "--out", tmp_path / "a") == 2
+    err = capsys.readouterr().err.strip()
+    assert "older version" in err and len(err.splitlines()) == 1
+    # the same sweep into it is refused too, unless --force-new starts it afresh
+    assert run_cli("sweep", *SMALL, "--workers", 1, "--out", out) == 2
+    assert "older store layout" in capsys.readouterr().err
+    assert run_cli("sweep", *SMALL, "--workers", 1, "--out", out, "--force-new") == 0
+    with Store(out, read_only=True) as store:
+        assert store.schema_version() == SCHEMA_VERSION
