@@ -26,10 +26,7 @@ CJK_FONT=fonts-wqy-microhei # 1.6 MB download (Debian's fonts-noto-cjk is 56 MB)
 export SOLARA_OFFLINE_SKIP="${SOLARA_OFFLINE_SKIP-solara-vuetify3-app|echarts|milkdown|codemirror}"
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
-die() {
-    say "ERROR: $*"
-    exit 1
-}
+die() { say "ERROR: $*"; exit 1; }
 
 can_be_root() { [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; }
 
@@ -100,19 +97,13 @@ find_python312() {
     # Mesa 3.5 needs Python 3.12; uv cannot download one here, so look for one on disk.
     if command -v pyenv >/dev/null 2>&1; then
         for p in "$(pyenv root)"/versions/3.12*/bin/python3.12; do
-            [ -x "$p" ] && {
-                echo "$p"
-                return
-            }
+            [ -x "$p" ] && { echo "$p"; return; }
         done
     fi
     for p in python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do
-        command -v "$p" >/dev/null 2>&1 && {
-            command -v "$p"
-            return
-        }
+        command -v "$p" >/dev/null 2>&1 && { command -v "$p"; return; }
     done
-    echo "" # let uv look for itself
+    echo ""  # let uv look for itself
 }
 
 rehash() { if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi; }
