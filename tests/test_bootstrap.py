@@ -9,13 +9,14 @@ and nothing is downloaded.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from viz.devtools import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = "solara-vuetify3-app|echarts|milkdown|codemirror"
@@ -85,12 +86,6 @@ def machine(tmp_path):
         "PORT": str(free_port()),
     }
     return project, env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bootstrap(project, env, *args):
