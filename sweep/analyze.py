@@ -39,7 +39,8 @@ from .store import RUN_KEY_COLUMNS, RUN_TAIL_COLUMNS, Store, param_column
 EVENT_MONTHS = ("first_stall_month", "first_default_month")
 MAX_BINS = 10
 MIN_PER_CELL = 5
-EMPTY = "#d9d9d9"  # cells without runs
+# cells without runs: hatched on white, which no colour scale here draws, with a legend entry
+NO_RUNS = {"facecolor": "white", "edgecolor": "#555555", "hatch": "xx", "linewidth": 0}
 MAX_CHART_OUTCOMES = 8
 
 
@@ -158,11 +159,22 @@ def _axis(
 
 def phase_diagram(runs: Any, spec: SweepSpec, x: str, y: str | None, path: Path) -> Path:
     """Draw the phase diagram PNG of ``x`` (and ``y``) and return its path."""
+    import matplotlib.pyplot as plt
+
+    fig = phase_figure(runs, spec, x, y)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def phase_figure(runs: Any, spec: SweepSpec, x: str, y: str | None) -> Any:
+    """The phase diagram of ``x`` (and ``y``) as a matplotlib figure."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
+    from matplotlib.patches import Patch, Rectangle
 
     regimes = _regimes()
     ok = _with_shares(runs[runs["status"] == "ok"]).reset_index(drop=True)
@@ -204,24 +216,25 @@ def phase_diagram(runs: Any, spec: SweepSpec, x: str, y: str | None, path: Path)
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
     for ax, (title, m, r) in zip(axes.flat[:4], panels, strict=True):
         cmap = LinearSegmentedColormap.from_list(r, ["#ffffff", colors.get(r, "k")])
-        cmap = cmap.with_extremes(bad=EMPTY)
+        cmap = cmap.with_extremes(bad="none")  # the hatched background shows through
         im = ax.pcolormesh(m, cmap=cmap, vmin=0, vmax=1)
         ax.set_title(title)
         fig.colorbar(im, ax=ax, shrink=0.8)
     ax = axes.flat[4]
-    cmap = ListedColormap([colors.get(r, "grey") for r in regimes]).with_extremes(bad=EMPTY)
+    cmap = ListedColormap([colors.get(r, "grey") for r in regimes]).with_extremes(bad="none")
     norm = BoundaryNorm(np.arange(len(regimes) + 1) - 0.5, len(regimes))
     im = ax.pcolormesh(grid(worst_mode), cmap=cmap, norm=norm)
     ax.set_title("worst regime reached (most runs)")
     cb = fig.colorbar(im, ax=ax, shrink=0.8, ticks=range(len(regimes)))
     cb.ax.set_yticklabels(regimes)
     ax = axes.flat[5]
-    greys = matplotlib.colormaps["Greys"].with_extremes(bad=EMPTY)
+    greys = matplotlib.colormaps["Greys"].with_extremes(bad="none")
     im = ax.pcolormesh(grid(defaulted), cmap=greys, vmin=0, vmax=1)
     ax.set_title("share of runs with a default")
     fig.colorbar(im, ax=ax, shrink=0.8)
     step_x = max(1, nx // 10)
     for ax in axes.flat:
+        ax.add_patch(Rectangle((0, 0), nx, ny, zorder=0, **NO_RUNS))
         ax.set_xticks(np.arange(nx)[::step_x] + 0.5, xlabels[::step_x], rotation=45)
         ax.set_yticks(np.arange(ny) + 0.5, ylabels)
         ax.set_xlabel(x)
@@ -229,14 +242,12 @@ def phase_diagram(runs: Any, spec: SweepSpec, x: str, y: str | None, path: Path)
     others = [n for n in spec.names if n not in (x, y)]
     note = f"; averaged over {', '.join(others)}" if others else ""
     if np.isnan(grid(g.size())).any():
-        note += "; grey: no runs"
+        fig.legend(handles=[Patch(label="no runs", **NO_RUNS)], loc="outside upper right")
     fig.suptitle(
         f"Phase diagram: scenario {spec.scenario or 'none'}, {spec.design} design, "
         f"{len(ok):,} runs, {spec.months} months{note}"
     )
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return fig
 
 
 # ---------------------------------------------------------------------- sensitivity

@@ -87,6 +87,43 @@ def test_phase_diagram_and_point_table(grid_store, tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
+def test_phase_diagram_hatches_cells_without_runs_and_says_so_in_a_legend(grid_store, tmp_path):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from sweep.analyze import load, phase_diagram, phase_figure
+    from sweep.store import param_column
+
+    spec, _, runs, _ = load(grid_store)
+    x, y = "milestone_investment_per_gw", "paid_growth_decay"
+    gone = (runs[param_column(x)] == 0) & (runs[param_column(y)] == 0)
+    runs = runs[~gone]  # cell (0, 0) has no runs; its row and column still do
+    fig = phase_figure(runs, spec, x, y)
+    fig.set_dpi(100)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    height = pixels.shape[0]
+
+    def colours(ax, ix, iy):
+        px, py = ax.transData.transform((ix + 0.5, iy + 0.5))
+        row, col = round(height - py), round(px)
+        block = pixels[row - 10 : row + 10, col - 10 : col + 10].reshape(-1, 3)
+        return len(np.unique(block, axis=0))
+
+    for ax in fig.axes[:6]:  # the six panels (then come their colour bars)
+        assert colours(ax, 0, 0) > 1, f"{ax.get_title()}: the cell without runs is not hatched"
+        assert colours(ax, 1, 0) == 1, f"{ax.get_title()}: a cell with runs is not one colour"
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert labels == ["no runs"]
+    path = phase_diagram(runs, spec, x, y, tmp_path / "phase.png")
+    assert path.stat().st_size > 10_000
+    # with every cell run, nothing is hatched and there is no legend
+    full = phase_figure(load(grid_store)[2], spec, x, y)
+    assert full.legends == []
+    plt.close(fig)
+    plt.close(full)
+
+
 def test_chosen_axes_and_parquet(grid_store, tmp_path):
     out = tmp_path / "a"
     args = ["--x", "leverage_limit", "--y", "milestone_investment_per_gw", "--format", "parquet"]

@@ -252,3 +252,41 @@ def test_run_record_downloads_as_json(solara_app, solara_server, page_session):
         record = json.loads(Path(download.path()).read_text(encoding="utf-8"))
         assert record["kind"] == "view" and record["months"] == 1
         page.goto("about:blank")
+
+
+# Draws each text on a canvas in the page's own font and returns its pixels as a string.
+DRAW_JS = """([font, texts]) => texts.map((text) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 96;
+    canvas.height = 96;
+    const ctx = canvas.getContext("2d");
+    ctx.font = "64px " + font;
+    ctx.textBaseline = "top";
+    ctx.fillStyle = "#000";
+    ctx.fillText(text, 8, 8);
+    return Array.from(ctx.getImageData(0, 0, 96, 96).data).join(",");
+})"""
+NO_GLYPH = "\U0010fffd"  # a private-use code point no font has: drawn as the "missing" box
+
+
+def test_chinese_characters_render_as_glyphs_not_boxes(solara_app, solara_server, page_session):
+    """Chromium draws 永 and 國 (and the knobs' ⓘ) in the page's font as glyphs, not boxes.
+
+    Without a CJK font (``./bootstrap.sh`` installs fonts-wqy-microhei) each comes out as the
+    same box as a code point no font has, and the zh-TW page is unreadable.
+    """
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        font = page.evaluate(
+            "getComputedStyle(document.querySelector('.v-application')).fontFamily"
+        )
+        texts = ["永", "國", "ⓘ", NO_GLYPH, ""]
+        yong, guo, info, box, blank = page.evaluate(DRAW_JS, [font, texts])
+        page.goto("about:blank")
+    assert font
+    drawn = {"永": yong != blank, "國": guo != blank, "ⓘ": info != blank, "box": box != blank}
+    assert all(drawn.values()), f"nothing drawn for some text, the test is broken: {drawn}"
+    as_box = {"永": yong == box, "國": guo == box, "ⓘ": info == box}
+    assert not any(as_box.values()), f"drawn as the missing-glyph box in {font}: {as_box}"
+    assert yong != guo, f"永 and 國 are drawn alike in {font}"
