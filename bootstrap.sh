@@ -3,7 +3,7 @@
 # only checks what is there (a few seconds) and goes straight to the job.
 #
 #   ./bootstrap.sh view    the live view in the browser, http://127.0.0.1:8765 (the main job)
-#   ./bootstrap.sh test    lint and the whole test suite, browser tests included
+#   ./bootstrap.sh test    lint, import rules, types and the whole test suite (browser tests too)
 #   ./bootstrap.sh run ... the command line, e.g. ./bootstrap.sh run run --scenario seed
 #   ./bootstrap.sh setup   install only
 #
@@ -207,8 +207,12 @@ case "$job" in
     test)
         ensure_chromium # first, so that one apt-get call brings the Chinese font too
         setup
+        say "lint (ruff), formatting, import rules (import-linter), types (mypy)..."
         uv run --no-sync ruff check .
         uv run --no-sync ruff format --check .
+        uv run --no-sync python scripts/lint_imports.py --cycles
+        uv run --no-sync mypy
+        say "tests (pytest, browser tests included)..."
         exec uv run --no-sync pytest "$@"
         ;;
     run)

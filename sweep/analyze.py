@@ -40,7 +40,12 @@ EVENT_MONTHS = ("first_stall_month", "first_default_month")
 MAX_BINS = 10
 MIN_PER_CELL = 5
 # cells without runs: hatched on white, which no colour scale here draws, with a legend entry
-NO_RUNS = {"facecolor": "white", "edgecolor": "#555555", "hatch": "xx", "linewidth": 0}
+NO_RUNS: dict[str, Any] = {
+    "facecolor": "white",
+    "edgecolor": "#555555",
+    "hatch": "xx",
+    "linewidth": 0,
+}
 MAX_CHART_OUTCOMES = 8
 
 
@@ -185,11 +190,13 @@ def phase_figure(runs: Any, spec: SweepSpec, x: str, y: str | None) -> Any:
     points = len(ok[cols].drop_duplicates())
     # bins for sampled designs: about MIN_PER_CELL parameter points per cell
     k = int(min(MAX_BINS, max(3, (points / MIN_PER_CELL) ** (1 / len(cols)))))
-    grid = spec.design == "grid"
-    xi, xlabels = _axis(ok[param_column(x)].to_numpy(float), factors[x].lo, factors[x].hi, k, grid)
+    is_grid = spec.design == "grid"
+    xi, xlabels = _axis(
+        ok[param_column(x)].to_numpy(float), factors[x].lo, factors[x].hi, k, is_grid
+    )
     if y is not None:
         yi, ylabels = _axis(
-            ok[param_column(y)].to_numpy(float), factors[y].lo, factors[y].hi, k, grid
+            ok[param_column(y)].to_numpy(float), factors[y].lo, factors[y].hi, k, is_grid
         )
     else:
         yi, ylabels = np.zeros(len(ok), dtype=int), ["all"]
@@ -215,15 +222,15 @@ def phase_figure(runs: Any, spec: SweepSpec, x: str, y: str | None) -> Any:
     defaulted = g["first_default_month"].agg(lambda s: s.notna().mean())
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
     for ax, (title, m, r) in zip(axes.flat[:4], panels, strict=True):
-        cmap = LinearSegmentedColormap.from_list(r, ["#ffffff", colors.get(r, "k")])
-        cmap = cmap.with_extremes(bad="none")  # the hatched background shows through
+        ramp = LinearSegmentedColormap.from_list(r, ["#ffffff", colors.get(r, "k")])
+        cmap = ramp.with_extremes(bad="none")  # the hatched background shows through
         im = ax.pcolormesh(m, cmap=cmap, vmin=0, vmax=1)
         ax.set_title(title)
         fig.colorbar(im, ax=ax, shrink=0.8)
     ax = axes.flat[4]
-    cmap = ListedColormap([colors.get(r, "grey") for r in regimes]).with_extremes(bad="none")
+    worst_cmap = ListedColormap([colors.get(r, "grey") for r in regimes]).with_extremes(bad="none")
     norm = BoundaryNorm(np.arange(len(regimes) + 1) - 0.5, len(regimes))
-    im = ax.pcolormesh(grid(worst_mode), cmap=cmap, norm=norm)
+    im = ax.pcolormesh(grid(worst_mode), cmap=worst_cmap, norm=norm)
     ax.set_title("worst regime reached (most runs)")
     cb = fig.colorbar(im, ax=ax, shrink=0.8, ticks=range(len(regimes)))
     cb.ax.set_yticklabels(regimes)
