@@ -146,14 +146,16 @@ class AppCompany(Firm):
         """Split ``gw`` among clouds that can finance it: (cloud, GW) pairs.
 
         Clouds are tried in an order drawn by contract weight (the model's rng); each
-        takes what its financing room allows, until the capacity is placed.
+        takes what its financing room allows, until the capacity is placed. A cloud with
+        weight 0 is never offered a contract.
         """
         model = self.model
-        clouds = [c for c in model.clouds if not c.defaulted]
-        weights = [self.p.firm("weight", c.name) for c in clouds]
-        total = sum(weights)
-        if total <= 0.0:
+        p = self.p
+        clouds = [c for c in model.clouds if not c.defaulted and p.firm("weight", c.name) > 0.0]
+        if not clouds:
             return []
+        weights = [p.firm("weight", c.name) for c in clouds]
+        total = sum(weights)
         order = model.rng.choice(
             len(clouds), size=len(clouds), replace=False, p=[w / total for w in weights]
         )
@@ -161,8 +163,6 @@ class AppCompany(Firm):
         left = gw
         for i in order:
             cloud = clouds[int(i)]
-            if weights[int(i)] <= 0.0:
-                continue
             share = cloud.equity_share()
             can = cloud.financing_room(month) / share / capex_per_gw if share > 0 else left
             take = min(left, max(0.0, can))

@@ -265,3 +265,12 @@ def test_a_preset_value_may_state_its_provenance_and_reason(tmp_path):
     )
     with pytest.raises(PresetError, match="provenance must be one of"):
         load_preset_file(bad)
+
+
+@pytest.mark.parametrize("cloud", ["oracle", "microsoft", "amazon", "coreweave"])
+def test_a_cloud_with_weight_zero_is_never_offered_a_contract(cloud):
+    m = AIBubbleModel(rng=1, preset="seed", check_invariants=True, **{f"weight_{cloud}": 0.0})
+    m.run_for(48)
+    own = [e for e in m.observation.events if e.kind.value == "contract"]
+    assert own, "other clouds still sign contracts"
+    assert all(e.firm != cloud for e in own)
