@@ -120,7 +120,7 @@ def write(tmp_path, text, name="custom.toml"):
             "key 'capx'",
         ),
         ("description = 'x'\n[values]\ncapex_per_gw = 60\n", "must be an inline table"),
-        ("description = 'x'\n[values]\ncapex_per_gw = { value = 60 }\n", "is not a row"),
+        ("description = 'x'\n[values]\ncapex_per_gw = { value = 60 }\n", "missing field 'cite'"),
         (
             "description = 'x'\n[values]\ncapex_per_gw = { value = 60, cite = 'assumed' }\n",
             "needs a reason",
