@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from errors import InputError
+
 ROOT = Path(__file__).resolve().parent
 CALIBRATION_CSV = ROOT / "data" / "calibration.csv"
 SCENARIO_DIR = ROOT / "scenarios"
@@ -348,7 +350,8 @@ def _validated(f: dataclasses.Field, value: Any) -> float | int:
             raise ValueError(f"{name} must be {allowed_range(name)}, got {original!r}")
     if isinstance(value, int) and abs(value) > 1e300:  # float() would overflow
         raise ValueError(
-            f"{name} must be {allowed_range(name)}, got a {len(str(value))}-digit number"
+            f"{name} must be {allowed_range(name)}, got a number of about "
+            f"{int(value.bit_length() * 0.30103) + 1} digits"
         )
     if not math.isfinite(value):
         raise ValueError(f"{name} must be {allowed_range(name)}, got {value!r}")
@@ -398,7 +401,7 @@ def param_info(name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- presets
-class PresetError(ValueError):
+class PresetError(InputError):
     """A preset file that is missing, malformed, or names an unknown key."""
 
 

@@ -56,7 +56,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int) and abs(value) >= 10**30:
-        return f"an integer of {len(str(abs(value)))} digits"
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, dict):
         return f"a table of {len(value)} entries"
     if isinstance(value, list | tuple):
