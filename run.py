@@ -378,7 +378,10 @@ def cmd_contagion(args: argparse.Namespace) -> int:
     try:
         result = contagion_file(args.file, args.out)
     except ContagionInputError as e:
-        raise CLIError(f"{args.file}: {e}") from None
+        message = str(e)  # a case's problem names the case; the file's own names the file
+        raise CLIError(
+            message if message.startswith("file ") else f"{args.file}: {message}"
+        ) from None
     n = sum(len(c["results"]) for c in result["cases"])
     print(f"wrote {n} results for {len(result['cases'])} cases to {args.out}")
     return 0

@@ -816,14 +816,8 @@ def load_cases(path_or_dict: str | os.PathLike[str] | Mapping[str, Any]) -> list
             out of range; the message names the case (id, or ``#index``) and the field.
     """
     if isinstance(path_or_dict, (str, os.PathLike)):
-        from fileio import load_json
-
-        path = Path(path_or_dict)
-        data = load_json(
-            path, what="network file", error=ContagionInputError, label=f"file {str(path)!r}"
-        )
-    else:
-        data = path_or_dict
+        return _load_file(Path(path_or_dict))
+    data = path_or_dict
     if not isinstance(data, Mapping):
         raise ContagionInputError(
             f"top level must be a JSON object with a 'cases' list, got {_describe(data)}"
@@ -841,6 +835,18 @@ def load_cases(path_or_dict: str | os.PathLike[str] | Mapping[str, Any]) -> list
         )
     seen: dict[str, int] = {}
     return [_parse_case(i, raw, seen) for i, raw in enumerate(raw_cases)]
+
+
+def _load_file(path: Path) -> list[Case]:
+    """:func:`load_cases` of a file: every message starts with the file's name."""
+    from fileio import load_json
+
+    label = f"file {str(path)!r}"
+    data = load_json(path, what="network file", error=ContagionInputError, label=label)
+    try:
+        return load_cases(data)
+    except ContagionInputError as e:
+        raise ContagionInputError(f"{label}: {e}") from None
 
 
 def run_cases(

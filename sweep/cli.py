@@ -199,9 +199,20 @@ def _default_workers() -> int:
 
 
 def _store_problem(path: Path, e: Exception) -> Exception:
-    """A DuckDB error on a store as a one-line error: a full disk is exit 1, the rest 2."""
-    text = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-    if "no space left" in text.lower() or "disk full" in text.lower():
+    """A DuckDB error on a store as a one-line error: a full disk is exit 1, the rest 2.
+
+    The error a caller sees may be a failed rollback raised while handling the real one
+    (a commit that found the disk full), so the chain of errors is searched.
+    """
+    chain: list[BaseException] = []
+    link: BaseException | None = e
+    while link is not None and len(chain) < 10:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    full = [c for c in chain if "no space left" in str(c).lower() or "disk full" in str(c).lower()]
+    cause = full[0] if full else e
+    text = (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
+    if full:
         return WriteFailedError(
             f"{path}: the store could not be written ({text}); the runs stored before are "
             "kept: free some space, then run the same command to resume"

@@ -306,8 +306,11 @@ def load_spec_file(path: Path) -> tuple[dict[str, Any], list[Factor], dict[str, 
     description = data.get("description", "")
     if not isinstance(description, str) or len(description) > 10_000:
         raise SpecError(f"{path}: description must be text of at most 10,000 characters")
-    factors = [_factor_from_file(k, v) for k, v in vary.items()]
-    fixed_values = {k: _file_number(v, f"[set] {k}") for k, v in fixed.items()}
+    try:
+        factors = [_factor_from_file(k, v) for k, v in vary.items()]
+        fixed_values = {k: _file_number(v, f"[set] {k}") for k, v in fixed.items()}
+    except SpecError as e:
+        raise SpecError(f"{path}: {e}") from None
     return data, factors, fixed_values
 
 
@@ -379,7 +382,12 @@ def build_spec(
         morris_levels=settings["morris_levels"],
         description=description,
     )
-    return validate(spec)
+    try:
+        return validate(spec)
+    except SpecError as e:
+        if spec_file is None:
+            raise
+        raise SpecError(f"{e} (sweep file {spec_file} with the options given)") from None
 
 
 # ---------------------------------------------------------------------- checks
