@@ -13,6 +13,7 @@ every command of ``run.py`` (and ``python -m sweep.cli``) runs through it.
 
 from __future__ import annotations
 
+import argparse
 import errno
 import sys
 from collections.abc import Callable
@@ -126,6 +127,15 @@ def run_command(prog: str, command: str, func: Callable[[Any], int], args: Any) 
         text, status = _message(e)
         print(f"{prog} {command}: error: {one_line(text)}", file=sys.stderr)
         return status
+
+
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block), exit status 2."""
+
+    def error(self, message: str) -> Any:  # noqa: D102 - argparse's hook
+        self.exit(
+            EXIT_BAD_INPUT, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n"
+        )
 
 
 def _silence_stdout() -> None:

@@ -537,6 +537,10 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         _read_value(where, key, entry, cal, parts)
     if "contracts" in data:
         parts.contracts = tuple(_parse_contracts(where, data["contracts"], cal))
+    try:  # the values together (two stakes may not sum above 1)
+        Params(**parts.values)
+    except ValueError as e:
+        raise PresetError(f"{where}: [values]: {e}") from None
     return Preset(
         path.stem,
         description.strip(),
@@ -555,7 +559,10 @@ def _inherit(where: str, parent: Any, chain: tuple[str, ...], parts: _Parts) -> 
         raise PresetError(f"{where}: 'extends' must be the name of another scenario")
     if parent in chain:
         raise PresetError(f"{where}: 'extends' makes a cycle: {' -> '.join((*chain, parent))}")
-    base = load_preset(parent, chain)
+    try:
+        base = load_preset(parent, chain)
+    except PresetError as e:
+        raise PresetError(f"{where}: 'extends': {e}") from None
     parts.values.update(base.values)
     parts.cites.update(base.cites)
     parts.reasons.update(base.reasons)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from errors import EXIT_BAD_INPUT, CLIError, run_command
+from errors import EXIT_BAD_INPUT, CLIError, OneLineArgumentParser, run_command
 from schema import HORIZON_MONTHS, HORIZON_REASON
 
 __all__ = ["EXIT_BAD_INPUT", "CLIError", "main"]
@@ -96,7 +96,7 @@ def parse_assignments(items: list[str] | None) -> dict[str, Any]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="run.py",
         description="Simulate the AI circular-financing loop: chip suppliers, cloud providers, "
         "the app company and investors, month by month from January 2024.",

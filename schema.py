@@ -58,9 +58,9 @@ def show(value: Any) -> str:
     if isinstance(value, int) and abs(value) >= 10**30:
         return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, dict):
-        return f"a table of {len(value)} entries"
+        return f"a table of {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
     if isinstance(value, list | tuple):
-        return f"a list of {len(value)} items"
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
     text = repr(value)
     return text if len(text) <= _SHOW_CHARS else text[: _SHOW_CHARS - 3] + "..."
 

@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from errors import OneLineArgumentParser
 from lessons.claims import describe_result, evaluate
 from lessons.loader import EN, LessonError, load_glossary, load_lesson, load_lessons
 
@@ -45,7 +46,7 @@ def parse_seeds(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     """Validate (and check) lessons; print one line per problem."""
-    ap = argparse.ArgumentParser(prog="python -m lessons", description=__doc__.splitlines()[0])
+    ap = OneLineArgumentParser(prog="python -m lessons", description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, help="lesson files (default: all)")
     ap.add_argument("--check", action="store_true", help="run the lessons and check the claims")
     ap.add_argument(

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from errors import CLIError, WriteFailedError, run_command
+from errors import CLIError, OneLineArgumentParser, WriteFailedError, run_command
 
 from . import SweepError
 
@@ -380,7 +380,7 @@ COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "replay": cmd_replay}
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry (``python -m sweep.cli``) with run.py's error handling."""
-    parser = argparse.ArgumentParser(prog="run.py")
+    parser = OneLineArgumentParser(prog="run.py")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_parsers(sub)
     args = parser.parse_args(argv)

@@ -275,6 +275,13 @@ def _check_param(w: Any, name: Any, value: Any) -> None:
         raise w.fail("params", f"a parameter name longer than {MAX_NAME_CHARS} characters")
     if not is_number(value):
         raise w.bad(f"params.{name}", "a number", value)
+    from params import PARAM_FIELDS, _validated
+
+    if name in PARAM_FIELDS:  # unknown names are reported when the record is re-run
+        try:
+            _validated(PARAM_FIELDS[name], value)
+        except ValueError as e:
+            raise w.fail(f"params.{name}", str(e)) from None
 
 
 def _check_sweep_fields(w: Any, sweep: dict[str, Any]) -> None:
