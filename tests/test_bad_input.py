@@ -712,6 +712,17 @@ def test_a_full_disk_exits_1_and_leaves_no_partial_file(tmp_path, cli_output, mo
     assert files_in(tmp_path) == []  # neither the file nor a temporary one
 
 
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    COUNT["output path"] += 1
+    target = tmp_path / "o.csv"
+    target.write_text("the previous run\n", encoding="utf-8")
+    _full_disk(monkeypatch)
+    status, _, err = cli("run", "--months", "2", "--out", target)
+    assert_one_line_error(status, err, expected=(1,))
+    assert target.read_text(encoding="utf-8") == "the previous run\n"
+    assert files_in(tmp_path) == ["o.csv"]
+
+
 @pytest.mark.parametrize("writer", WRITERS)
 @pytest.mark.parametrize("where", ["under a file", "onto a folder", "read-only folder"])
 def test_an_output_path_that_cannot_be_written_exits_2_before_any_work(
