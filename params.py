@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from errors import InputError
 
 ROOT = Path(__file__).resolve().parent
 CALIBRATION_CSV = ROOT / "data" / "calibration.csv"
@@ -311,8 +312,8 @@ class Params:
 
     @classmethod
     def from_preset(cls, preset: str | None = "seed", **overrides: Any) -> Params:
-        """Defaults, then the preset's values, then ``overrides``."""
-        values = load_preset(preset).values if preset else {}
+        """Defaults, then the preset's values (``None``: no preset), then ``overrides``."""
+        values = load_preset(preset).values if preset is not None else {}
         unknown = set(overrides) - PARAM_NAMES
         if unknown:
             raise ValueError(_unknown_message(sorted(unknown)[0]))
@@ -347,6 +348,11 @@ def _validated(f: dataclasses.Field, value: Any) -> float | int:
             raise ValueError(f"{name} must be {allowed_range(name)}, got {original!r}") from None
         if isinstance(original, bool):
             raise ValueError(f"{name} must be {allowed_range(name)}, got {original!r}")
+    if isinstance(value, int) and abs(value) > 1e300:  # float() would overflow
+        raise ValueError(
+            f"{name} must be {allowed_range(name)}, got a number of about "
+            f"{int(value.bit_length() * 0.30103) + 1} digits"
+        )
     if not math.isfinite(value):
         raise ValueError(f"{name} must be {allowed_range(name)}, got {value!r}")
     if m["integer"]:
@@ -395,7 +401,7 @@ def param_info(name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- presets
-class PresetError(ValueError):
+class PresetError(InputError):
     """A preset file that is missing, malformed, or names an unknown key."""
 
 
@@ -432,12 +438,16 @@ _TOP_KEYS = {"description", "extends", "values", "contracts"}
 _VALUE_KEYS = {"value", "cite", "reason", "provenance"}
 PROVENANCES = ("seed", "reported", "fitted", "assumed")
 _CONTRACT_KEYS = {"cloud", "signed", "start", "months", "value", "cite", "reason"}
+_CONTRACT_REQUIRED = ("cloud", "signed", "start", "months", "value", "cite")
+CONTRACT_VALUE_MAX = 1e4  # US$ bn: ten trillion dollars, 33x the largest deal reported
+MAX_CONTRACTS = 1000  # scheduled contracts in one preset
+MAX_EXTENDS = 16  # presets in one ``extends`` chain
 
 
 def month_index(text: str) -> int:
     """``"YYYY-MM"`` as a month index (0 = January 2024)."""
     try:
-        year, month = (int(x) for x in str(text).split("-"))
+        year, month = (int(x) for x in str(text)[:32].split("-"))
     except ValueError:
         raise ValueError(f"a date must be written YYYY-MM, got {text!r}") from None
     if not 1 <= month <= 12:
@@ -467,133 +477,200 @@ def preset_problems() -> tuple[list[str], dict[str, str]]:
 def load_preset(name: str, _chain: tuple[str, ...] = ()) -> Preset:
     """Read ``scenarios/<name>.toml`` (following ``extends``) and validate every key.
 
+    Only the names :func:`preset_names` lists are read (never a path: ``../x`` is an
+    unknown scenario).
+
     Raises:
-        PresetError: unknown preset (listing the known ones), malformed TOML, an
-            unknown key, a value without a citation, or a value out of range.
+        PresetError: unknown preset (listing the known ones), a file that cannot be
+            read (not UTF-8, too large, too deeply nested), malformed TOML, an unknown
+            key, a value without a citation, or a value out of range.
     """
-    path = SCENARIO_DIR / f"{name}.toml"
-    if not path.is_file():
+    from schema import show
+
+    known = preset_names()
+    if not isinstance(name, str) or name not in known:
+        shown = repr(name) if isinstance(name, str) else show(name)
+        raise PresetError(f"unknown scenario {shown[:80]}; known scenarios: {', '.join(known)}")
+    if len(_chain) >= MAX_EXTENDS:
         raise PresetError(
-            f"unknown scenario {name!r}; known scenarios: {', '.join(preset_names())}"
+            f"scenario {name!r}: 'extends' chains more than {MAX_EXTENDS} presets: "
+            + " -> ".join(_chain)
         )
-    return load_preset_file(path, _chain=(*_chain, name))
+    return load_preset_file(SCENARIO_DIR / f"{name}.toml", _chain=(*_chain, name))
 
 
-def load_preset_file(  # noqa: C901 - rewritten by the bad-input issue
-    path: Path, _chain: tuple[str, ...] = ()
-) -> Preset:
+@dataclass
+class _Parts:
+    """What a preset file sets, gathered while it is read (the parent's first)."""
+
+    values: dict[str, float | int] = field(default_factory=dict)
+    cites: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    provenances: dict[str, str] = field(default_factory=dict)
+    contracts: tuple[ScheduledContract, ...] = ()
+
+
+def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
     """Read one preset file; see :func:`load_preset`."""
+    from fileio import load_toml
+
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise PresetError(f"{where}: not valid TOML: {e}") from e
+    data = load_toml(path, what="preset", error=PresetError)
     extra = set(data) - _TOP_KEYS
     if extra:
         raise PresetError(
             f"{where}: unknown top-level key {sorted(extra)[0]!r}; allowed: {sorted(_TOP_KEYS)}"
         )
     description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise PresetError(f"{where}: 'description' must be a non-empty string")
-    values: dict[str, float | int] = {}
-    cites: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    provenances: dict[str, str] = {}
-    contracts: tuple[ScheduledContract, ...] = ()
-    parent = data.get("extends")
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise PresetError(f"{where}: 'extends' must be the name of another scenario")
-        if parent in _chain:
-            raise PresetError(f"{where}: 'extends' makes a cycle: {' -> '.join((*_chain, parent))}")
-        base = load_preset(parent, _chain)
-        values.update(base.values)
-        cites.update(base.cites)
-        reasons.update(base.reasons)
-        provenances.update(base.provenances)
-        contracts = base.contracts
+    if not isinstance(description, str) or not description.strip() or len(description) > 10_000:
+        raise PresetError(
+            f"{where}: 'description' must be a non-empty string (at most 10,000 characters)"
+        )
+    parts = _Parts()
+    if data.get("extends") is not None:
+        _inherit(where, data["extends"], _chain, parts)
     table = data.get("values", {})
     if not isinstance(table, dict):
         raise PresetError(f"{where}: [values] must be a table")
     cal = calibration_table()
     for key, entry in table.items():
-        if key not in PARAM_NAMES:
-            raise PresetError(f"{where}: key {key!r}: {_unknown_message(key)}")
-        if not isinstance(entry, dict) or "value" not in entry:
-            raise PresetError(
-                f"{where}: key {key!r} must be an inline table "
-                '{ value = ..., cite = "<calibration row>" } or { value = ..., cite = "assumed", '
-                'reason = "..." }'
-            )
-        bad = set(entry) - _VALUE_KEYS
-        if bad:
-            raise PresetError(f"{where}: key {key!r}: unknown field {sorted(bad)[0]!r}")
-        cite = entry.get("cite")
-        if cite == "assumed":
-            if not str(entry.get("reason", "")).strip():
-                raise PresetError(f'{where}: key {key!r}: cite = "assumed" needs a reason')
-        elif cite not in cal:
-            raise PresetError(
-                f"{where}: key {key!r}: cite {cite!r} is not a row of data/calibration.csv "
-                '(or write cite = "assumed" with a reason)'
-            )
-        try:
-            values[key] = _validated(PARAM_FIELDS[key], entry["value"])
-        except ValueError as e:
-            raise PresetError(f"{where}: key {key!r}: {e}") from e
-        cites[key] = cite
-        reasons.pop(key, None)
-        provenances.pop(key, None)
-        if str(entry.get("reason", "")).strip():
-            reasons[key] = str(entry["reason"]).strip()
-        if "provenance" in entry:
-            if entry["provenance"] not in PROVENANCES:
-                raise PresetError(
-                    f"{where}: key {key!r}: provenance must be one of {', '.join(PROVENANCES)}"
-                )
-            provenances[key] = entry["provenance"]
+        _read_value(where, key, entry, cal, parts)
     if "contracts" in data:
-        contracts = tuple(_parse_contracts(where, data["contracts"], cal))
+        parts.contracts = tuple(_parse_contracts(where, data["contracts"], cal))
+    together: dict[str, Any] = dict(parts.values)
+    try:  # the values together (two stakes may not sum above 1)
+        Params(**together)
+    except ValueError as e:
+        raise PresetError(f"{where}: [values]: {e}") from None
     return Preset(
-        path.stem, description.strip(), values, cites, path, contracts, reasons, provenances
+        path.stem,
+        description.strip(),
+        parts.values,
+        parts.cites,
+        path,
+        parts.contracts,
+        parts.reasons,
+        parts.provenances,
     )
 
 
-def _parse_contracts(  # noqa: C901 - rewritten by the bad-input issue
-    where: str, raw: Any, cal: dict[str, CalibrationRow]
-):
+def _inherit(where: str, parent: Any, chain: tuple[str, ...], parts: _Parts) -> None:
+    """Start from the preset ``extends`` names."""
+    if not isinstance(parent, str):
+        raise PresetError(f"{where}: 'extends' must be the name of another scenario")
+    if parent in chain:
+        raise PresetError(f"{where}: 'extends' makes a cycle: {' -> '.join((*chain, parent))}")
+    try:
+        base = load_preset(parent, chain)
+    except PresetError as e:
+        raise PresetError(f"{where}: 'extends': {e}") from None
+    parts.values.update(base.values)
+    parts.cites.update(base.cites)
+    parts.reasons.update(base.reasons)
+    parts.provenances.update(base.provenances)
+    parts.contracts = base.contracts
+
+
+def _read_value(
+    where: str, key: Any, entry: Any, cal: dict[str, CalibrationRow], parts: _Parts
+) -> None:
+    """One ``key = { value = ..., cite = ..., reason = ..., provenance = ... }`` of [values]."""
+    from schema import Where, is_number, text
+
+    if key not in PARAM_NAMES:
+        raise PresetError(f"{where}: key {key!r}: {_unknown_message(key)}")
+    if not isinstance(entry, dict) or "value" not in entry:
+        raise PresetError(
+            f"{where}: key {key!r} must be an inline table "
+            '{ value = ..., cite = "<calibration row>" } or { value = ..., cite = "assumed", '
+            'reason = "..." }'
+        )
+    bad = set(entry) - _VALUE_KEYS
+    if bad:
+        raise PresetError(f"{where}: key {key!r}: unknown field {sorted(bad)[0]!r}")
+    w = Where(where, f"key {key!r}", error=PresetError)
+    reason = text(w, "reason", entry["reason"]) if "reason" in entry else ""
+    cite = _cite_of(w, entry.get("cite"), reason, cal)
+    raw = entry["value"]
+    if not is_number(raw):  # "0.5" in a file is refused; the command line's --set is text
+        raise w.bad("value", allowed_range(key), raw)
+    try:
+        parts.values[key] = _validated(PARAM_FIELDS[key], raw)
+    except ValueError as e:
+        raise PresetError(f"{where}: key {key!r}: {e}") from e
+    parts.cites[key] = cite
+    parts.reasons.pop(key, None)
+    parts.provenances.pop(key, None)
+    if reason:
+        parts.reasons[key] = reason
+    if "provenance" in entry:
+        provenance = entry["provenance"]
+        if not isinstance(provenance, str) or provenance not in PROVENANCES:
+            raise PresetError(
+                f"{where}: key {key!r}: provenance must be one of {', '.join(PROVENANCES)}"
+            )
+        parts.provenances[key] = provenance
+
+
+def _cite_of(w: Any, cite: Any, reason: str, cal: dict[str, CalibrationRow]) -> str:
+    """A ``cite``: a row of the calibration table, or ``"assumed"`` with a reason."""
+    from schema import show
+
+    if cite == "assumed":
+        if not reason:
+            raise w.fail(None, 'cite = "assumed" needs a reason')
+        return cite
+    if cite is None:
+        raise w.fail(
+            None,
+            "missing field 'cite': a row of data/calibration.csv, or \"assumed\" with a reason",
+        )
+    if not isinstance(cite, str):
+        raise w.bad("cite", 'a row of data/calibration.csv, or "assumed" with a reason', cite)
+    if cite not in cal:
+        raise w.fail(
+            None,
+            f"cite {show(cite)} is not a row of data/calibration.csv "
+            '(or write cite = "assumed" with a reason)',
+        )
+    return cite
+
+
+def _parse_contracts(where: str, raw: Any, cal: dict[str, CalibrationRow]):
+    from schema import Where
+
     if not isinstance(raw, list):
         raise PresetError(f"{where}: [[contracts]] must be a list of tables")
+    if len(raw) > MAX_CONTRACTS:
+        raise PresetError(f"{where}: at most {MAX_CONTRACTS} [[contracts]], got {len(raw):,}")
     for n, entry in enumerate(raw, 1):
-        ctx = f"{where}: contract {n}"
-        if not isinstance(entry, dict):
-            raise PresetError(f"{ctx}: must be a table")
-        bad = set(entry) - _CONTRACT_KEYS
-        if bad:
-            raise PresetError(
-                f"{ctx}: unknown field {sorted(bad)[0]!r}; allowed: {sorted(_CONTRACT_KEYS)}"
-            )
-        missing = {"cloud", "signed", "start", "months", "value", "cite"} - set(entry)
-        if missing:
-            raise PresetError(f"{ctx}: missing field {sorted(missing)[0]!r}")
-        if entry["cloud"] not in CLOUDS:
-            raise PresetError(f"{ctx}: field 'cloud' must be one of {', '.join(CLOUDS)}")
-        try:
-            signed = month_index(entry["signed"])
-            start = month_index(entry["start"])
-        except ValueError as e:
-            raise PresetError(f"{ctx}: fields 'signed' and 'start': {e}") from None
-        if start <= signed or signed < 0:
-            raise PresetError(f"{ctx}: 'start' must come after 'signed', both from 2024-01 on")
-        months, value = entry["months"], entry["value"]
-        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            raise PresetError(f"{ctx}: field 'months' must be a whole number >= 1")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise PresetError(f"{ctx}: field 'value' must be a positive number (US$ bn)")
-        cite = entry["cite"]
-        if cite == "assumed" and not str(entry.get("reason", "")).strip():
-            raise PresetError(f'{ctx}: cite = "assumed" needs a reason')
-        if cite != "assumed" and cite not in cal:
-            raise PresetError(f"{ctx}: cite {cite!r} is not a row of data/calibration.csv")
-        yield ScheduledContract(entry["cloud"], signed, start, months, float(value), cite)
+        yield _parse_contract(Where(where, f"contract {n}", error=PresetError), entry, cal)
+
+
+def _parse_contract(w: Any, entry: Any, cal: dict[str, CalibrationRow]) -> ScheduledContract:
+    """One ``[[contracts]]`` table: every field typed, finite, in range, inside the horizon."""
+    from schema import choice, month, number, text, whole
+
+    if not isinstance(entry, dict):
+        raise w.fail(None, "must be a table")
+    bad = set(entry) - _CONTRACT_KEYS
+    if bad:
+        raise w.fail(None, f"unknown field {sorted(bad)[0]!r}; allowed: {sorted(_CONTRACT_KEYS)}")
+    missing = [k for k in _CONTRACT_REQUIRED if k not in entry]
+    if missing:
+        raise w.fail(None, f"missing field {missing[0]!r}")
+    cloud = choice(w, "cloud", entry["cloud"], CLOUDS)
+    signed = month(w, "signed", entry["signed"])
+    start = month(w, "start", entry["start"])
+    if start <= signed:
+        raise w.fail(None, "'start' must come after 'signed', both from 2024-01 on")
+    term_max = int(PARAM_FIELDS["contract_term_months"].metadata["hi"])
+    months = whole(
+        w, "months", entry["months"], lo=1, hi=term_max, unit="months, as contract_term_months"
+    )
+    value = number(
+        w, "value", entry["value"], lo=0, lo_open=True, hi=CONTRACT_VALUE_MAX, unit="US$ bn"
+    )
+    reason = text(w, "reason", entry["reason"]) if "reason" in entry else ""
+    cite = _cite_of(w, entry["cite"], reason, cal)
+    return ScheduledContract(cloud, signed, start, months, value, cite)

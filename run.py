@@ -5,7 +5,9 @@
     uv run python run.py contagion network.json --out results.json
     uv run python run.py sweep ... | analyze STORE | replay RECORD
 
-Every command prints a clear message and exits with status 2 on bad input.
+Every command prints a one-line message (never a traceback) and exits with status 2 on
+bad input (a value, a file that cannot be read or used, an output path that cannot be
+written), 1 when a write fails mid-way (a full disk; no partial file is left).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from errors import EXIT_BAD_INPUT, CLIError
+from errors import EXIT_BAD_INPUT, CLIError, OneLineArgumentParser, run_command
+from schema import HORIZON_MONTHS, HORIZON_REASON
 
 __all__ = ["EXIT_BAD_INPUT", "CLIError", "main"]
+
+MAX_CALIBRATION_SEEDS = 1000  # 4 presets x 1,000 runs of 120 months: minutes, not hours
 
 
 # ---------------------------------------------------------------------- parsing helpers
@@ -26,10 +31,36 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number >= 1, got {text[:40]!r}"
+        ) from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
     return value
+
+
+def bounded_int(lo: int, hi: int, why: str = "") -> Any:
+    """Argparse type: a whole number from ``lo`` to ``hi`` (``why``: the reason for ``hi``)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {lo} to {hi:,}, got {text[:40]!r}"
+            ) from None
+        if not lo <= value <= hi:
+            reason = f" ({why})" if why else ""
+            shown = f"{value:,}" if len(text) < 40 else f"a {len(text)}-digit number"
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {lo} to {hi:,}{reason}, got {shown}"
+            )
+        return value
+
+    return parse
+
+
+months_int = bounded_int(1, HORIZON_MONTHS, HORIZON_REASON)
 
 
 def seed_int(text: str) -> int:
@@ -37,26 +68,35 @@ def seed_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number >= 0, got {text[:40]!r}"
+        ) from None
     if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63 - 1, got {value}")
+        shown = f"{value}" if len(text) < 40 else f"a {len(text)}-digit number"
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63 - 1, got {shown}")
     return value
 
 
 def parse_assignments(items: list[str] | None) -> dict[str, Any]:
-    """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate."""
+    """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate.
+
+    Raises:
+        CLIError: an item without ``=``, or a parameter set twice.
+    """
     out: dict[str, Any] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise CLIError(f"--set expects NAME=VALUE, got {item!r}")
+            raise CLIError(f"--set expects NAME=VALUE, got {item[:80]!r}")
+        if name.strip() in out:
+            raise CLIError(f"--set {name.strip()[:80]} is given twice; give each parameter once")
         out[name.strip()] = value.strip()
     return out
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="run.py",
         description="Simulate the AI circular-financing loop: chip suppliers, cloud providers, "
         "the app company and investors, month by month from January 2024.",
@@ -76,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--months",
-        type=positive_int,
+        type=months_int,
         default=120,
-        help="months to simulate, >= 1 (default: 120 = ten years)",
+        help=f"months to simulate, 1 to {HORIZON_MONTHS} (default: 120 = ten years; "
+        f"{HORIZON_MONTHS}: {HORIZON_REASON})",
     )
     p.add_argument(
         "--seed",
@@ -122,7 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         "held to, the source row, the model's value, the error and pass/fail.",
     )
     cal.add_argument("--scenario", default=None, help="only this preset (default: all)")
-    cal.add_argument("--seeds", type=positive_int, default=5, help="runs per preset (default 5)")
+    cal.add_argument(
+        "--seeds",
+        type=bounded_int(1, MAX_CALIBRATION_SEEDS, "more seeds add hours, not accuracy"),
+        default=5,
+        help=f"runs per preset, 1 to {MAX_CALIBRATION_SEEDS} (default 5)",
+    )
 
     ct = sub.add_parser(
         "contagion",
@@ -146,8 +192,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from params import PresetError
 
     overrides = parse_assignments(args.overrides)
-    if args.out is not None and args.out.suffix.lower() not in (".csv", ".parquet"):
-        raise CLIError(f"--out must end in .csv or .parquet, got {str(args.out)!r}")
+    check_run_outputs(args.out, args.events)  # before any work
     from model import AIBubbleModel
 
     try:
@@ -177,19 +222,41 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         events = [e.row() for e in model.observation.events]
         write_table(
-            pd.DataFrame(events, columns=["month", "date", "kind", "firm", "text"]), args.events
+            pd.DataFrame(events, columns=["month", "date", "kind", "firm", "text"]),
+            args.events,
+            what="--events",
         )
         print(f"wrote {len(events)} events to {args.events}")
     return 0
 
 
-def write_table(df: Any, path: Path) -> None:
-    """Write a DataFrame as CSV or Parquet by the file's suffix (parent folders created)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
-        df.to_parquet(path, index=False)
-    else:
-        df.to_csv(path, index=False)
+def check_run_outputs(out: Path | None, events: Path | None) -> None:
+    """Refuse, before the run, output paths that cannot be written (exit status 2)."""
+    from fileio import check_writable
+    from sweep.record import record_path
+
+    targets: list[Path] = []
+    if out is not None:
+        if out.suffix.lower() not in (".csv", ".parquet"):
+            raise CLIError(f"--out must end in .csv or .parquet, got {str(out)[:200]!r}")
+        check_writable(out, what="--out")
+        check_writable(record_path(out), what="--out's run record")
+        targets += [out.resolve(), record_path(out).resolve()]
+    if events is not None:
+        check_writable(events, what="--events")
+        if events.resolve() in targets:
+            raise CLIError("--events must name another file than --out and its run record")
+
+
+def write_table(df: Any, path: Path, what: str = "--out") -> None:
+    """Write a DataFrame as CSV or Parquet by the file's suffix, whole or not at all.
+
+    Parent folders are created; the file appears only once complete (temporary file and
+    rename), so a full disk leaves no partial file (:class:`errors.WriteFailedError`).
+    """
+    from fileio import write_frame
+
+    write_frame(df, path, what=what)
 
 
 def summary_table(df: Any) -> Any:
@@ -253,6 +320,7 @@ def _month_text(df: Any, month: Any) -> str:
 
 def cmd_scenarios(_args: argparse.Namespace) -> int:
     """List presets; a preset file that cannot be read is named with its problem."""
+    from errors import one_line
     from params import PresetError, load_preset, preset_names
 
     bad = 0
@@ -260,7 +328,8 @@ def cmd_scenarios(_args: argparse.Namespace) -> int:
         try:
             print(f"{name:14s} {load_preset(name).description}")
         except PresetError as e:
-            print(f"run.py scenarios: error: {e}", file=sys.stderr)
+            print(f"{name:14s} (cannot be used: the error is on stderr)")
+            print(f"run.py scenarios: error: {one_line(str(e))}", file=sys.stderr)
             bad += 1
     return EXIT_BAD_INPUT if bad else 0
 
@@ -283,7 +352,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     from params import PARAM_NAMES, Params, PresetError, param_info
 
     try:
-        values = Params.from_preset(args.scenario).to_dict() if args.scenario else None
+        values = Params.from_preset(args.scenario).to_dict() if args.scenario is not None else None
     except PresetError as e:
         raise CLIError(str(e)) from None
     for name in sorted(PARAM_NAMES):
@@ -323,13 +392,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_contagion(args: argparse.Namespace) -> int:
     """Run the cascade methods on a user's network file."""
     from economy.contagion import ContagionInputError, contagion_file
+    from fileio import check_writable
 
     if not args.file.is_file():
         raise CLIError(f"no such file: {args.file}")
+    check_writable(args.out, what="--out")
     try:
         result = contagion_file(args.file, args.out)
     except ContagionInputError as e:
-        raise CLIError(f"{args.file}: {e}") from None
+        message = str(e)  # a case's problem names the case; the file's own names the file
+        raise CLIError(
+            message if message.startswith("file ") else f"{args.file}: {message}"
+        ) from None
     n = sum(len(c["results"]) for c in result["cases"])
     print(f"wrote {n} results for {len(result['cases'])} cases to {args.out}")
     return 0
@@ -352,18 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     COMMANDS.update(SWEEP_COMMANDS)
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except CLIError as e:
-        print(f"run.py {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        # the reader went away (`run.py params | head`): stop quietly, as Unix tools do
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    return run_command("run.py", args.command, COMMANDS[args.command], args)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from errors import InputError
+
 FURFINE = "furfine"
 EISENBERG_NOE = "eisenberg_noe"
 LINEAR_DEBTRANK = "linear_debtrank"
@@ -79,8 +81,15 @@ _ALLOWED_PARAMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 _SQRT2 = math.sqrt(2.0)
 
+# Limits of a network file (checked while it is read, before any solve).
+MAX_NODES = 500  # one solve sweep is an n x n product; 500 nodes keep a case to seconds
+MAX_CASES = 1000
+MAX_AMOUNT = 1e15  # any balance-sheet amount: far above any firm's, in any currency unit
+MAX_SIGMA = 100.0  # a yearly volatility (10,000 %)
+MAX_NAME_CHARS = 200  # a node name or a case id
 
-class ContagionInputError(ValueError):
+
+class ContagionInputError(InputError):
     """A network, shock, method or case file that the solver cannot accept.
 
     A ``ValueError`` so that callers who already catch bad input keep working; the
@@ -96,7 +105,10 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value)
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, (list, tuple)):
@@ -118,6 +130,23 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _in_range(value: Any, lo: float, hi: float) -> bool:
+    """A real, finite number in ``lo..hi``, checked without overflow.
+
+    A 400-digit integer is compared exactly, never turned into a float.
+    """
+    if not _is_number(value):
+        return False
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return False
+    return lo <= value <= hi
+
+
+def _amount_ok(value: Any) -> bool:
+    """A finite amount from 0 to :data:`MAX_AMOUNT`."""
+    return _in_range(value, 0.0, MAX_AMOUNT)
+
+
 def _vector(
     ctx: str,
     name: str,
@@ -128,7 +157,7 @@ def _vector(
     allowed: str | None = None,
 ) -> np.ndarray:
     """Check a per-node list of finite non-negative numbers and return it as floats."""
-    allowed = allowed or f"a list of {n} finite numbers >= 0 (one per node)"
+    allowed = allowed or f"a list of {n} finite numbers >= 0 (one per node), each at most 1e15"
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
             raise _fail(ctx, name, allowed, _describe(value))
@@ -140,7 +169,7 @@ def _vector(
     if len(items) != n:
         raise _fail(ctx, name, allowed, f"{len(items)} values")
     for k, x in enumerate(items):
-        if not _is_number(x) or not math.isfinite(float(x)) or float(x) < 0:
+        if not _amount_ok(x):
             raise _fail(ctx, name, allowed, f"{_describe(x)} at position {k}")
         if upper is not None and float(x) > upper[k]:
             raise _fail(ctx, name, allowed, f"{float(x)!r} at position {k} (limit {upper[k]!r})")
@@ -149,7 +178,7 @@ def _vector(
 
 def _matrix(ctx: str, name: str, value: Any, n: int) -> np.ndarray:
     """Check an n x n claims matrix (finite, non-negative, zero diagonal) and return floats."""
-    allowed = f"an n x n matrix of non-negative numbers (n = {n} nodes)"
+    allowed = f"an n x n matrix of finite numbers from 0 to 1e15 (n = {n} nodes)"
     if isinstance(value, np.ndarray):
         if value.ndim != 2:
             raise _fail(ctx, name, allowed, _describe(value))
@@ -166,7 +195,7 @@ def _matrix(ctx: str, name: str, value: Any, n: int) -> np.ndarray:
             got = f"{len(row)} entries" if isinstance(row, (list, tuple)) else _describe(row)
             raise _fail(ctx, name, allowed, f"row {i} with {got}")
         for j, x in enumerate(row):
-            if not _is_number(x) or not math.isfinite(float(x)) or float(x) < 0:
+            if not _amount_ok(x):
                 raise _fail(ctx, name, allowed, f"{_describe(x)} at [{i}][{j}]")
             out[i, j] = float(x)
         if out[i, i] != 0.0:
@@ -178,12 +207,15 @@ def _matrix(ctx: str, name: str, value: Any, n: int) -> np.ndarray:
 
 def _nodes(ctx: str, value: Any) -> tuple[str, ...]:
     """Check the node names: a non-empty list of unique strings."""
-    allowed = "a non-empty list of unique strings"
-    if not isinstance(value, (list, tuple)) or not value:
+    allowed = (
+        f"a non-empty list of unique strings (at most {MAX_NODES} nodes, names of at most "
+        f"{MAX_NAME_CHARS} characters)"
+    )
+    if not isinstance(value, (list, tuple)) or not value or len(value) > MAX_NODES:
         raise _fail(ctx, "nodes", allowed, _describe(value))
     seen: set[str] = set()
     for k, name in enumerate(value):
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str) or not name or len(name) > MAX_NAME_CHARS:
             raise _fail(ctx, "nodes", allowed, f"{_describe(name)} at position {k}")
         if name in seen:
             raise _fail(ctx, "nodes", allowed, f"{name!r} twice")
@@ -314,7 +346,7 @@ def _resolve_params(
 
     def rate(key: str, default: float) -> float:
         value = params.get(key, default)
-        if not _is_number(value) or not 0.0 <= float(value) <= 1.0:
+        if not _in_range(value, 0.0, 1.0):
             raise _fail(ctx, prefix + key, "a recovery rate between 0 and 1", _describe(value))
         return float(value)
 
@@ -328,9 +360,12 @@ def _resolve_params(
     public: dict[str, Any] = {"rho": rho}
     if "sigma_equity" in params or "sigma_asset" not in params:
         sigma_equity = params.get("sigma_equity", DEFAULT_SIGMA_EQUITY)
-        if not _is_number(sigma_equity) or not 0 < float(sigma_equity) < math.inf:
+        if not _in_range(sigma_equity, 0.0, MAX_SIGMA) or not sigma_equity > 0:
             raise _fail(
-                ctx, prefix + "sigma_equity", "a finite number > 0", _describe(sigma_equity)
+                ctx,
+                prefix + "sigma_equity",
+                f"a finite number > 0 and at most {MAX_SIGMA:g}",
+                _describe(sigma_equity),
             )
         public["sigma_equity"] = float(sigma_equity)
     if "sigma_asset" in params:
@@ -654,20 +689,23 @@ def _check_consistency(ctx: str, name: str, given: Any, expected: np.ndarray) ->
     if not isinstance(given, (list, tuple)) or len(given) != len(expected):
         raise _fail(ctx, name, allowed, _describe(given))
     for k, (g, e) in enumerate(zip(given, expected, strict=True)):
-        if not _is_number(g) or not abs(float(g) - e) <= FIXED_POINT_RTOL * max(1.0, abs(e)):
+        if not _in_range(g, -4 * MAX_AMOUNT * len(expected), 4 * MAX_AMOUNT * len(expected)):
+            raise _fail(ctx, name, allowed, f"{_describe(g)} at position {k}")
+        if not abs(float(g) - e) <= FIXED_POINT_RTOL * max(1.0, abs(e)):
             raise _fail(ctx, name, allowed, f"{_describe(g)} at position {k}")
 
 
-def _parse_case(  # noqa: C901 - rewritten by the bad-input issue
-    index: int, raw: Any, seen_ids: dict[str, int]
-) -> Case:
-    """Validate one case object of a case file."""
+def _case_id(index: int, raw: Mapping[str, Any], seen_ids: dict[str, int]) -> str:
+    """The case's id: a non-empty string, unique in the file."""
     ctx = f"case #{index}"
-    if not isinstance(raw, Mapping):
-        raise ContagionInputError(f"{ctx}: must be a JSON object, got {_describe(raw)}")
     case_id = raw.get("id")
-    if not isinstance(case_id, str) or not case_id:
-        raise _fail(ctx, "id", "a non-empty string", _describe(case_id))
+    if not isinstance(case_id, str) or not case_id or len(case_id) > MAX_NAME_CHARS:
+        raise _fail(
+            ctx,
+            "id",
+            f"a non-empty string of at most {MAX_NAME_CHARS} characters",
+            _describe(case_id),
+        )
     if case_id in seen_ids:
         raise _fail(
             ctx,
@@ -676,8 +714,11 @@ def _parse_case(  # noqa: C901 - rewritten by the bad-input issue
             f"{case_id!r}, already used by case #{seen_ids[case_id]}",
         )
     seen_ids[case_id] = index
-    ctx = f"case {case_id!r}"
+    return case_id
 
+
+def _case_network(ctx: str, raw: Mapping[str, Any]) -> Network:
+    """The balance sheets and claims, cross-checked with the optional derived fields."""
     for name in ("nodes", "external_assets", "external_liabilities", "interbank_matrix"):
         if name not in raw:
             raise ContagionInputError(f"{ctx}: field {name!r} is missing")
@@ -693,45 +734,66 @@ def _parse_case(  # noqa: C901 - rewritten by the bad-input issue
     ):
         if raw.get(name) is not None:
             _check_consistency(ctx, name, raw[name], expected)
+    return network
 
+
+def _case_shock(ctx: str, raw: Mapping[str, Any], network: Network) -> np.ndarray:
+    """The shock on external assets (zeros when the case gives none)."""
     raw_shock = raw.get("shock")
     if raw_shock is None:
-        shock = np.zeros(n)
-    else:
-        if not isinstance(raw_shock, Mapping):
-            raise _fail(ctx, "shock", "an object with 'amounts'", _describe(raw_shock))
-        kind = raw_shock.get("kind", SHOCK_KIND)
-        if kind != SHOCK_KIND:
-            raise _fail(ctx, "shock.kind", repr(SHOCK_KIND), _describe(kind))
-        if "amounts" not in raw_shock:
-            raise ContagionInputError(f"{ctx}: field 'shock.amounts' is missing")
-        shock = _shock_vector(ctx, "shock.amounts", network, raw_shock["amounts"])
+        return np.zeros(network.n)
+    if not isinstance(raw_shock, Mapping):
+        raise _fail(ctx, "shock", "an object with 'amounts'", _describe(raw_shock))
+    kind = raw_shock.get("kind", SHOCK_KIND)
+    if kind != SHOCK_KIND:
+        raise _fail(ctx, "shock.kind", repr(SHOCK_KIND), _describe(kind))
+    if "amounts" not in raw_shock:
+        raise ContagionInputError(f"{ctx}: field 'shock.amounts' is missing")
+    return _shock_vector(ctx, "shock.amounts", network, raw_shock["amounts"])
 
+
+def _case_methods(
+    ctx: str, raw: Mapping[str, Any], network: Network
+) -> tuple[tuple[str, ...], dict[str, Mapping[str, Any]]]:
+    """The methods to run (those the case's ``results`` list) and their parameters."""
     raw_results = raw.get("results")
     params: dict[str, Mapping[str, Any]] = {}
     if raw_results is None:
-        methods = STANDARD_METHODS
-    else:
-        if not isinstance(raw_results, Mapping):
-            raise _fail(ctx, "results", "an object keyed by method", _describe(raw_results))
-        methods = tuple(_check_method(ctx, "results", m) for m in raw_results)
-        for method in methods:
-            entry = raw_results[method]
-            if not isinstance(entry, Mapping):
-                raise _fail(ctx, f"results.{method}", "an object", _describe(entry))
-            raw_params = entry.get("params") or {}
-            if not isinstance(raw_params, Mapping):
-                raise _fail(ctx, f"results.{method}.params", "an object", _describe(raw_params))
-            _resolve_params(ctx, f"results.{method}.params.", method, raw_params, network)
-            params[method] = MappingProxyType(dict(raw_params))
-    description = raw.get("description")
+        return STANDARD_METHODS, params
+    if not isinstance(raw_results, Mapping):
+        raise _fail(ctx, "results", "an object keyed by method", _describe(raw_results))
+    methods = tuple(_check_method(ctx, "results", m) for m in raw_results)
+    for method in methods:
+        entry = raw_results[method]
+        if not isinstance(entry, Mapping):
+            raise _fail(ctx, f"results.{method}", "an object", _describe(entry))
+        raw_params = entry.get("params") or {}
+        if not isinstance(raw_params, Mapping):
+            raise _fail(ctx, f"results.{method}.params", "an object", _describe(raw_params))
+        _resolve_params(ctx, f"results.{method}.params.", method, raw_params, network)
+        params[method] = MappingProxyType(dict(raw_params))
+    return methods, params
+
+
+def _parse_case(index: int, raw: Any, seen_ids: dict[str, int]) -> Case:
+    """Validate one case object of a case file."""
+    if not isinstance(raw, Mapping):
+        raise ContagionInputError(f"case #{index}: must be a JSON object, got {_describe(raw)}")
+    case_id = _case_id(index, raw, seen_ids)
+    ctx = f"case {case_id!r}"
+    network = _case_network(ctx, raw)
+    shock = _case_shock(ctx, raw, network)
+    methods, params = _case_methods(ctx, raw, network)
+    description = raw.get("description", "")
+    if not isinstance(description, str) or len(description) > 10_000:
+        raise _fail(ctx, "description", "text of at most 10,000 characters", _describe(description))
     return Case(
         id=case_id,
         network=network,
         shock=shock,
         methods=methods,
         params=MappingProxyType(params),
-        description=description if isinstance(description, str) else "",
+        description=description,
     )
 
 
@@ -749,18 +811,13 @@ def load_cases(path_or_dict: str | os.PathLike[str] | Mapping[str, Any]) -> list
         The cases, in file order.
 
     Raises:
-        ContagionInputError: if the file is not valid JSON or any field is malformed;
-            the message names the case (id, or ``#index``) and the field.
-        OSError: if the file cannot be read.
+        ContagionInputError: if the file cannot be read (missing, not UTF-8, over 16 MiB,
+            nested more than 16 deep), is not valid JSON, or any field is malformed or
+            out of range; the message names the case (id, or ``#index``) and the field.
     """
     if isinstance(path_or_dict, (str, os.PathLike)):
-        path = Path(path_or_dict)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ContagionInputError(f"file {str(path)!r}: not valid JSON ({exc})") from exc
-    else:
-        data = path_or_dict
+        return _load_file(Path(path_or_dict))
+    data = path_or_dict
     if not isinstance(data, Mapping):
         raise ContagionInputError(
             f"top level must be a JSON object with a 'cases' list, got {_describe(data)}"
@@ -769,10 +826,27 @@ def load_cases(path_or_dict: str | os.PathLike[str] | Mapping[str, Any]) -> list
     if version != SCHEMA_VERSION or isinstance(version, bool):
         raise _fail("top level", "schema_version", str(SCHEMA_VERSION), _describe(version))
     raw_cases = data.get("cases")
-    if not isinstance(raw_cases, list):
-        raise _fail("top level", "cases", "a list of case objects", _describe(raw_cases))
+    if not isinstance(raw_cases, list) or len(raw_cases) > MAX_CASES:
+        raise _fail(
+            "top level",
+            "cases",
+            f"a list of at most {MAX_CASES} case objects",
+            _describe(raw_cases),
+        )
     seen: dict[str, int] = {}
     return [_parse_case(i, raw, seen) for i, raw in enumerate(raw_cases)]
+
+
+def _load_file(path: Path) -> list[Case]:
+    """:func:`load_cases` of a file: every message starts with the file's name."""
+    from fileio import load_json
+
+    label = f"file {str(path)!r}"
+    data = load_json(path, what="network file", error=ContagionInputError, label=label)
+    try:
+        return load_cases(data)
+    except ContagionInputError as e:
+        raise ContagionInputError(f"{label}: {e}") from None
 
 
 def run_cases(
@@ -828,10 +902,36 @@ def contagion_file(
         The results written, as ``run_cases`` returns them.
 
     Raises:
-        ContagionInputError: if the case file is malformed.
+        ContagionInputError: if the case file is malformed, or its amounts are so
+            extreme that a result is not finite.
+        errors.CLIError: ``out_path`` cannot be written (exit status 2).
+        errors.WriteFailedError: the write failed mid-way (a full disk): nothing written.
     """
+    from fileio import write_text_atomic
+
     results = run_cases(load_cases(in_path))
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    bad = _first_non_finite(results)
+    if bad is not None:
+        raise ContagionInputError(
+            f"{bad}: the result is not a finite number: the file's amounts are too extreme "
+            "for double precision (nothing was written)"
+        )
+    text = json.dumps(results, indent=2, allow_nan=False) + "\n"
+    write_text_atomic(Path(out_path), text, what="--out")
     return results
+
+
+def _first_non_finite(results: Mapping[str, Any]) -> str | None:
+    """Where the first NaN or infinity in ``run_cases``'s output is, or None."""
+    for case in results["cases"]:
+        for method, result in case["results"].items():
+            stack: list[Any] = [result]
+            while stack:
+                value = stack.pop()
+                if isinstance(value, Mapping):
+                    stack.extend(value.values())
+                elif isinstance(value, list):
+                    stack.extend(value)
+                elif isinstance(value, float) and not math.isfinite(value):
+                    return f"case {case['id']!r}, method {method!r}"
+    return None

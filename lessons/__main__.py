@@ -15,25 +15,46 @@ import argparse
 import sys
 from pathlib import Path
 
+from errors import OneLineArgumentParser
 from lessons.claims import describe_result, evaluate
 from lessons.loader import EN, LessonError, load_glossary, load_lesson, load_lessons
 
+MAX_SEEDS = 1000  # each seed runs every lesson: more adds hours, not confidence
+
 
 def parse_seeds(text: str) -> list[int]:
-    """``1,2,3`` or ``0-24`` (or a mix) as a list of seeds."""
-    seeds: list[int] = []
+    """``1,2,3`` or ``0-24`` (or a mix) as a list of at most :data:`MAX_SEEDS` seeds.
+
+    Raises:
+        argparse.ArgumentTypeError: not whole numbers >= 0, a range running backwards, or
+            more than :data:`MAX_SEEDS` seeds (counted before any list is made).
+    """
+    allowed = f"seeds such as 1,2,3 or 0-24 (whole numbers >= 0, at most {MAX_SEEDS:,} seeds)"
+    spans: list[tuple[int, int]] = []
     for part in text.split(","):
         lo, _, hi = part.strip().partition("-")
-        seeds.extend(range(int(lo), int(hi) + 1) if hi else [int(lo)])
-    return seeds
+        if not lo.isdigit() or (hi and not hi.isdigit()) or len(part) > 40:
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {part.strip()[:40]!r}")
+        span = (int(lo), int(hi) if hi else int(lo))
+        if span[1] < span[0]:
+            raise argparse.ArgumentTypeError(f"{part.strip()!r} runs backwards")
+        spans.append(span)
+    if sum(b - a + 1 for a, b in spans) > MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"must be {allowed}, got more")
+    return [seed for a, b in spans for seed in range(a, b + 1)]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Validate (and check) lessons; print one line per problem."""
-    ap = argparse.ArgumentParser(prog="python -m lessons", description=__doc__.splitlines()[0])
+    ap = OneLineArgumentParser(prog="python -m lessons", description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, help="lesson files (default: all)")
     ap.add_argument("--check", action="store_true", help="run the lessons and check the claims")
-    ap.add_argument("--seeds", default="1,2,3,42", help="seeds for --check: 1,2,3 or 0-24")
+    ap.add_argument(
+        "--seeds",
+        type=parse_seeds,
+        default="1,2,3,42",
+        help=f"seeds for --check: 1,2,3 or 0-24 (at most {MAX_SEEDS:,})",
+    )
     ap.add_argument(
         "--values", action="store_true", help="with --check: print every check's measured values"
     )
@@ -59,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         cache: dict = {}
         for lesson in lessons:
-            for seed in parse_seeds(args.seeds):
+            for seed in args.seeds:
                 outcome = evaluate(lesson, seed, cache)
                 for r in outcome.results:
                     what, left, right = describe_result(r, EN)
@@ -69,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                     elif not r.holds:
                         failed += 1
                         print(f"{lesson.path.name}: seed {seed}: FAILS: {what}: {left} vs {right}")
-            print(f"{lesson.path.name}: checked on seeds {args.seeds}")
+            print(f"{lesson.path.name}: checked on {len(args.seeds)} seeds")
         print("every claim holds" if not failed else f"{failed} check(s) failed")
     return 1 if errors or failed else 0
 

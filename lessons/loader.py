@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from errors import InputError
+from schema import is_finite, is_number, show
 
 LESSON_DIR = Path(__file__).resolve().parent
 GLOSSARY_FILE = LESSON_DIR / "glossary.toml"
@@ -71,7 +72,11 @@ QUANTITY_KEYS = {"run", "column", "summary", "stat", "window", "level", "over", 
 GLOSSARY_KEYS = {"term", "text"}
 
 
-class LessonError(ValueError):
+MAX_NUMBER = 1e15  # any number in a claim: far above every quantity the model reports
+MAX_TEXT_CHARS = 20_000  # one text of a lesson; the longest shipped is about 1,500
+
+
+class LessonError(InputError):
     """A lesson or glossary file that is malformed; the message names the file and field."""
 
 
@@ -257,8 +262,10 @@ class _Reader:
         return data[key]
 
     def text(self, value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, "must be a non-empty string")
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT_CHARS:
+            raise self.fail(
+                where, f"must be a non-empty string of at most {MAX_TEXT_CHARS:,} characters"
+            )
         return value.strip()
 
     def texts(self, value: Any, where: str, least: int = 1) -> tuple[str, ...]:
@@ -267,25 +274,29 @@ class _Reader:
         return tuple(self.text(v, f"{where}[{i + 1}]") for i, v in enumerate(value))
 
     def number(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(where, f"must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise self.fail(where, f"must be a finite number, got {value!r}")
+        if not is_number(value):
+            raise self.fail(where, f"must be a number, got {show(value)}")
+        if not is_finite(value) or not -MAX_NUMBER <= value <= MAX_NUMBER:
+            raise self.fail(
+                where,
+                f"must be a finite number from -{MAX_NUMBER:g} to {MAX_NUMBER:g}, "
+                f"got {show(value)}",
+            )
         return float(value)
 
     def integer(self, value: Any, where: str, lo: int, hi: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise self.fail(where, f"must be a whole number from {lo} to {hi}, got {value!r}")
+            raise self.fail(where, f"must be a whole number from {lo} to {hi}, got {show(value)}")
         return value
 
     def choice(self, value: Any, where: str, allowed: Any) -> str:
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise self.fail(
                 where,
-                f"{value!r} is not allowed{_hint(value, allowed)}; allowed: "
+                f"{show(value)} is not allowed{_hint(value, allowed)}; allowed: "
                 + ", ".join(str(a) for a in allowed),
             )
-        return str(value)
+        return value
 
 
 def _join(where: str, key: str) -> str:
@@ -293,20 +304,20 @@ def _join(where: str, key: str) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise LessonError(f"{path.name}: not valid TOML: {e}") from e
-    except OSError as e:
-        raise LessonError(f"{path.name}: cannot be read: {e}") from e
+    """The file's TOML: UTF-8, at most 1 MiB, nested at most 16 deep (:mod:`fileio`)."""
+    from fileio import load_toml
+
+    return load_toml(path, what="lesson file", error=LessonError, label=path.name)
 
 
 def _parameter(r: _Reader, name: Any, value: Any, preset: str, where: str) -> float | int:
     """Validate a parameter name and value exactly as the model will."""
-    from params import PARAM_NAMES, Params
+    from params import PARAM_NAMES, Params, allowed_range
 
-    if name not in PARAM_NAMES:
-        raise r.fail(where, f"unknown parameter {name!r}{_hint(name, PARAM_NAMES)}")
+    if not isinstance(name, str) or name not in PARAM_NAMES:
+        raise r.fail(where, f"unknown parameter {show(name)}{_hint(name, PARAM_NAMES)}")
+    if not is_number(value):  # "0.5" in a file is refused, as in presets
+        raise r.fail(where, f"{name} must be {allowed_range(name)}, got {show(value)}")
     try:
         p = Params.from_preset(preset, **{name: value})
     except (ValueError, TypeError) as e:

@@ -18,6 +18,8 @@ fast):
 See ``docs/sweeps.md``.
 """
 
+from errors import InputError
 
-class SweepError(ValueError):
+
+class SweepError(InputError):
     """Bad input to a sweep, an analysis or a replay: shown as a one-line message."""

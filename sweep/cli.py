@@ -7,8 +7,9 @@
     COMMANDS.update(SWEEP_COMMANDS)   # after the COMMANDS dict
 
 Until then (and in tests) ``python -m sweep.cli sweep|analyze|replay ...`` runs the same
-code with the same exit statuses: 0 done, 1 replay found a difference (or a worker died),
-2 bad input (one-line message, no traceback), 130 interrupted.
+code with the same exit statuses: 0 done, 1 replay found a difference (or a worker died,
+or a write failed mid-way: a full disk), 2 bad input (one-line message, no traceback),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -19,25 +20,29 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from errors import EXIT_BAD_INPUT, CLIError
+from errors import CLIError, OneLineArgumentParser, WriteFailedError, run_command
 
 from . import SweepError
+
+MAX_WORKERS = 512  # processes one sweep starts
+MAX_RESAMPLES = 100_000  # bootstrap resamples of the sensitivity indices
+RUN_ID_MAX = 2**63 - 1
 
 
 def _bad(message: str) -> Exception:
     return CLIError(message)
 
 
-def _at_least(minimum: int):
+def _at_least(minimum: int, maximum: int = RUN_ID_MAX):
     def parse(text: str) -> int:
+        allowed = f"a whole number from {minimum:,} to {maximum:,}"
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be a whole number >= {minimum}, got {text!r}"
-            ) from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}, got {value}")
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text[:40]!r}") from None
+        if not minimum <= value <= maximum:
+            shown = f"{value:,}" if len(text) < 40 else f"a {len(text)}-digit number"
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {shown}")
         return value
 
     return parse
@@ -104,7 +109,10 @@ def add_parsers(subparsers: Any) -> None:
     )
     s.add_argument("--out", type=Path, required=True, help="the DuckDB store, e.g. runs/x.duckdb")
     s.add_argument(
-        "--workers", type=_at_least(1), default=None, help="worker processes (default: all cores)"
+        "--workers",
+        type=_at_least(1, MAX_WORKERS),
+        default=None,
+        help=f"worker processes, 1 to {MAX_WORKERS} (default: all cores)",
     )
     s.add_argument(
         "--scheduler",
@@ -121,7 +129,14 @@ def add_parsers(subparsers: Any) -> None:
     s.add_argument("--retry-failed", action="store_true", help="re-run the runs stored as failed")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument(
-        "--dry-run", action="store_true", help="check the spec, print the run count, run nothing"
+        "--dry-run",
+        action="store_true",
+        help="check the spec, print the run count and estimated time, run nothing",
+    )
+    s.add_argument(
+        "--large",
+        action="store_true",
+        help="confirm a sweep of more than 100,000 runs (hours of work; see --dry-run)",
     )
 
     a = subparsers.add_parser(
@@ -143,9 +158,10 @@ def add_parsers(subparsers: Any) -> None:
     )
     a.add_argument(
         "--resamples",
-        type=_at_least(10),
+        type=_at_least(10, MAX_RESAMPLES),
         default=1000,
-        help="bootstrap resamples of the sensitivity indices (default: 1000)",
+        help=f"bootstrap resamples of the sensitivity indices, 10 to {MAX_RESAMPLES:,} "
+        "(default: 1000)",
     )
 
     r = subparsers.add_parser(
@@ -156,7 +172,17 @@ def add_parsers(subparsers: Any) -> None:
         "(exit 1).",
     )
     r.add_argument("record", type=Path, help="a run record (.run.json) or a sweep store")
-    r.add_argument("--run-id", type=int, default=None, help="the run to replay from a store")
+    r.add_argument(
+        "--run-id", type=_at_least(0), default=None, help="the run to replay from a store"
+    )
+    r.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="compare with this output (.csv, .parquet) or sweep store instead of the output "
+        "beside the record (a path written inside a record is never opened)",
+    )
     r.add_argument(
         "--write-record",
         type=Path,
@@ -166,10 +192,42 @@ def add_parsers(subparsers: Any) -> None:
     )
 
 
+def _default_workers() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _store_problem(path: Path, e: Exception) -> Exception:
+    """A DuckDB error on a store as a one-line error: a full disk is exit 1, the rest 2.
+
+    The error a caller sees may be a failed rollback raised while handling the real one
+    (a commit that found the disk full), so the chain of errors is searched.
+    """
+    chain: list[BaseException] = []
+    link: BaseException | None = e
+    while link is not None and len(chain) < 10:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    full = [c for c in chain if "no space left" in str(c).lower() or "disk full" in str(c).lower()]
+    cause = full[0] if full else e
+    text = (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
+    if full:
+        return WriteFailedError(
+            f"{path}: the store could not be written ({text}); the runs stored before are "
+            "kept: free some space, then run the same command to resume"
+        )
+    return CLIError(f"{path}: cannot use this sweep store: {text}")
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run or resume a sweep."""
+    import duckdb
+
+    from fileio import check_writable
+
     from .runner import EXIT_INTERRUPTED, SweepAbortedError, describe_plan, run_sweep
-    from .spec import build_spec
+    from .spec import build_spec, check_large, estimate
 
     try:
         spec = build_spec(
@@ -188,11 +246,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
         if args.out.suffix.lower() not in (".duckdb", ".db"):
             raise SweepError(
-                f"--out must be a DuckDB file ending in .duckdb, got {str(args.out)!r}"
+                f"--out must be a DuckDB file ending in .duckdb, got {str(args.out)[:200]!r}"
             )
+        workers = args.workers or _default_workers()
         if args.dry_run:
-            print(f"sweep: {describe_plan(spec)} -> {args.out} (dry run: nothing run)")
+            print(
+                f"sweep: {describe_plan(spec)} -> {args.out} (dry run: nothing run; "
+                f"{estimate(spec, workers)})"
+            )
             return 0
+        check_large(spec, workers, args.large)
+        check_writable(args.out, what="--out")
         outcome = run_sweep(
             spec,
             args.out,
@@ -215,12 +279,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except SweepError as e:
         raise _bad(str(e)) from None
+    except duckdb.Error as e:
+        raise _store_problem(args.out, e) from None
     return EXIT_INTERRUPTED if outcome.interrupted else 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    """Analyse a sweep store."""
-    from .analyze import analyze_store
+    """Analyse a sweep store; the files appear in --out whole or not at all."""
+    import duckdb
+
+    from fileio import check_writable
+
     from .record import _is_duckdb
 
     store = Path(args.store)
@@ -228,35 +297,78 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise _bad(f"no such sweep store: {store}")
     if not _is_duckdb(store):
         raise _bad(f"{store} is not a sweep store (a DuckDB file written by run.py sweep)")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise _bad(f"--out {out}: is a file; give a folder for the figures and tables")
+    check_writable(out / "points.csv", what="--out")
+    try:
+        written = _analyze_into(store, out, args)
+    except SweepError as e:
+        raise _bad(str(e)) from None
+    except duckdb.Error as e:
+        raise _store_problem(store, e) from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _analyze_into(store: Path, out: Path, args: argparse.Namespace) -> list[Path]:
+    """Write the analysis into a hidden folder inside ``out``, then move each file out."""
+    import os
+    import shutil
+    import tempfile
+
+    from errors import os_problem
+
+    from .analyze import analyze_store
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=out, prefix=".analyze-"))
+    except OSError as e:
+        raise _bad(f"--out {out}: cannot create the folder: {os_problem(e)}") from None
     try:
         written = analyze_store(
-            args.store,
-            args.out,
+            store,
+            tmp,
             x=args.x,
             y=args.y,
             fmt=args.format,
             conf_level=args.conf_level,
             resamples=args.resamples,
         )
-    except SweepError as e:
-        raise _bad(str(e)) from None
-    for path in written:
-        print(f"wrote {path}")
-    return 0
+        final = []
+        for path in written:
+            os.replace(path, out / path.name)
+            final.append(out / path.name)
+        return final
+    except OSError as e:
+        raise WriteFailedError(
+            f"--out {out}: writing the analysis failed ({os_problem(e)}); no partial file was left"
+        ) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """Replay a run record."""
+    """Replay a run record (comparing only with the output beside it, or --against)."""
+    import duckdb
+
+    from fileio import check_writable
+
     from .record import load_record_source, replay, write_record
 
     try:
         record = load_record_source(args.record, args.run_id)
         if args.write_record is not None:
-            write_record(record, args.write_record)
+            check_writable(args.write_record, what="--write-record")
+            write_record(record, args.write_record, what="--write-record")
             print(f"wrote the record to {args.write_record}", file=sys.stderr)
-        result = replay(record)
+        result = replay(record, against=args.against)
     except SweepError as e:
         raise _bad(str(e)) from None
+    except duckdb.Error as e:
+        raise _store_problem(Path(args.against or args.record), e) from None
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     print(result.message)
@@ -268,15 +380,11 @@ COMMANDS = {"sweep": cmd_sweep, "analyze": cmd_analyze, "replay": cmd_replay}
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry (``python -m sweep.cli``) with run.py's error handling."""
-    parser = argparse.ArgumentParser(prog="run.py")
+    parser = OneLineArgumentParser(prog="run.py")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_parsers(sub)
     args = parser.parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except CLIError as e:
-        print(f"run.py {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    return run_command("run.py", args.command, COMMANDS[args.command], args)
 
 
 if __name__ == "__main__":

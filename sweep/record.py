@@ -18,8 +18,12 @@ store keeps one per run (table ``run_records``; :func:`record_from_store` rebuil
 the live view offers :func:`record_json` of :func:`record_from_model` as a download.
 
 :func:`replay` re-runs a record with the data collector on and compares, month by month
-and column by column, with the output it is checked against: the CLI output file, the
-sweep's stored time series, and the stored run summary.
+and column by column, with the output it is checked against: the CLI output file beside
+the record, the time series of the sweep store the record was read from, or an output
+named by the caller (``run.py replay RECORD --against PATH``); then the run summary. A
+record is a file people share, so replay never opens a path written inside it: its
+``output`` must be a bare file name (looked up beside the record) and its
+``sweep.store`` is only a note.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ from . import SweepError
 RECORD_VERSION = 1
 RECORD_SUFFIX = ".run.json"
 _REQUIRED = ("record_version", "params", "seed", "months")
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # a record is about 10 KiB; a failed run's traceback more
+MAX_OUTPUT_BYTES = 256 * 1024 * 1024  # a 1,200-month output is about 3 MiB
+SEED_MAX = 2**63 - 1
+OUTPUT_SUFFIXES = (".csv", ".parquet")
 
 
 class RecordError(SweepError):
@@ -161,12 +169,16 @@ def record_json(record: Mapping[str, Any]) -> str:
     return json.dumps(_plain(public), indent=2, sort_keys=False, allow_nan=False) + "\n"
 
 
-def write_record(record: Mapping[str, Any], path: Path) -> Path:
-    """Write a record as JSON; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(record_json(record), encoding="utf-8")
-    return path
+def write_record(record: Mapping[str, Any], path: Path, *, what: str = "record") -> Path:
+    """Write a record as JSON, whole or not at all (temporary file and rename); returns the path.
+
+    Raises:
+        errors.CLIError: the path cannot be written (exit 2).
+        errors.WriteFailedError: the write failed mid-way, e.g. a full disk (exit 1).
+    """
+    from fileio import write_text_atomic
+
+    return write_text_atomic(Path(path), record_json(record), what=what)
 
 
 def write_run_record(
@@ -181,34 +193,123 @@ def write_run_record(
     rec = record_from_model(
         model, seed=seed, scenario=scenario, months=months, kind="cli", output=Path(out).name
     )
-    return write_record(rec, record_path(out))
+    return write_record(rec, record_path(out), what="--out's run record")
 
 
 def read_record(path: Path) -> dict[str, Any]:
-    """Read and check a record file.
+    """Read and check a record file (every field's type and range: :func:`check_record`).
 
     Raises:
-        RecordError: missing file, not JSON, or fields missing.
+        RecordError: missing file, not UTF-8 JSON, too large or deep, fields missing or
+            malformed.
     """
+    from fileio import load_json
+
     path = Path(path)
     if not path.is_file():
         raise RecordError(f"no such record: {path}")
     try:
-        rec = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise RecordError(f"{path} is not a run record (not JSON: {e})") from None
-    if not isinstance(rec, dict):
-        raise RecordError(f"{path} is not a run record (expected a JSON object)")
-    missing = [k for k in _REQUIRED if k not in rec]
-    if missing:
-        raise RecordError(f"{path} is not a run record: missing {', '.join(missing)}")
-    if rec["record_version"] != RECORD_VERSION:
-        raise RecordError(
-            f"{path}: record version {rec['record_version']} is not supported "
-            f"(this code reads version {RECORD_VERSION})"
-        )
+        rec = load_json(path, what="run record", max_bytes=MAX_RECORD_BYTES, error=RecordError)
+    except RecordError as e:
+        raise RecordError(f"{e} (so {path.name} is not a run record)") from None
+    check_record(rec, str(path))
     rec["_path"] = str(path)
     return rec
+
+
+def check_record(rec: Any, label: str) -> None:
+    """Check a record's fields: types, ranges, and an ``output`` that is a bare file name.
+
+    Unknown fields are allowed (a later version may add some); parameter names and values
+    are checked when the record is re-run, by the model's own validation.
+
+    Raises:
+        RecordError: the first problem, naming the file and the field.
+    """
+    from schema import Where, table
+
+    w = Where(label, error=RecordError)
+    if not isinstance(rec, dict):
+        raise RecordError(f"{label} is not a run record (expected a JSON object)")
+    missing = [k for k in _REQUIRED if k not in rec]
+    if missing:
+        raise RecordError(f"{label} is not a run record: missing {', '.join(missing)}")
+    if rec["record_version"] != RECORD_VERSION or isinstance(rec["record_version"], bool):
+        raise RecordError(
+            f"{label}: record version {str(rec['record_version'])[:40]} is not supported "
+            f"(this code reads version {RECORD_VERSION})"
+        )
+    _check_run_fields(w, rec)
+    params = table(w, "params", rec["params"])
+    for name, value in params.items():
+        _check_param(w, name, value)
+    if rec.get("summary") is not None:
+        table(w, "summary", rec["summary"])
+    if rec.get("output") is not None:
+        output_name(w, rec["output"])
+    if rec.get("sweep") is not None:
+        _check_sweep_fields(w.at("sweep"), table(w, "sweep", rec["sweep"]))
+
+
+def _check_run_fields(w: Any, rec: dict[str, Any]) -> None:
+    from schema import HORIZON_MONTHS, choice, text, whole
+
+    if rec["seed"] is not None:
+        whole(w, "seed", rec["seed"], lo=0, hi=SEED_MAX)
+    if rec.get("root_seed") is not None:
+        whole(w, "root_seed", rec["root_seed"], lo=0, hi=SEED_MAX)
+    whole(w, "months", rec["months"], lo=1, hi=HORIZON_MONTHS)
+    if rec.get("kind") is not None:
+        choice(w, "kind", rec["kind"], ("cli", "sweep", "view"))
+    for key in ("scenario", "project_version", "git_commit", "python_version", "mesa_version"):
+        if rec.get(key) is not None:
+            text(w, key, rec[key], max_chars=200)
+    if rec.get("numpy_version") is not None:
+        text(w, "numpy_version", rec["numpy_version"], max_chars=200)
+
+
+def _check_param(w: Any, name: Any, value: Any) -> None:
+    from schema import MAX_NAME_CHARS, is_number
+
+    if len(str(name)) > MAX_NAME_CHARS:
+        raise w.fail("params", f"a parameter name longer than {MAX_NAME_CHARS} characters")
+    if not is_number(value):
+        raise w.bad(f"params.{name}", "a number", value)
+    from params import PARAM_FIELDS, _validated
+
+    if name in PARAM_FIELDS:  # unknown names are reported when the record is re-run
+        try:
+            _validated(PARAM_FIELDS[name], value)
+        except ValueError as e:
+            raise w.fail(f"params.{name}", str(e)) from None
+
+
+def _check_sweep_fields(w: Any, sweep: dict[str, Any]) -> None:
+    from schema import choice, text, whole
+
+    for key in ("run_id", "design_row", "replicate"):
+        if sweep.get(key) is not None:
+            whole(w, key, sweep[key], lo=0, hi=SEED_MAX)
+    if sweep.get("status") is not None:
+        choice(w, "status", sweep["status"], ("ok", "failed"))
+    for key in ("store", "spec_hash", "worker"):
+        if sweep.get(key) is not None:
+            text(w, key, sweep[key], max_chars=4096)
+    if sweep.get("error") is not None:
+        text(w, "error", sweep["error"], max_chars=1_000_000, empty=True)
+
+
+def output_name(w: Any, value: Any) -> str:
+    """A record's ``output``: a bare file name ending in .csv or .parquet (no folder)."""
+    allowed = "the bare name of the output file beside the record (.csv or .parquet, no folder)"
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise w.bad("output", allowed, value)
+    bare = Path(value).name == value and "/" not in value and "\\" not in value
+    if not bare or value in (".", "..") or "\x00" in value:
+        raise w.bad("output", allowed, value)
+    if Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise w.bad("output", allowed, value)
+    return value
 
 
 # ---------------------------------------------------------------------- sweep stores
@@ -270,7 +371,7 @@ def record_from_store(store_path: Path, run_id: int) -> dict[str, Any]:
     summary.update({k: v for k, v in run_row.items() if k not in not_summary and k not in summary})
     env = {k: rec_row.get(k) for k in RECORD_COLUMNS}
     env["git_dirty"] = None
-    return build_record(
+    rec = build_record(
         params=params,
         seed=rec_row["seed"],
         months=rec_row["months"],
@@ -290,6 +391,8 @@ def record_from_store(store_path: Path, run_id: int) -> dict[str, Any]:
         },
         env=env,
     )
+    rec["_store"] = str(store_path)  # the store the caller named: replay may read it
+    return rec
 
 
 def load_record_source(path: Path, run_id: int | None = None) -> dict[str, Any]:
@@ -300,7 +403,7 @@ def load_record_source(path: Path, run_id: int | None = None) -> dict[str, Any]:
     if _is_duckdb(path) or path.suffix == ".duckdb":
         if run_id is None:
             raise RecordError(f"{path} is a sweep store: give the run with --run-id N")
-        return record_from_store(path, run_id)
+        return record_from_store(path, run_id)  # the store named: replay reads it
     if run_id is not None:
         raise RecordError("--run-id is for sweep stores; a record file holds one run")
     return read_record(path)
@@ -440,39 +543,90 @@ def _rerun(record: Mapping[str, Any]) -> tuple[Any, dict[str, Any], list[str]]:
     return model.datacollector.get_model_vars_dataframe(), model.summary().as_dict(), notes
 
 
-def _reference_frame(record: Mapping[str, Any]) -> tuple[Any, str] | None:
+def _frame_file(path: Path) -> tuple[Any, str]:
+    """A run's monthly output file (.csv or .parquet), read whole, as a DataFrame."""
+    import io
+
     import pandas as pd
 
-    sweep = record.get("sweep")
-    if sweep and sweep.get("store") and Path(sweep["store"]).is_file():
-        from .store import Store
+    from fileio import read_bytes
 
-        with Store(Path(sweep["store"]), read_only=True) as store:
-            if "timeseries" in store.tables():
-                df = store.con.execute(
-                    "SELECT * FROM timeseries WHERE run_id = ? ORDER BY month", [sweep["run_id"]]
-                ).df()
-                if len(df):
-                    where = f"the stored time series of {sweep['store']}"
-                    return df.drop(columns=["run_id"]), where
-    out = record.get("output")
-    if out:
-        base = Path(record.get("_path", ".")).parent
-        path = Path(out) if Path(out).is_absolute() else base / out
-        if not path.is_file():
-            raise RecordError(f"the record's output file {path} is missing")
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise RecordError(f"{path}: a run's output is a .csv or .parquet file")
+    data = read_bytes(path, what="run output", max_bytes=MAX_OUTPUT_BYTES, error=RecordError)
+    try:
         if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path), str(path)
-        return pd.read_csv(path), str(path)  # pandas 3 reads floats back exactly
-    return None
+            return pd.read_parquet(io.BytesIO(data)), str(path)
+        return pd.read_csv(io.BytesIO(data)), str(path)  # pandas 3 reads floats back exactly
+    except Exception as e:  # pandas' and pyarrow's many parse errors
+        problem = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise RecordError(f"{path}: not a run's output ({problem})") from None
 
 
-def _reference_summary(record: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
-    sweep = record.get("sweep")
-    if sweep and sweep.get("store") and Path(sweep["store"]).is_file():
-        fresh = record_from_store(Path(sweep["store"]), int(sweep["run_id"]))
+def _store_frame(store_path: Path, run_id: int) -> tuple[Any, str] | None:
+    from .store import Store
+
+    with Store(store_path, read_only=True) as store:
+        if "timeseries" not in store.tables():
+            return None
+        df = store.con.execute(
+            "SELECT * FROM timeseries WHERE run_id = ? ORDER BY month", [run_id]
+        ).df()
+    if not len(df):
+        return None
+    return df.drop(columns=["run_id"]), f"the stored time series of {store_path}"
+
+
+def _run_id(record: Mapping[str, Any]) -> int:
+    sweep = record.get("sweep") or {}
+    if not isinstance(sweep.get("run_id"), int):
+        raise RecordError("the record names no sweep run (sweep.run_id): compare it with a file")
+    return int(sweep["run_id"])
+
+
+def _reference_store(record: Mapping[str, Any], against: Path | None) -> Path | None:
+    """The sweep store to compare with: one the caller named, never one the record names."""
+    if against is not None:
+        return against if _is_duckdb(against) else None
+    store = record.get("_store")
+    return Path(store) if store else None
+
+
+def _reference_frame(
+    record: Mapping[str, Any], against: Path | None = None
+) -> tuple[Any, str] | None:
+    """The monthly output to compare with.
+
+    ``against`` (named by the caller), else the store the record was read from, else the
+    output file beside the record (by its bare name: never a path from the record).
+    """
+    store = _reference_store(record, against)
+    if store is not None:
+        return _store_frame(store, _run_id(record))
+    if against is not None:
+        return _frame_file(against)
+    out = record.get("output")
+    if not out:
+        return None
+    from schema import Where
+
+    name = output_name(Where(record.get("_path", "the record"), error=RecordError), out)
+    path = Path(record.get("_path", ".")).parent / name
+    if not path.is_file():
+        raise RecordError(
+            f"the record's output file {path} is missing (give another with --against FILE)"
+        )
+    return _frame_file(path)
+
+
+def _reference_summary(
+    record: Mapping[str, Any], against: Path | None = None
+) -> tuple[dict[str, Any], str] | None:
+    store = _reference_store(record, against)
+    if store is not None:
+        fresh = record_from_store(store, _run_id(record))
         if fresh.get("summary") is not None:
-            return fresh["summary"], f"the stored run summary in {sweep['store']}"
+            return fresh["summary"], f"the stored run summary in {store}"
     if record.get("summary") is not None:
         return dict(record["summary"]), "the run summary in the record"
     return None
@@ -491,22 +645,29 @@ def _describe(d: Difference, where: str) -> str:
     )
 
 
-def replay(record: Mapping[str, Any]) -> ReplayResult:
+def replay(record: Mapping[str, Any], against: Path | None = None) -> ReplayResult:
     """Re-run a record and compare with its reference output.
 
-    The references, in order: the monthly output (a sweep store's time series, or the CLI
-    output file beside the record), then the run summary (stored in the sweep store or in
-    the record). The first difference found is reported; ``identical`` means every
-    reference matched exactly.
+    The references, in order: the monthly output (``against``: an output file or a sweep
+    store the caller names; else the time series of the store the record was read from;
+    else the CLI output file beside the record), then the run summary (stored in that
+    store, or in the record). A path written inside the record is never opened. The
+    first difference found is reported; ``identical`` means every reference matched
+    exactly.
 
     Raises:
-        RecordError: nothing to compare with, or a record that cannot be re-run.
+        RecordError: nothing to compare with, an output that cannot be read, or a record
+            that cannot be re-run.
     """
     sweep = record.get("sweep") or {}
+    if against is not None:
+        against = Path(against)
+        if not against.is_file():
+            raise RecordError(f"--against {against}: no such file")
     if sweep.get("status") == "failed":
         return _replay_failed(record)
-    frame_ref = _reference_frame(record)
-    summary_ref = _reference_summary(record)
+    frame_ref = _reference_frame(record, against)
+    summary_ref = _reference_summary(record, against)
     if frame_ref is None and summary_ref is None:
         raise RecordError(
             "the record has nothing to compare with (no output file, stored time series or "

@@ -123,7 +123,7 @@ def write(tmp_path, text, name="custom.toml"):
             "key 'capx'",
         ),
         ("description = 'x'\n[values]\ncapex_per_gw = 60\n", "must be an inline table"),
-        ("description = 'x'\n[values]\ncapex_per_gw = { value = 60 }\n", "is not a row"),
+        ("description = 'x'\n[values]\ncapex_per_gw = { value = 60 }\n", "missing field 'cite'"),
         (
             "description = 'x'\n[values]\ncapex_per_gw = { value = 60, cite = 'assumed' }\n",
             "needs a reason",
@@ -269,7 +269,8 @@ def test_a_preset_value_may_state_its_provenance_and_reason(tmp_path):
 
 @pytest.mark.parametrize("cloud", ["oracle", "microsoft", "amazon", "coreweave"])
 def test_a_cloud_with_weight_zero_is_never_offered_a_contract(cloud):
-    m = AIBubbleModel(rng=1, preset="seed", check_invariants=True, **{f"weight_{cloud}": 0.0})
+    zero: dict[str, Any] = {f"weight_{cloud}": 0.0}
+    m = AIBubbleModel(rng=1, preset="seed", check_invariants=True, **zero)
     m.run_for(48)
     own = [e for e in m.observation.events if e.kind.value == "contract"]
     assert own, "other clouds still sign contracts"
