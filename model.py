@@ -25,7 +25,7 @@ from agents.investor import Fund
 from economy.contracting import Contracting
 from economy.ledger import Ledger
 from economy.market import Market
-from economy.observation import COLUMN_NAMES, LABELS, Observation, RunSummary, month_date
+from economy.observation import COLUMN_NAMES, LABELS, EventLog, Observation, month_date
 from economy.opening import OPENING_CLOUD, deals_from, open_books
 from economy.solvency import Solvency
 from params import APP, CLOUDS, SUPPLIERS, Params, load_preset
@@ -120,17 +120,13 @@ class AIBubbleModel(mesa.Model):
         balance_sheets = (*self.firms, *self.investors)
         self.ledger = Ledger({a.name: a.sector for a in balance_sheets})
         self.market = Market(self.ledger, p, self.rng, (f.name for f in self.firms))
-        self.observation = Observation(p, self.ledger, self.app, self.clouds, self.suppliers)
+        events = EventLog()
         self.contracting = Contracting(
-            self.ledger,
-            p,
-            self.clouds_by_name,
-            self.firms_by_name,
-            SUPPLIERS,
-            self.deals,
-            self.observation,
+            self.ledger, p, self.clouds_by_name, self.firms_by_name, SUPPLIERS, self.deals, events
         )
-        self.observation.watch(self.contracting)
+        self.observation = Observation(
+            p, self.ledger, self.contracting, events, self.app, self.clouds, self.suppliers
+        )
         self.solvency = Solvency(
             self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]
         )
@@ -150,9 +146,8 @@ class AIBubbleModel(mesa.Model):
         clouds = self.agents_by_type[CloudProvider]
         suppliers = self.agents_by_type[ChipSupplier]
         apps.do("update_demand")  # 1. demand
-        self.contracting.sign_scheduled(
-            t
-        )  # 2. contracting: deals signed in fact, then the app's own
+        # 2. contracting: the deals signed in fact, then the app company's own
+        self.contracting.sign_scheduled(t)
         apps.do("sign_contracts")
         clouds.do("invest")  # 3. capex
         self.contracting.measure_deployment(t)
@@ -178,10 +173,11 @@ class AIBubbleModel(mesa.Model):
         """This month's value of every reported column."""
         return self.observation.stats
 
-    def summary(self) -> RunSummary:
+    def summary(self) -> dict[str, Any]:
         """The run summary (docs/model.md) of the months so far, without the data collector.
 
-        Equal to ``RunSummary.from_frame`` of the collected DataFrame, so sweeps can run
-        with ``collect=False``.
+        A plain dict of ``RunSummary``'s fields (``model.observation.summary()`` gives the
+        typed one), equal to ``RunSummary.from_frame`` of the collected DataFrame, so sweeps
+        can run with ``collect=False``.
         """
-        return self.observation.summary()
+        return self.observation.summary().as_dict()

@@ -122,7 +122,7 @@ class ChipSupplier(Firm):
                     NetWorth(w.holder, "warrant_vesting", value),
                 ),
             )
-            w.vested += n
+            w.vest(n)
             model.observation.log(
                 model.month,
                 EventKind.WARRANT,

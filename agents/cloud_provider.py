@@ -46,6 +46,16 @@ class CloudProvider(Firm):
         if c.start >= 0:
             self.building.append(c)
 
+    def add_cohort(self, cohort: Cohort) -> None:
+        """Capacity of one vintage on the books (the opening capacity, or one just built)."""
+        self.cohorts.append(cohort)
+
+    def release(self, contract_id: int, month: int) -> None:
+        """The capacity built for a contract is out of contract from ``month`` on."""
+        for h in self.cohorts:
+            if h.contract_id == contract_id:
+                h.contract_end = month
+
     # ------------------------------------------------------------------ reading
     def capex_committed(self, month: int) -> float:
         """Capex still to pay on contracts under construction."""
@@ -83,7 +93,7 @@ class CloudProvider(Firm):
 
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of its contracts (RPO), US$ bn."""
-        return self.model.contracting.book.future_bills(self.name, month)
+        return self.model.contracting.backlog_of(self.name, month)
 
     def collateral(self) -> float:
         """What lenders lend against: book assets plus a share of the contracted backlog.
@@ -149,7 +159,7 @@ class CloudProvider(Firm):
             (Real(self.name, CIP, -c.built), Real(self.name, CAPACITY, c.built)),
         )
         life = round(12 * self.p.depreciation_years)
-        self.cohorts.append(
+        self.add_cohort(
             Cohort(c.built, c.start, life, c.built, c.id, c.gw * c.price_per_gw_month, c.end)
         )
 
@@ -173,10 +183,7 @@ class CloudProvider(Firm):
             return
         model = self.model
         t = model.month
-        book = model.contracting.book
-        i = book.clouds[self.name]
-        bill = float(book.bill[i, t]) if t < book.horizon else 0.0
-        opex = float(book.opex[i, t]) if t < book.horizon else 0.0
+        bill, opex = model.contracting.service_due(self.name, t)
         bills = [
             (self.name, ROW, max(0.0, opex), "cloud_opex"),
             *self.interest_bills(),

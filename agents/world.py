@@ -8,14 +8,13 @@ observation) and their peers by the few things they ask of them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from economy.contracting import Contracting
+from economy.contracts import Backstop, CloudContract, MilestoneDeal, WarrantDeal
 from economy.ledger import Ledger
-from economy.market import Market
-from economy.observation import Observation
+from economy.observation import EventKind
 from params import Params
 
 
@@ -87,16 +86,104 @@ class EquityPeer(Protocol):
         ...
 
 
+class MarketView(Protocol):
+    """What agents read of the stock market."""
+
+    def drawdown(self, name: str) -> float:
+        """Fall of a firm's share price from its high of the last 12 months."""
+        ...
+
+    def recent_return(self, name: str) -> float:
+        """Mean monthly log return of a firm's shares over the momentum horizon."""
+        ...
+
+
+class ContractsView(Protocol):
+    """What agents use of the contract register: terms, signing, what is due, deal terms."""
+
+    milestones: list[MilestoneDeal]
+    warrants: list[WarrantDeal]
+    backstops: dict[str, Backstop]
+
+    def capex_per_gw(self, month: int) -> float:
+        """Capex per GW ordered in ``month``."""
+        ...
+
+    def contract_price(self, month: int) -> float:
+        """Bill per GW-month of a contract signed in ``month``."""
+        ...
+
+    def chip_efficiency(self, month: int) -> float:
+        """Compute per GW of capacity entering service in ``month``."""
+        ...
+
+    def contracted_compute(self, month: int) -> float:
+        """Effective compute under contracts that bill in ``month``."""
+        ...
+
+    def backlog(self, month: int) -> float:
+        """Remaining take-or-pay value of every contract."""
+        ...
+
+    def backlog_of(self, cloud: str, month: int) -> float:
+        """Remaining take-or-pay value of one cloud's contracts."""
+        ...
+
+    def service_due(self, cloud: str, month: int) -> tuple[float, float]:
+        """A cloud's bill to the app company and its running cost in ``month``."""
+        ...
+
+    def new_contract(self, cloud: str, gw: float, signed: int) -> CloudContract:
+        """A contract on the terms of its signing month."""
+        ...
+
+    def add(self, c: CloudContract) -> None:
+        """Register a signed contract."""
+        ...
+
+    def gw_since_opening(self, supplier: str) -> float:
+        """GW in service with a supplier's chips beyond those of month 0."""
+        ...
+
+
+class ObservationView(Protocol):
+    """What agents report to the observation and read back."""
+
+    def log(self, month: int, kind: EventKind, firm: str, /, **values: Any) -> None:
+        """Add a dated event."""
+        ...
+
+    def mark_commitment_limited(self) -> None:
+        """The app company hit its commitment limit this month."""
+        ...
+
+    def loop_revenue(self, name: str) -> float:
+        """A supplier's or cloud's loop revenue, trailing 3-month mean."""
+        ...
+
+
 class World(Protocol):
-    """The model as agents see it."""
+    """The model as agents see it: its clock, parameters, ledger, generator, institutions."""
 
     month: int
     p: Params
     ledger: Ledger
     rng: np.random.Generator
-    market: Market
-    contracting: Contracting
-    observation: Observation
+
+    @property
+    def market(self) -> MarketView:
+        """The stock market."""
+        ...
+
+    @property
+    def contracting(self) -> ContractsView:
+        """The contract register."""
+        ...
+
+    @property
+    def observation(self) -> ObservationView:
+        """The observation."""
+        ...
 
     @property
     def app(self) -> AppPeer:

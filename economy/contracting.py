@@ -16,9 +16,9 @@ from typing import Protocol
 from params import APP, Params
 
 from . import demand
-from .contracts import Backstop, CloudContract, Cohort, ContractBook, MilestoneDeal, WarrantDeal
+from .contracts import Backstop, CloudContract, ContractBook, MilestoneDeal, WarrantDeal
 from .ledger import GUARANTEE, Claim, Ledger, NetWorth
-from .observation import EventKind, Observation
+from .observation.events import EventKind, EventLog
 from .opening import Deal, DealKind, backstops, milestone_deals, warrant_deals
 
 
@@ -32,10 +32,12 @@ class Party(Protocol):
 class CloudParty(Party, Protocol):
     """A cloud provider as the register sees it: it builds, holds and impairs capacity."""
 
-    cohorts: list[Cohort]
-
     def take_contract(self, c: CloudContract) -> None:
         """Add a signed contract to the cloud's own lists."""
+        ...
+
+    def release(self, contract_id: int, month: int) -> None:
+        """The capacity built for a contract is out of contract from ``month`` on."""
         ...
 
     def stranded_loss(self, c: CloudContract, recovery: float, month: int) -> float:
@@ -57,7 +59,7 @@ class Contracting:
         parties: every firm, by name (who has defaulted).
         suppliers: supplier names (rows of the capacity-by-chip table).
         deals: the preset's deals (``economy.opening.deals_from``).
-        observation: where events are logged.
+        events: where events are logged.
     """
 
     def __init__(
@@ -68,13 +70,13 @@ class Contracting:
         parties: Mapping[str, Party],
         suppliers: Sequence[str],
         deals: Sequence[Deal],
-        observation: Observation,
+        events: EventLog,
     ):
         self.ledger = ledger
         self.p = p
         self.clouds = dict(clouds)
         self.parties = dict(parties)
-        self.observation = observation
+        self.events = events
         self.contracts: list[CloudContract] = []  # every contract signed: the register
         self.open: list[CloudContract] = []  # contracts not yet ended
         self.book = ContractBook(list(self.clouds), list(suppliers))
@@ -153,6 +155,18 @@ class Contracting:
         """Remaining take-or-pay value of every contract (RPO), US$ bn."""
         return self.book.future_bills(None, month)
 
+    def backlog_of(self, cloud: str, month: int) -> float:
+        """Remaining take-or-pay value of one cloud's contracts from ``month`` on, US$ bn."""
+        return self.book.future_bills(cloud, month)
+
+    def service_due(self, cloud: str, month: int) -> tuple[float, float]:
+        """What a cloud bills the app company and spends running its capacity in ``month``."""
+        book = self.book
+        if month >= book.horizon:
+            return 0.0, 0.0
+        i = book.clouds[cloud]
+        return float(book.bill[i, month]), float(book.opex[i, month])
+
     def gw_by_supplier(self, month: int) -> dict[str, float]:
         """Capacity in service in ``month`` by the supplier of its chips, GW."""
         by_chip = self.book.at("gw_by_chip", month).tolist()
@@ -188,7 +202,7 @@ class Contracting:
             value, term = float(d.value or 0.0), int(d.term or 0)
             gw = value / (term * self.contract_price(month))
             self.add(self.new_contract(cloud, gw, signed=month, start=d.start, months=term))
-            self.observation.log(
+            self.events.log(
                 month,
                 EventKind.ANNOUNCED_CONTRACT,
                 cloud,
@@ -227,9 +241,7 @@ class Contracting:
         for c in self.live_contracts_of(name, month):
             self.book.cancel(c, month, p.cloud_opex_to_capex)
             cloud = self.clouds[c.cloud]
-            for h in cloud.cohorts:
-                if h.contract_id == c.id:
-                    h.contract_end = month  # idle from now: re-let to other customers
+            cloud.release(c.id, month)  # idle from now: re-let to other customers
             backstop = self.backstops.get(c.cloud)
             if name == APP and backstop is not None and c.start <= month:
                 backstop.streams.append((c.gw * c.price_per_gw_month, c.end))
@@ -258,7 +270,7 @@ class Contracting:
                 NetWorth(backstop.cloud, "backstop", amount),
             ),
         )
-        self.observation.log(
+        self.events.log(
             month,
             EventKind.BACKSTOP,
             backstop.cloud,

@@ -158,6 +158,10 @@ class WarrantDeal:
         """Raise the high-water mark of GW deployed with the issuer's chips."""
         self.high_water_gw = max(self.high_water_gw, deployed_gw_since_start)
 
+    def vest(self, n: int) -> None:
+        """Record ``n`` more tranches vested."""
+        self.vested += n
+
     def tranches_due(self, price: float) -> int:
         """Tranches that vest now, in order (a tranche waits for its hurdle)."""
         if self.shares <= 0.0:

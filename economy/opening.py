@@ -65,6 +65,9 @@ class Deal:
         ramp: share of ``gw`` delivered in each quarter from ``start`` (empty: all at once).
         start: first month of service (contracts).
         term: months of service (contracts).
+        supplier: the chip supplier whose chips the deal is about (a contract's chips, a
+            supplier's letter of intent); None when the deal does not name one.
+        lapses: month a non-binding deal lapses, if it does.
         source: the calibration row (or citation) the deal comes from.
         confidence: how well the deal is known: ``reported``, ``seed``, ``fitted`` or
             ``assumed`` (the provenance of its source row).
@@ -82,6 +85,8 @@ class Deal:
     ramp: tuple[float, ...] = ()
     start: int | None = None
     term: int | None = None
+    supplier: str | None = None
+    lapses: int | None = None
     source: str = ""
     confidence: str = ""
     terms: Mapping[str, float] = field(default_factory=dict)
@@ -122,6 +127,7 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
             ("nvidia", APP),
             "milestone_investment_per_gw",
             binding=False,  # a letter of intent
+            supplier="nvidia",
             value=p.milestone_investment_cap,
             terms={"per_gw": p.milestone_investment_per_gw},
         ),
@@ -130,6 +136,7 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
             ("amd", APP),
             "amd_warrant_shares",
             gw=p.amd_warrant_gw,
+            supplier="amd",
             terms={
                 "shares": p.amd_warrant_shares / 1000.0,
                 "tranches": p.amd_warrant_tranches,
@@ -234,9 +241,11 @@ class ContractMaker(Protocol):
 
 
 class CohortHolder(Protocol):
-    """A cloud's capacity cohorts (the opening capacity is one)."""
+    """A cloud that books capacity cohorts (the opening capacity is one)."""
 
-    cohorts: list[Cohort]
+    def add_cohort(self, cohort: Cohort) -> None:
+        """Capacity of one vintage on the books."""
+        ...
 
 
 def open_books(
@@ -304,7 +313,7 @@ def _opening_contracts(p: Params, contracting: ContractMaker, cloud: CohortHolde
     contracting.add(c0)
     life = round(12 * p.depreciation_years)
     book = c0.capex * max(0.0, 1.0 - OPENING_CAPACITY_AGE / life)
-    cloud.cohorts.append(
+    cloud.add_cohort(
         Cohort(c0.capex, start, life, book, c0.id, c0.gw * c0.price_per_gw_month, c0.end)
     )
     legs.append(Real(OPENING_CLOUD, CAPACITY, book))

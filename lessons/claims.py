@@ -113,7 +113,8 @@ def run_one(
     values: dict[str, Any] = dict(overrides)
     model = AIBubbleModel(rng=seed, preset=preset, **values)
     model.run_for(months)
-    result = RunResult(name, preset, dict(overrides), seed, model, _columns(model), model.summary())
+    summary = model.observation.summary()
+    result = RunResult(name, preset, dict(overrides), seed, model, _columns(model), summary)
     if cache is not None:
         cache[key] = result
     return result

@@ -74,11 +74,15 @@ def build_graph(tree: Path, names: list[str]):
     """The grimp import graph of a shadow tree (in-function and TYPE_CHECKING imports too)."""
     import grimp
 
+    # grimp finds each root with importlib, which answers from sys.modules first: set the
+    # already imported top-level modules aside, so the shadow packages are found instead
+    imported = {n: sys.modules.pop(n) for n in names if n in sys.modules}
     sys.path.insert(0, str(tree))
     try:
         return grimp.build_graph(*names, cache_dir=None)
     finally:
         sys.path.remove(str(tree))
+        sys.modules.update(imported)
 
 
 def file_cycles(graph) -> list[list[str]]:

@@ -540,7 +540,7 @@ def _rerun(record: Mapping[str, Any]) -> tuple[Any, dict[str, Any], list[str]]:
             notes.append(f"recorded with {key} {record[key]}, replayed with {env[key]}")
     model = AIBubbleModel(rng=int(record["seed"]), params=p, collect=True)
     model.run_for(int(record["months"]))
-    return model.datacollector.get_model_vars_dataframe(), model.summary().as_dict(), notes
+    return model.datacollector.get_model_vars_dataframe(), model.summary(), notes
 
 
 def _frame_file(path: Path) -> tuple[Any, str]:

@@ -29,7 +29,7 @@ def simulate(params: Any, seed: int, months: int, collect: bool) -> tuple[dict[s
     model = AIBubbleModel(rng=seed, params=params, check_invariants=False, collect=collect)
     model.run_for(months)
     frame = model.datacollector.get_model_vars_dataframe() if collect else None
-    return model.summary().as_dict(), frame
+    return model.observation.summary().as_dict(), frame
 
 
 def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Observation: typed events with templates, the run summary type, columns defined once."""
 
+import json
 import math
 
 import pytest
@@ -59,8 +60,11 @@ def test_a_default_event_renders_its_reason_from_the_fields():
 def test_the_run_summary_is_a_mapping_equal_to_its_dict_and_to_the_frame_summary():
     m = AIBubbleModel(rng=2, preset="reported")
     m.run_for(60)
-    s = m.summary()
+    s = m.observation.summary()
     assert isinstance(s, RunSummary)
+    plain = m.summary()  # the public interface: a plain dict of the same fields
+    assert type(plain) is dict and list(plain) == list(s)
+    json.dumps(plain)
     assert list(s) == list(RunSummary.column_types())
     assert dict(s) == s.as_dict() and s["peak_gw"] == s.peak_gw
     with pytest.raises(KeyError):

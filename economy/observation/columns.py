@@ -1,0 +1,623 @@
+"""Every published monthly column, defined once: name, unit, meaning and computation.
+
+The data collector, the CLI's ``columns`` command and ``docs/columns.md`` read ``COLUMNS``.
+The three loop flows (``LOOP_FLOWS``) are defined here once for the columns, the regimes
+and the view. Columns read the month through :class:`Observed` (what the observation
+records) and the firms through small reading protocols: observing never acts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from params import APP, CLOUDS, FIRMS, SUPPLIERS, Params
+
+from ..contracts import Backstop, CloudContract, ContractBook, WarrantDeal
+from ..indicators import ratio, trailing_sum
+from ..ledger import LOAN, ROW, Ledger
+from ..regimes import Regime
+from .names import LABELS, month_date
+
+
+@dataclass(frozen=True)
+class LoopFlow:
+    """One of the three flows that make the loop: money of one kind from payers to payees."""
+
+    column: str
+    flow: str  # the ledger's flow name
+    payers: tuple[str, ...]
+    payees: tuple[str, ...]
+    meaning: str
+
+    def amount(self, period_cash: Mapping[tuple[str, str, str], float]) -> float:
+        """This period's amount, from the ledger's cash-flow statistics."""
+        return sum(
+            period_cash.get((self.flow, a, b), 0.0) for a in self.payers for b in self.payees
+        )
+
+
+LOOP_FLOWS = (
+    LoopFlow(
+        "flow_supplier_equity",
+        "milestone_equity",
+        SUPPLIERS,
+        (APP,),
+        "loop flow: suppliers -> app company equity",
+    ),
+    LoopFlow(
+        "flow_app_to_clouds", "settle", (APP,), CLOUDS, "loop flow: app company -> clouds payments"
+    ),
+    LoopFlow(
+        "flow_clouds_to_suppliers",
+        "settle",
+        CLOUDS,
+        SUPPLIERS,
+        "loop flow: clouds -> suppliers chip payments",
+    ),
+)
+
+
+# ---------------------------------------------------------------------- what is read
+class FirmReading(Protocol):
+    """A firm as observation reads it."""
+
+    name: str
+    label: str
+    defaulted: bool
+
+
+class AppReading(FirmReading, Protocol):
+    """The app company as observation reads it."""
+
+    users: float
+    paying: float
+    revenue: float
+    revenue_subscriptions: float
+    revenue_api: float
+    compute_need: float
+    costs: dict[str, float]
+    net_income: float
+    noncash: float
+    rounds: int
+    users_hist: list[float]
+
+    def yoy(self, series: list[float], month: int) -> float:
+        """Year-on-year growth of one of its monthly series."""
+        ...
+
+    def runway(self) -> float:
+        """Loss-based runway, months."""
+        ...
+
+    def burn(self) -> float:
+        """Average monthly loss, US$ bn (0 when profitable)."""
+        ...
+
+    def bills_due(self) -> dict[str, float]:
+        """Unpaid bills by creditor."""
+        ...
+
+
+class CloudReading(FirmReading, Protocol):
+    """A cloud provider as observation reads it."""
+
+    capex_this_month: float
+    backstop_due: float
+
+
+class SupplierReading(FirmReading, Protocol):
+    """A chip supplier as observation reads it."""
+
+    def vendor_loans(self) -> float:
+        """Vendor loans outstanding, US$ bn."""
+        ...
+
+
+class ContractRegister(Protocol):
+    """The contract register as observation reads it."""
+
+    book: ContractBook
+    open: list[CloudContract]
+    cancelled_this_month: int
+    warrants: list[WarrantDeal]
+    backstops: dict[str, Backstop]
+
+
+class Observed(Protocol):
+    """What the columns read of the observation: the month, its histories and extremes."""
+
+    month: int
+    p: Params
+    ledger: Ledger
+    app: AppReading
+    register: ContractRegister
+    hist: dict[str, list[float]]
+    loop_revenue_hist: dict[str, list[float]]
+    cloud_names: list[str]
+    clouds_by_name: dict[str, CloudReading]
+    suppliers_by_name: dict[str, SupplierReading]
+    new_contracts: list[CloudContract]
+    milestone_total: float
+    throughput: float
+    regime: Regime
+    n_defaults: int
+    commitment_limited: bool
+    cascade_direct: float
+    cascade_amplified: float
+    cascade_max_loss: dict[str, float]
+
+    def circularity(self, supplier: str, *, clouds_only: bool = False) -> float:
+        """A supplier's circularity (trailing 12 months)."""
+        ...
+
+    def runway(self, name: str) -> float:
+        """A firm's cash-flow runway."""
+        ...
+
+
+# ---------------------------------------------------------------------- columns
+@dataclass(frozen=True)
+class Column:
+    """One reported column: its name, unit, meaning and how a month's value is computed."""
+
+    name: str
+    unit: str
+    meaning: str
+    compute: Callable[[_Month], Any] = field(repr=False, compare=False)
+
+
+class _Month:
+    """What a month's columns are computed from; parts several columns share, computed once."""
+
+    def __init__(self, obs: Observed):
+        t = obs.month
+        self.t = t
+        self.obs = obs
+        self.p = obs.p
+        self.app = obs.app
+        self.ledger = obs.ledger
+        self.hist = obs.hist
+        self.pc = pc = obs.ledger.period_cash
+        book = obs.register.book
+        clouds = obs.cloud_names
+        self.deployed_by_cloud = dict(zip(clouds, book.at("gw", t).tolist(), strict=True))
+        self.backlog_by_cloud = {c: book.future_bills(c, t + 1) for c in clouds}
+        self.deployed_compute = float(book.at("compute", t).sum())
+        self.contracted_gw = float(book.at("committed", t).sum())
+        self.money_in = sum(v for (_f, payer, _p), v in pc.items() if payer == ROW)
+        self.money_out = sum(v for (_f, _payer, payee), v in pc.items() if payee == ROW)
+        self.costs = obs.app.costs
+        self.compute = self.costs.get("compute", 0.0)
+
+
+def _app_columns() -> list[Column]:
+    def training(v: _Month) -> float:
+        tti = v.p.training_to_inference
+        return v.compute * tti / (1.0 + tti)
+
+    def cash_burn(v: _Month) -> float:
+        paid = sum(val for (f, payer, _), val in v.pc.items() if payer == APP and f == "settle")
+        return paid - v.pc.get(("app_revenue", ROW, APP), 0.0)
+
+    def equity_raised(v: _Month) -> float:
+        pc = v.pc
+        return pc.get(("equity_round", "equity_funds", APP), 0.0) + pc.get(
+            ("equity_round", "momentum_funds", APP), 0.0
+        )
+
+    return [
+        Column(
+            "users_m", "millions", "weekly active users of the app company", lambda v: v.app.users
+        ),
+        Column("paying_users_m", "millions", "paying users", lambda v: v.app.paying),
+        Column(
+            "app_revenue",
+            "US$ bn a month",
+            "app-company revenue (subscriptions + API)",
+            lambda v: v.app.revenue,
+        ),
+        Column(
+            "app_revenue_subscriptions",
+            "US$ bn a month",
+            "subscription revenue",
+            lambda v: v.app.revenue_subscriptions,
+        ),
+        Column("app_revenue_api", "US$ bn a month", "API revenue", lambda v: v.app.revenue_api),
+        Column(
+            "app_compute_bill",
+            "US$ bn a month",
+            "cloud contract bills: the app company's compute cost, counted once",
+            lambda v: v.compute,
+        ),
+        Column(
+            "app_training_compute",
+            "US$ bn a month",
+            "the part of the compute bill that serves training (a share of it, not a charge)",
+            training,
+        ),
+        Column(
+            "app_fixed_costs",
+            "US$ bn a month",
+            "staff, sales, data and stock pay",
+            lambda v: v.costs.get("fixed", 0.0),
+        ),
+        Column(
+            "app_variable_costs",
+            "US$ bn a month",
+            "costs that scale with users",
+            lambda v: v.costs.get("variable", 0.0),
+        ),
+        Column(
+            "app_revenue_share",
+            "US$ bn a month",
+            "revenue share paid to Microsoft",
+            lambda v: v.costs.get("revenue_share", 0.0),
+        ),
+        Column(
+            "app_operating_income",
+            "US$ bn a month",
+            "revenue minus all costs that are paid in cash (accrual)",
+            lambda v: v.app.net_income,
+        ),
+        Column(
+            "app_noncash_charges",
+            "US$ bn a month",
+            "labelled non-cash item (remeasurement of convertible interests, H1 2025)",
+            lambda v: v.app.noncash,
+        ),
+        Column(
+            "app_net_income",
+            "US$ bn a month",
+            "operating income minus the non-cash item (the reported net income)",
+            lambda v: v.app.net_income - v.app.noncash,
+        ),
+        Column(
+            "app_cash_burn",
+            "US$ bn a month",
+            "cash paid out for costs minus revenue received (negative: cash generated)",
+            cash_burn,
+        ),
+        Column(
+            "app_net_margin",
+            "fraction",
+            "net income / revenue",
+            lambda v: ratio(v.app.net_income - v.app.noncash, v.app.revenue),
+        ),
+        Column(
+            "app_inference_cost_per_user",
+            "US$ per user a month",
+            "compute bill / weekly users (an output, not a second charge)",
+            lambda v: ratio(1000.0 * v.compute, v.app.users),
+        ),
+        Column(
+            "app_runway_months",
+            "months",
+            "cash / average monthly loss of the last 3 months (120 = not burning)",
+            lambda v: v.app.runway(),
+        ),
+        Column(
+            "app_compute_need",
+            "GW of 2024 chips",
+            "effective compute the app company needs now",
+            lambda v: v.app.compute_need,
+        ),
+        Column(
+            "app_equity_raised",
+            "US$ bn a month",
+            "new equity sold in funding rounds this month",
+            equity_raised,
+        ),
+        Column(
+            "app_rounds_total",
+            "count",
+            "funding rounds raised since month 0",
+            lambda v: v.app.rounds,
+        ),
+        Column(
+            "app_unpaid_bills",
+            "US$ bn",
+            "bills the app company has not paid",
+            lambda v: sum(v.app.bills_due().values()),
+        ),
+    ]
+
+
+def _loop_columns() -> list[Column]:
+    def last(key: str) -> Callable[[_Month], float]:
+        return lambda v: v.hist[key][-1]
+
+    loop_flows = [Column(f.column, "US$ bn a month", f.meaning, last(f.column)) for f in LOOP_FLOWS]
+    return [
+        Column(
+            "deployed_gw",
+            "GW",
+            "capacity in service for the app company",
+            lambda v: sum(v.deployed_by_cloud.values()),
+        ),
+        Column(
+            "deployed_compute",
+            "GW of 2024 chips",
+            "effective compute in service (GW x chip efficiency)",
+            lambda v: v.deployed_compute,
+        ),
+        Column(
+            "contracted_gw",
+            "GW",
+            "capacity under contract, in service or being built",
+            lambda v: v.contracted_gw,
+        ),
+        Column(
+            "new_contract_gw",
+            "GW",
+            "capacity contracted this month",
+            lambda v: sum(c.gw for c in v.obs.new_contracts),
+        ),
+        Column(
+            "backlog",
+            "US$ bn",
+            "remaining take-or-pay value of all contracts (RPO)",
+            lambda v: sum(v.backlog_by_cloud.values()),
+        ),
+        Column(
+            "capex",
+            "US$ bn a month",
+            "cloud providers' capex for the loop this month",
+            last("capex"),
+        ),
+        Column(
+            "cloud_loop_revenue",
+            "US$ bn a month",
+            "cloud providers' revenue from the app company",
+            last("cloud_loop_revenue"),
+        ),
+        Column(
+            "milestone_investment",
+            "US$ bn a month",
+            "supplier equity invested in the app company under milestone deals",
+            last("flow_supplier_equity"),
+        ),
+        Column(
+            "milestone_investment_total",
+            "US$ bn",
+            "milestone investment since month 0",
+            lambda v: v.obs.milestone_total,
+        ),
+        Column(
+            "engine_user_growth",
+            "fraction a year",
+            "engine: year-on-year growth of weekly users",
+            lambda v: v.app.yoy(v.app.users_hist, v.t),
+        ),
+        Column(
+            "gears_capex_to_revenue",
+            "ratio",
+            "gears: clouds' trailing-12-month loop capex / loop revenue",
+            lambda v: ratio(
+                trailing_sum(v.hist["capex"], 12), trailing_sum(v.hist["cloud_loop_revenue"], 12)
+            ),
+        ),
+        Column(
+            "fuel_capex_per_compute",
+            "US$ bn per GW of 2024 chips",
+            "fuel: trailing-12-month capex per unit of effective compute ordered",
+            lambda v: ratio(
+                trailing_sum(v.hist["capex_ordered"], 12),
+                trailing_sum(v.hist["compute_ordered"], 12),
+            ),
+        ),
+        *loop_flows,
+        Column(
+            "loop_throughput",
+            "US$ bn a month",
+            "smallest of the three loop flows, trailing 3-month means",
+            lambda v: v.obs.throughput,
+        ),
+    ]
+
+
+def _risk_columns() -> list[Column]:
+    return [
+        Column(
+            "backstop_paid",
+            "US$ bn a month",
+            "NVIDIA's payments to CoreWeave for capacity left unused",
+            lambda v: sum(v.obs.clouds_by_name[b].backstop_due for b in v.obs.register.backstops),
+        ),
+        Column(
+            "warrant_tranches_vested",
+            "count",
+            "tranches of the app company's AMD warrant vested since month 0",
+            lambda v: sum(w.vested for w in v.obs.register.warrants),
+        ),
+        Column(
+            "cascade_direct_loss",
+            "US$ bn",
+            "defaults so far: fire-sale losses of the defaulting firms (the shocks)",
+            lambda v: v.obs.cascade_direct,
+        ),
+        Column(
+            "cascade_amplified_loss",
+            "US$ bn",
+            "defaults so far: further equity losses the cascade method finds through claims",
+            lambda v: v.obs.cascade_amplified,
+        ),
+        Column(
+            "contracts_cancelled",
+            "count",
+            "contracts cancelled this month",
+            lambda v: v.obs.register.cancelled_this_month,
+        ),
+        Column(
+            "defaults_total",
+            "count",
+            "firms that have defaulted since month 0",
+            lambda v: v.obs.n_defaults,
+        ),
+        Column(
+            "commitment_limited",
+            "0/1",
+            "the app company hit its commitment limit this month",
+            lambda v: int(v.obs.commitment_limited),
+        ),
+        Column(
+            "outside_money_in",
+            "US$ bn a month",
+            "cash paid in by the rest of the world (customers, savers, other business)",
+            lambda v: v.money_in,
+        ),
+        Column(
+            "outside_money_out",
+            "US$ bn a month",
+            "cash paid to the rest of the world (staff, builders, foundries...)",
+            lambda v: v.money_out,
+        ),
+    ]
+
+
+def _supplier_columns(s: str) -> list[Column]:
+    name = LABELS[s]
+
+    def vendor_credit(v: _Month) -> float:
+        flows = v.ledger.period_flows
+        return sum(flows.get(("vendor_credit", s, c), 0.0) for c in v.obs.cloud_names)
+
+    return [
+        Column(
+            f"chip_revenue_{s}",
+            "US$ bn a month",
+            f"{name} chip sales to the clouds",
+            lambda v: v.obs.loop_revenue_hist[s][-1],
+        ),
+        Column(
+            f"vendor_credit_{s}",
+            "US$ bn a month",
+            f"chip sales {name} lent this month",
+            vendor_credit,
+        ),
+        Column(
+            f"vendor_loans_{s}",
+            "US$ bn",
+            f"{name} vendor loans outstanding",
+            lambda v: v.obs.suppliers_by_name[s].vendor_loans(),
+        ),
+        Column(
+            f"circularity_{s}",
+            "fraction",
+            f"trailing 12 months: share of {name}'s chip receipts (all buyers, its sales "
+            "outside the loop included) that trace back to its own money",
+            lambda v: v.obs.circularity(s),
+        ),
+        Column(
+            f"circularity_{s}_clouds",
+            "fraction",
+            f"trailing 12 months: share of {name}'s chip receipts from the clouds "
+            "that trace back to its own money",
+            lambda v: v.obs.circularity(s, clouds_only=True),
+        ),
+    ]
+
+
+def _cloud_columns(k: str) -> list[Column]:
+    name = LABELS[k]
+    return [
+        Column(
+            f"backlog_{k}",
+            "US$ bn",
+            f"{name} remaining take-or-pay value (RPO)",
+            lambda v: v.backlog_by_cloud[k],
+        ),
+        Column(
+            f"deployed_gw_{k}",
+            "GW",
+            f"{name} capacity in service for the app company",
+            lambda v: v.deployed_by_cloud[k],
+        ),
+        Column(
+            f"debt_{k}",
+            "US$ bn",
+            f"{name} loans outstanding",
+            lambda v: sum(v.ledger.creditors(k, LOAN).values()),
+        ),
+    ]
+
+
+def _firm_columns(f: str) -> list[Column]:
+    name = LABELS[f]
+    return [
+        Column(f"cash_{f}", "US$ bn", f"{name} cash", lambda v: v.ledger.cash(f)),
+        Column(
+            f"runway_{f}",
+            "months",
+            f"{name} cash / average operating cash outflow of 3 months "
+            "(120 = not burning; 0 after default)",
+            lambda v: v.obs.runway(f),
+        ),
+        Column(
+            f"market_cap_{f}",
+            "US$ bn",
+            f"{name} shares x price (0 after default)",
+            lambda v: v.ledger.market_cap(f),
+        ),
+        Column(
+            f"book_equity_{f}",
+            "US$ bn",
+            f"{name} assets minus debt-like claims",
+            lambda v: v.ledger.book_equity(f),
+        ),
+        Column(
+            f"cascade_equity_loss_{f}",
+            "fraction",
+            f"largest relative equity loss of {name} in a default cascade so far",
+            lambda v: v.obs.cascade_max_loss.get(f, 0.0),
+        ),
+    ]
+
+
+def _columns() -> tuple[Column, ...]:
+    c = [
+        Column("month", "months", "months since January 2024 (month 0)", lambda v: v.t),
+        Column("date", "YYYY-MM-DD", "first day of the month", lambda v: month_date(v.t)),
+        Column(
+            "regime",
+            "rising/plateau/stalling/collapse",
+            "regime of the loop (docs/model.md)",
+            lambda v: v.obs.regime.value,
+        ),
+        Column(
+            "regime_code",
+            "0-3",
+            "regime as a number: 0 rising, 1 plateau, 2 stalling, 3 collapse",
+            lambda v: v.obs.regime.severity,
+        ),
+        *_app_columns(),
+        *_loop_columns(),
+        *_risk_columns(),
+    ]
+    for s in SUPPLIERS:
+        c += _supplier_columns(s)
+    for k in CLOUDS:
+        c += _cloud_columns(k)
+    for f in FIRMS:
+        c += _firm_columns(f)
+    return tuple(c)
+
+
+COLUMNS: tuple[Column, ...] = _columns()
+COLUMN_NAMES: tuple[str, ...] = tuple(col.name for col in COLUMNS)
+
+
+def columns_markdown() -> str:
+    """The column table as Markdown (``docs/columns.md`` is generated from it)."""
+    lines = [
+        "# Reported columns",
+        "",
+        "Generated by `uv run python run.py columns --markdown > docs/columns.md`; "
+        "one row per month, money in US$ billions.",
+        "",
+        "| column | unit | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{c.name}` | {c.unit} | {c.meaning} |" for c in COLUMNS]
+    return "\n".join(lines) + "\n"

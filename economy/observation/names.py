@@ -1,0 +1,22 @@
+"""Display names of the firms and funds, and the calendar of months (month 0 = January 2024)."""
+
+from __future__ import annotations
+
+LABELS = {
+    "nvidia": "NVIDIA",
+    "amd": "AMD",
+    "oracle": "Oracle",
+    "microsoft": "Microsoft",
+    "amazon": "Amazon",
+    "coreweave": "CoreWeave",
+    "openai": "OpenAI",
+    "equity_funds": "Equity funds",
+    "momentum_funds": "Momentum funds",
+    "lenders": "Lenders",
+}
+
+
+def month_date(month: int) -> str:
+    """ISO date of the first day of ``month`` (month 0 = 2024-01-01)."""
+    year, m = divmod(month, 12)
+    return f"{2024 + year:04d}-{m + 1:02d}-01"
