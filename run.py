@@ -269,6 +269,12 @@ def summary_table(df: Any) -> Any:
     """
     import pandas as pd
 
+    from economy.observation import CARRIED
+
+    df = df.copy()
+    for c in CARRIED:  # a carried column's undefined months read "-"
+        if c.name in df and c.flag in df:
+            df[c.name] = df[c.name].where(df[c.flag] == 1)
     year = df["date"].str[:4]
     g = df.groupby(year)
 

@@ -81,6 +81,12 @@ def first_difference(expected: str, got: str) -> str | None:
         return None
     a, b = expected.splitlines(), got.splitlines()
     header = a[0].split(",") if a else []
+    if a and b and a[0] != b[0]:
+        new = b[0].split(",")
+        added = [c for c in new if c not in header]
+        removed = [c for c in header if c not in new]
+        moved = "" if added or removed else " (same columns, another order)"
+        return f"columns added {added}, removed {removed}{moved}"
     for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             xs, ys = x.split(","), y.split(",")

@@ -10,19 +10,31 @@
 * ``names``: display names and the calendar of months.
 """
 
-from .columns import COLUMN_NAMES, COLUMNS, LOOP_FLOWS, Column, LoopFlow, columns_markdown
+from .columns import (
+    CARRIED,
+    COLUMN_NAMES,
+    COLUMNS,
+    LOOP_FLOWS,
+    Carried,
+    Column,
+    LoopFlow,
+    columns_markdown,
+    masked,
+)
 from .events import EVENT_TEMPLATES, REASON_TEMPLATES, DefaultReason, Event, EventKind, EventLog
 from .names import LABELS, month_date
 from .observer import Observation
 from .summary import RunSummary
 
 __all__ = [
+    "CARRIED",
     "COLUMNS",
     "COLUMN_NAMES",
     "EVENT_TEMPLATES",
     "LABELS",
     "LOOP_FLOWS",
     "REASON_TEMPLATES",
+    "Carried",
     "Column",
     "DefaultReason",
     "Event",
@@ -32,5 +44,6 @@ __all__ = [
     "Observation",
     "RunSummary",
     "columns_markdown",
+    "masked",
     "month_date",
 ]

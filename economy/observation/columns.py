@@ -148,6 +148,9 @@ class Observed(Protocol):
     cascade_amplified: float
     cascade_max_loss: dict[str, float]
 
+    carried: dict[str, float]
+    defined: dict[str, int]
+
     def circularity(self, supplier: str, *, clouds_only: bool = False) -> float:
         """A supplier's circularity (trailing 12 months)."""
         ...
@@ -166,6 +169,65 @@ class Column:
     unit: str
     meaning: str
     compute: Callable[[_Month], Any] = field(repr=False, compare=False)
+    undefined_when: str = ""  # when the value is undefined (the column then carries its last)
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A column whose value can be undefined (a ratio over nothing, a loop that has ended).
+
+    The published column stays finite: in a month where ``raw`` is not a number it repeats
+    its last defined value (0 before any), and the companion ``<name>_defined`` is 0.
+    Analysis tools that read a run's last row never meet a NaN; the view and the lessons
+    read the companion and show nothing for an undefined month.
+    """
+
+    name: str
+    raw: Callable[[Observed], float] = field(repr=False, compare=False)
+    when: str
+
+    @property
+    def flag(self) -> str:
+        """The companion column's name."""
+        return f"{self.name}_defined"
+
+
+CARRIED: list[Carried] = []
+
+
+def _carried(
+    name: str, unit: str, meaning: str, raw: Callable[[Observed], float], when: str
+) -> Column:
+    """A column that carries its last defined value (see :class:`Carried`)."""
+    CARRIED.append(Carried(name, raw, when))
+    return Column(
+        name,
+        unit,
+        f"{meaning}; undefined {when}: then the last defined value (0 before any), "
+        f"with {name}_defined = 0",
+        lambda v: v.obs.carried[name],
+        when,
+    )
+
+
+def _flag_column(c: Carried) -> Column:
+    """The companion 0/1 column of a carried column."""
+    return Column(
+        c.flag,
+        "0/1",
+        f"1 when {c.name} is defined this month; 0 {c.when}",
+        lambda v: v.obs.defined[c.name],
+    )
+
+
+def masked(data: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    """Collected columns with the undefined months of carried columns as None (for display)."""
+    out = dict(data)
+    for c in CARRIED:
+        values, flags = data.get(c.name), data.get(c.flag)
+        if values is not None and flags is not None:
+            out[c.name] = [v if f else None for v, f in zip(values, flags, strict=True)]
+    return out
 
 
 class _Month:
@@ -279,17 +341,19 @@ def _app_columns() -> list[Column]:
             "cash paid out for costs minus revenue received (negative: cash generated)",
             cash_burn,
         ),
-        Column(
+        _carried(
             "app_net_margin",
             "fraction",
             "net income / revenue",
-            lambda v: ratio(v.app.net_income - v.app.noncash, v.app.revenue),
+            lambda o: ratio(o.app.net_income - o.app.noncash, o.app.revenue),
+            "when the app company has no revenue (after its default)",
         ),
-        Column(
+        _carried(
             "app_inference_cost_per_user",
             "US$ per user a month",
             "compute bill / weekly users (an output, not a second charge)",
-            lambda v: ratio(1000.0 * v.compute, v.app.users),
+            lambda o: ratio(1000.0 * o.app.costs.get("compute", 0.0), o.app.users),
+            "when the app company has no users",
         ),
         Column(
             "app_runway_months",
@@ -390,22 +454,24 @@ def _loop_columns() -> list[Column]:
             "engine: year-on-year growth of weekly users",
             lambda v: v.app.yoy(v.app.users_hist, v.t),
         ),
-        Column(
+        _carried(
             "gears_capex_to_revenue",
             "ratio",
             "gears: clouds' trailing-12-month loop capex / loop revenue",
-            lambda v: ratio(
-                trailing_sum(v.hist["capex"], 12), trailing_sum(v.hist["cloud_loop_revenue"], 12)
+            lambda o: ratio(
+                trailing_sum(o.hist["capex"], 12), trailing_sum(o.hist["cloud_loop_revenue"], 12)
             ),
+            "when the clouds had no loop revenue in the last 12 months (after a collapse)",
         ),
-        Column(
+        _carried(
             "fuel_capex_per_compute",
             "US$ bn per GW of 2024 chips",
             "fuel: trailing-12-month capex per unit of effective compute ordered",
-            lambda v: ratio(
-                trailing_sum(v.hist["capex_ordered"], 12),
-                trailing_sum(v.hist["compute_ordered"], 12),
+            lambda o: ratio(
+                trailing_sum(o.hist["capex_ordered"], 12),
+                trailing_sum(o.hist["compute_ordered"], 12),
             ),
+            "when no capacity was ordered in the last 12 months",
         ),
         *loop_flows,
         Column(
@@ -502,19 +568,23 @@ def _supplier_columns(s: str) -> list[Column]:
             f"{name} vendor loans outstanding",
             lambda v: v.obs.suppliers_by_name[s].vendor_loans(),
         ),
-        Column(
+        _carried(
             f"circularity_{s}",
             "fraction",
             f"trailing 12 months: share of {name}'s chip receipts (all buyers, its sales "
             "outside the loop included) that trace back to its own money",
-            lambda v: v.obs.circularity(s),
+            lambda o: o.circularity(s),
+            f"when {name} had no chip receipts in the last 12 months, or the app company has "
+            "defaulted (the loop has ended)",
         ),
-        Column(
+        _carried(
             f"circularity_{s}_clouds",
             "fraction",
             f"trailing 12 months: share of {name}'s chip receipts from the clouds "
             "that trace back to its own money",
-            lambda v: v.obs.circularity(s, clouds_only=True),
+            lambda o: o.circularity(s, clouds_only=True),
+            f"when {name} had no chip receipts from the clouds in the last 12 months, or the "
+            "app company has defaulted",
         ),
     ]
 
@@ -601,6 +671,7 @@ def _columns() -> tuple[Column, ...]:
         c += _cloud_columns(k)
     for f in FIRMS:
         c += _firm_columns(f)
+    c += [_flag_column(carried) for carried in CARRIED]
     return tuple(c)
 
 

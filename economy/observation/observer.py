@@ -18,6 +18,7 @@ from ..indicators import cash_flow_runway, loop_throughput, ratio, trailing_mean
 from ..ledger import ROW, Ledger
 from ..regimes import Regime, RegimeClassifier, Signals
 from .columns import (
+    CARRIED,
     COLUMNS,
     LOOP_FLOWS,
     AppReading,
@@ -113,6 +114,9 @@ class Observation:
         self.loop_revenue_hist: dict[str, list[float]] = {
             f.name: [] for f in (*self.suppliers, *self.clouds)
         }
+        # columns that can be undefined: their last defined value, and this month's flag
+        self.carried: dict[str, float] = {c.name: 0.0 for c in CARRIED}
+        self.defined: dict[str, int] = {c.name: 0 for c in CARRIED}
         self._stats: dict[str, Any] = {}
         self._stats_month: int | None = None
 
@@ -231,6 +235,11 @@ class Observation:
         if not math.isnan(circ) and not circ <= self.peak_circularity:
             self.peak_circularity = circ  # the first number replaces the opening NaN
         self.app_cash_low = min(self.app_cash_low, ledger.cash(APP))
+        for c in CARRIED:
+            x = c.raw(self)
+            self.defined[c.name] = int(math.isfinite(x))
+            if self.defined[c.name]:
+                self.carried[c.name] = x
         self._stats_month = None
 
     def _record_cash_flows(self) -> None:

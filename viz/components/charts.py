@@ -14,6 +14,7 @@ from typing import Any
 
 import solara
 
+from economy.observation import masked
 from viz.components.timechart import HLine, Series, time_chart
 from viz.i18n import tr
 
@@ -30,13 +31,13 @@ RUNWAY_CAP = 120.0  # the model reports 120 months when the app company is not b
 
 
 def columns(model: Any) -> dict[str, list[Any]]:
-    """The collected columns, by name (one value per month so far)."""
+    """The collected columns, by name (one value per month so far); undefined months None."""
     dc = model.datacollector
     data = getattr(dc, "model_vars", None)
-    if isinstance(data, dict):
-        return data
-    df = dc.get_model_vars_dataframe()
-    return {c: df[c].tolist() for c in df.columns}
+    if not isinstance(data, dict):
+        df = dc.get_model_vars_dataframe()
+        data = {c: df[c].tolist() for c in df.columns}
+    return masked(data)
 
 
 def _col(data: dict[str, list[Any]], name: str, n: int) -> list[float]:
@@ -143,7 +144,7 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
         ),
         Series(tr("s_loop_throughput", lang), col("loop_throughput"), "#f59e0b", width=3.0),
     ]
-    circ = [c for c in data if c.startswith("circularity_")]
+    circ = [c for c in data if c.startswith("circularity_") and not c.endswith("_defined")]
     for name in circ:
         firm = name.removeprefix("circularity_")
         clouds = firm.endswith("_clouds")

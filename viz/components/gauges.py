@@ -141,6 +141,11 @@ def gauge_svg(g: Gauge, value: float | None, lang: str, note: str = "", missing:
     return "".join(out)
 
 
+def _defined(stats: dict[str, Any], name: str) -> float | None:
+    """A carried column's value this month, or None when it is undefined."""
+    return stats.get(name) if stats.get(f"{name}_defined", 1) else None
+
+
 def gauges_html(model: Any, lang: str) -> str:
     """The three gauges side by side, as one HTML string."""
     stats = model.stats if model.month >= 0 else {}
@@ -157,10 +162,12 @@ def gauges_html(model: Any, lang: str) -> str:
                 lang,
                 tr("users_now", lang, users=users) if users is not None else tr("users_none", lang),
             ),
-            gauge_svg(gears, stats.get("gears_capex_to_revenue"), lang, tr("gears_note", lang)),
+            gauge_svg(
+                gears, _defined(stats, "gears_capex_to_revenue"), lang, tr("gears_note", lang)
+            ),
             gauge_svg(
                 fuel,
-                stats.get("fuel_capex_per_compute"),
+                _defined(stats, "fuel_capex_per_compute"),
                 lang,
                 tr("fuel_note", lang),
                 missing=tr("no_orders", lang) if stats else "",
