@@ -118,13 +118,13 @@ class Params:
     demand_noise: float = _p(0, 0.5, "sd of the monthly log shock to new adopters")
     paid_share: float = _p(0, 1, "paying users as a share of weekly users")
     subscription_price: float = _p(0, 1000, "USD per paying user per month")
-    monetisation_growth: float = _p(-0.5, 2, "yearly growth of revenue per subscriber at first")
+    monetisation_growth: float = _p(-0.5, 1, "yearly growth of revenue per subscriber at first")
     monetisation_growth_halving_years: float = _p(
-        0.1, 1000, "years for that growth rate to halve (pricing power fades)"
+        0.1, 30, "years for that growth rate to halve (pricing power fades)"
     )
     api_revenue_per_user: float = _p(0, 100, "API revenue, USD per weekly user per month (2024)")
     inference_price_decline: float = _p(1, 100, "API price per token falls this many x a year")
-    api_price_elasticity: float = _p(0, 3, "elasticity of API token demand to price")
+    api_price_elasticity: float = _p(0, 1.5, "elasticity of API token demand to price")
     # --- compute -------------------------------------------------------------------
     inference_watts_per_user: float = _p(0.01, 100, "inference compute per user, W (2024 chips)")
     compute_per_user_growth: float = _p(-0.9, 5, "yearly growth of compute per user")
@@ -197,7 +197,7 @@ class Params:
     fcf_multiple: float = _p(0, 100, "multiple of annual free cash flow added to value")
     price_adjustment: float = _p(0, 1, "share of the log gap to value closed each month")
     price_noise: float = _p(0, 1, "sd of the monthly log price shock")
-    momentum_share: float = _p(0, 1, "share of equity investors who trade on past returns")
+    momentum_share: float = _p(0, 0.9, "share of equity investors who trade on past returns")
     momentum_strength: float = _p(0, 20, "momentum traders' response to the recent return")
     momentum_horizon_months: int = _p(
         1, 24, "months of returns momentum traders look back", integer=True

@@ -92,8 +92,9 @@ MANIFEST_COLUMNS = {
 }
 SWEEP_TABLES = ("runs", "run_records", "design", "timeseries", "manifest")
 # Version of the tables' layout, kept in every manifest row. 1: stores written before the
-# version was recorded; 2: run summary typed by ``economy.observation.RunSummary``.
-SCHEMA_VERSION = 2
+# version was recorded; 2: run summary typed by ``economy.observation.RunSummary``; 3: the
+# summary's ``first_implausible_month``.
+SCHEMA_VERSION = 3
 
 
 class StoreError(SweepError):

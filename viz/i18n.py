@@ -352,6 +352,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_no_cloud": ("no cloud", "無雲端"),
     "ev_warrant": ("warrant", "認股權證"),
     "ev_backstop": ("backstop", "擔保"),
+    "ev_implausible": ("implausible", "不合理"),
+    "implausible_warning": (
+        "From {date} some quantity is beyond a plausible bound (see the event log): read the "
+        "run from there as an artefact of the parameters, not a forecast",
+        "自 {date} 起有數值超出合理範圍（見事件記錄）：此後的結果是參數造成的假象，而非預測",
+    ),
     # about (NetLogo's Info-tab order: what, how, use, notice, try, extend, related, cite)
     "about_what_h": ("What is it?", "這是什麼？"),
     "about_what": (

@@ -150,6 +150,7 @@ class Observed(Protocol):
 
     carried: dict[str, float]
     defined: dict[str, int]
+    implausible_now: list[str]
 
     def circularity(self, supplier: str, *, clouds_only: bool = False) -> float:
         """A supplier's circularity (trailing 12 months)."""
@@ -193,6 +194,54 @@ class Carried:
 
 
 CARRIED: list[Carried] = []
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A plausible bound on a published quantity: beyond it, the run is an artefact.
+
+    Observation checks every bound each month; the first month a quantity passes its bound
+    is logged as an ``implausible`` event, and the column ``implausible`` is 1 in every
+    month where some quantity is beyond its bound (the run summary keeps the first).
+    """
+
+    what: str
+    columns: tuple[str, ...]  # the columns read (the largest is compared)
+    bound: float
+    unit: str
+    reason: str
+
+
+PLAUSIBLE_BOUNDS = (
+    Bound(
+        "The app company's revenue",
+        ("app_revenue",),
+        10_000.0,
+        "US$ bn a month",
+        "US$120 trillion a year, more than the world's output",
+    ),
+    Bound(
+        "A firm's market value",
+        tuple(f"market_cap_{f}" for f in FIRMS),
+        1_000_000.0,
+        "US$ bn",
+        "ten times the world's stock markets together",
+    ),
+    Bound(
+        "The clouds' monthly capex",
+        ("capex",),
+        10_000.0,
+        "US$ bn a month",
+        "more than the world's output in a month",
+    ),
+    Bound(
+        "Capacity in service",
+        ("deployed_gw",),
+        10_000.0,
+        "GW",
+        "more than all the world's power plants",
+    ),
+)
 
 
 def _carried(
@@ -520,6 +569,13 @@ def _risk_columns() -> list[Column]:
             "count",
             "firms that have defaulted since month 0",
             lambda v: v.obs.n_defaults,
+        ),
+        Column(
+            "implausible",
+            "0/1",
+            "some quantity is beyond its plausible bound this month (the event log says which; "
+            "docs/model.md, Observation)",
+            lambda v: int(bool(v.obs.implausible_now)),
         ),
         Column(
             "commitment_limited",

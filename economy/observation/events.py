@@ -28,6 +28,7 @@ class EventKind(Enum):
     ROUND = "round"
     BACKSTOP = "backstop"
     DEFAULT = "default"
+    IMPLAUSIBLE = "implausible"
 
     @property
     def log_kind(self) -> str:
@@ -70,6 +71,10 @@ EVENT_TEMPLATES: dict[str, dict[EventKind, str]] = {
         EventKind.DEFAULT: (
             "{firm:party} defaults ({reason}); creditors lose ${lost:,.1f}B; "
             "{cancelled} contracts cancelled"
+        ),
+        EventKind.IMPLAUSIBLE: (
+            "{what} ({column}) reached {value:.3g} {unit}, beyond the plausible bound of "
+            "{bound:,.0f} ({reason}): what follows is an artefact of the parameters, not a forecast"
         ),
     }
 }

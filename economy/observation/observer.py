@@ -21,6 +21,7 @@ from .columns import (
     CARRIED,
     COLUMNS,
     LOOP_FLOWS,
+    PLAUSIBLE_BOUNDS,
     AppReading,
     CloudReading,
     ContractRegister,
@@ -115,6 +116,9 @@ class Observation:
             f.name: [] for f in (*self.suppliers, *self.clouds)
         }
         # columns that can be undefined: their last defined value, and this month's flag
+        self.implausible_now: list[str] = []  # the bounds passed this month
+        self.implausible_seen: set[str] = set()
+        self.first_implausible_month: int | None = None
         self.carried: dict[str, float] = {c.name: 0.0 for c in CARRIED}
         self.defined: dict[str, int] = {c.name: 0 for c in CARRIED}
         self._stats: dict[str, Any] = {}
@@ -240,7 +244,43 @@ class Observation:
             self.defined[c.name] = int(math.isfinite(x))
             if self.defined[c.name]:
                 self.carried[c.name] = x
+        self._check_bounds(
+            {
+                "app_revenue": self.app.revenue,
+                "capex": capex,
+                "deployed_gw": deployed,
+                **{f"market_cap_{f.name}": ledger.market_cap(f.name) for f in self.firms},
+            }
+        )
         self._stats_month = None
+
+    def _check_bounds(self, values: dict[str, float]) -> None:
+        """Note the quantities beyond their plausible bounds; log the first month of each."""
+        self.implausible_now = []
+        for b in PLAUSIBLE_BOUNDS:
+            column = max(b.columns, key=lambda c: values[c])
+            value = values[column]
+            if value <= b.bound:  # NaN and infinity count as beyond
+                continue
+            self.implausible_now.append(b.what)
+            if self.first_implausible_month is None:
+                self.first_implausible_month = self.month
+            if b.what not in self.implausible_seen:
+                self.implausible_seen.add(b.what)
+                firm = (
+                    column.removeprefix("market_cap_") if column.startswith("market_cap_") else APP
+                )
+                self.log(
+                    self.month,
+                    EventKind.IMPLAUSIBLE,
+                    firm,
+                    what=b.what,
+                    column=column,
+                    value=value,
+                    unit=b.unit,
+                    bound=b.bound,
+                    reason=b.reason,
+                )
 
     def _record_cash_flows(self) -> None:
         """Operating cash flow per firm, and each supplier's chip receipts by origin."""
@@ -321,6 +361,7 @@ class Observation:
             total_milestone_investment=self.milestone_total,
             peak_circularity=self.peak_circularity,
             app_cash_low=self.app_cash_low,
+            first_implausible_month=self.first_implausible_month,
         )
 
     def flows_this_month(self) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ class RunSummary(Mapping[str, Any]):
     total_milestone_investment: float
     peak_circularity: float
     app_cash_low: float
+    first_implausible_month: int | None
 
     @classmethod
     def from_path(
@@ -41,6 +42,7 @@ class RunSummary(Mapping[str, Any]):
         total_milestone_investment: float,
         peak_circularity: float,
         app_cash_low: float,
+        first_implausible_month: int | None = None,
     ) -> RunSummary:
         """The summary from the monthly regimes and a few running extremes."""
         counts = {r: sum(1 for x in regimes if x == r.value) for r in Regime}
@@ -60,12 +62,14 @@ class RunSummary(Mapping[str, Any]):
             total_milestone_investment=float(total_milestone_investment),
             peak_circularity=float(peak_circularity),
             app_cash_low=float(app_cash_low),
+            first_implausible_month=first_implausible_month,
         )
 
     @classmethod
     def from_frame(cls, df: Any) -> RunSummary:
         """The summary of a run's monthly DataFrame (months 0.. in order)."""
         default = df.index[df["defaults_total"] > 0]
+        implausible = df.index[df["implausible"] > 0] if "implausible" in df else []
         return cls.from_path(
             list(df["regime"].astype(str)),
             first_default_month=int(df.loc[default[0], "month"]) if len(default) else None,
@@ -75,6 +79,9 @@ class RunSummary(Mapping[str, Any]):
                 df["circularity_nvidia"].max() if "circularity_nvidia" in df else math.nan
             ),
             app_cash_low=df["cash_openai"].min(),
+            first_implausible_month=(
+                int(df.loc[implausible[0], "month"]) if len(implausible) else None
+            ),
         )
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import Any
 
 import solara
 
+from economy.observation import month_date
 from viz.components.svg import esc
 from viz.i18n import month_label, tr
 
@@ -38,6 +39,14 @@ def pending_text(model: Any, lang: str) -> str:
     return tr("regime_pending", lang, raw=tr(f"regime_{raw.value}", lang), n=held, need=need)
 
 
+def implausible_text(model: Any, lang: str) -> str:
+    """A warning once some quantity has passed its plausible bound, or nothing."""
+    first = model.observation.first_implausible_month if model.month >= 0 else None
+    if first is None:
+        return ""
+    return tr("implausible_warning", lang, date=month_label(month_date(first), lang))
+
+
 def banner_html(model: Any, lang: str) -> str:
     """The banner: the current regime, what it means, and the month counter."""
     regime = str(model.observation.regime) if model.month >= 0 else "none"
@@ -58,7 +67,9 @@ def banner_html(model: Any, lang: str) -> str:
         f'<span class="aiv-regime-k">{esc(tr("regime", lang))}</span>'
         f'<span class="aiv-regime-v">{esc(tr(f"regime_{regime}", lang))}</span>'
         f'<span class="aiv-regime-doc">{esc(doc)}</span>'
-        f'<span class="aiv-regime-doc aiv-pending">{esc(pending_text(model, lang))}</span></div>'
+        f'<span class="aiv-regime-doc aiv-pending">{esc(pending_text(model, lang))}</span>'
+        f'<span class="aiv-regime-doc aiv-implausible" data-testid="implausible">'
+        f"{esc(implausible_text(model, lang))}</span></div>"
         f'<div class="aiv-counter" data-testid="month-counter" data-month="{months}">'
         f"{esc(counter_text(model, lang))}</div></div>"
     )

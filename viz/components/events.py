@@ -17,6 +17,9 @@ KIND_COLOR = {
     "round": "#0f766e",
     "default": "#dc2626",
     "no_cloud": "#b45309",
+    "warrant": "#4f46e5",
+    "backstop": "#0369a1",
+    "implausible": "#111827",
 }
 MAX_ROWS = 300  # the newest events; older ones stay in model.observation.events
 
