@@ -18,6 +18,7 @@ SIGTERM) stops cleanly: what is stored stays stored, the session is marked
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
 import signal
@@ -444,21 +445,21 @@ def _execute(
                             break
                         chunks.append(nxt)
                     chunk, part = chunks.popleft()
-                    inflight[backend.submit(chunk)] = part
+                    try:
+                        inflight[backend.submit(chunk)] = part
+                    except cf.BrokenExecutor as e:  # a worker died since the last wait
+                        raise _worker_died(e, stored) from None
                 if not inflight or stop.requested:
                     break
                 done, _ = backend.wait(set(inflight), timeout=0.25)
+                died: Exception | None = None
                 for fut in done:
                     part = inflight.pop(fut)
                     try:
                         payload = fut.result()
-                    except Exception as e:
-                        raise SweepAbortedError(
-                            f"a worker died outside a run ({type(e).__name__}: {e}); "
-                            f"{stored:,} runs are stored; run the same command again to "
-                            "resume (a script calling run_sweep needs an "
-                            "`if __name__ == '__main__':` guard)"
-                        ) from None
+                    except Exception as e:  # store the chunks that did finish, then stop
+                        died = died or e
+                        continue
                     runs, records, series, nf = _rows(payload, planned, design, spec, session_id)
                     store.write_results(runs, records, series)
                     tally["ran"] += len(part)
@@ -468,6 +469,8 @@ def _execute(
                     bar.set_postfix(failed=kept_failed + tally["failed"])
                     if on_chunk is not None:
                         on_chunk(stored, total)
+                if died is not None:
+                    raise _worker_died(died, stored)
             interrupted = stop.requested
             signal_name = stop.signal_name
         clean = not inflight
@@ -477,6 +480,17 @@ def _execute(
     if interrupted:
         print(f"sweep: {signal_name} received, stopping", file=sys.stderr)
     return interrupted
+
+
+def _worker_died(e: BaseException, stored: int) -> SweepAbortedError:
+    """The one-line message for a worker that died (killed, out of memory, lost)."""
+    why = " ".join(str(e).split()) or "no message"
+    return SweepAbortedError(
+        f"a worker died outside a run ({type(e).__name__}: {why}); "
+        f"{stored:,} runs are stored; run the same command again to "
+        "resume (a script calling run_sweep needs an "
+        "`if __name__ == '__main__':` guard)"
+    )
 
 
 def _report(o: SweepOutcome, echo: Callable[[str], Any]) -> None:
