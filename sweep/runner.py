@@ -267,6 +267,7 @@ def run_sweep(
     command: str | None = None,
     echo: Callable[[str], Any] = print,
     on_chunk: Callable[[int, int], Any] | None = None,
+    insecure_cluster: bool = False,
 ) -> SweepOutcome:
     """Run (or resume) a sweep into the DuckDB store ``out``.
 
@@ -274,8 +275,9 @@ def run_sweep(
         spec: the sweep (checked again here).
         out: the store file; created if missing.
         workers: worker processes (default: every core; 1 runs in this process).
-        scheduler: None (process pool), ``"local"`` (Dask LocalCluster) or
-            ``tcp://HOST:PORT`` (a running Dask scheduler).
+        scheduler: None (process pool), ``"local"`` (Dask LocalCluster) or the address
+            of a running Dask scheduler (``tls://HOST:PORT``; ``tcp://`` only on loopback
+            unless ``insecure_cluster``).
         chunk_size: runs per task (default: up to 25, smaller for small sweeps).
         force_new: discard a different sweep already in ``out``.
         retry_failed: also re-run runs stored as failed (missing runs always run).
@@ -283,6 +285,7 @@ def run_sweep(
         command: the command line, for the manifest.
         echo: where to print messages.
         on_chunk: called after each stored chunk with (runs stored now, runs planned).
+        insecure_cluster: allow a plain ``tcp://`` scheduler that is not loopback.
 
     Raises:
         SpecError: a bad spec. SweepMismatchError: ``out`` holds another sweep.
@@ -290,9 +293,10 @@ def run_sweep(
         cannot start. SweepAbortedError: a worker died outside a run.
     """
     from .env import environment
-    from .executors import make_backend
+    from .executors import check_scheduler_address, make_backend
 
     spec = validate(spec)
+    check_scheduler_address(scheduler, insecure_cluster)  # before the store is touched
     base = base_params(spec.scenario, dict(spec.fixed)).to_dict()
     _, total = run_count(spec)
     echo(f"sweep: {describe_plan(spec)} -> {out}")
@@ -323,7 +327,7 @@ def run_sweep(
             )
         if done_before:
             echo(f"resuming: {done_before:,} runs stored, {len(pending):,} to run")
-        backend = make_backend(workers, scheduler)
+        backend = make_backend(workers, scheduler, insecure_cluster)
         backend_name = backend.describe()
         size = chunk_size or max(1, min(MAX_CHUNK, len(pending) // (backend.slots * 8)))
         env = environment()

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from sweep import cli
+from sweep.executors import BackendError, check_scheduler_address, is_loopback_host
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLATILE = ["elapsed_s", "session_id", "finished_at", "worker"]
@@ -44,6 +45,85 @@ def table(path, sql):
         return con.execute(sql).df()
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------------- scheduler addresses
+@pytest.mark.parametrize(
+    "address",
+    [
+        "tcp://10.0.0.5:8786",
+        "tcp://192.0.2.1:8786",
+        "tcp://scheduler.example.org:8786",
+        "tcp://0.0.0.0:8786",
+        "TCP://10.0.0.5:8786",
+        "tcp://[2001:db8::1]:8786",
+        "ws://10.0.0.5:8786",
+        "tcp://127.0.0.1.example.org:8786",
+    ],
+)
+def test_plain_tcp_scheduler_off_this_machine_is_refused(address):
+    with pytest.raises(BackendError) as e:
+        check_scheduler_address(address)
+    message = str(e.value)
+    assert "\n" not in message
+    assert "--insecure-cluster" in message and "tls://" in message
+    assert "any code" in message  # says why
+    check_scheduler_address(address, insecure_cluster=True)  # the user's call
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        None,
+        "local",
+        "tcp://127.0.0.1:8786",
+        "tcp://127.0.1.1:8786",
+        "tcp://localhost:8786",
+        "tcp://[::1]:8786",
+        "tls://10.0.0.5:8786",
+        "tls://scheduler.example.org:8786",
+        "wss://10.0.0.5:8786",
+    ],
+)
+def test_loopback_and_tls_schedulers_are_accepted(address):
+    check_scheduler_address(address)
+
+
+def test_loopback_hosts():
+    assert is_loopback_host("127.0.0.1") and is_loopback_host("[::1]")
+    assert is_loopback_host("LOCALHOST")
+    assert not is_loopback_host("10.0.0.1") and not is_loopback_host("myhost")
+
+
+def test_cli_refuses_a_remote_plain_tcp_scheduler_in_one_line_before_the_store(tmp_path, capsys):
+    out = tmp_path / "s.duckdb"
+    rc = cli.main(["sweep", *SMALL, "--out", str(out), "--scheduler", "tcp://10.0.0.5:8786"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "refusing the plain tcp:// scheduler at 10.0.0.5" in err
+    assert "--insecure-cluster" in err
+    assert not out.exists()  # refused before the store was created
+
+
+def test_insecure_cluster_flag_lets_the_sweep_use_that_scheduler(tmp_path, monkeypatch):
+    from sweep import executors
+
+    seen = []
+
+    class FakeDask(executors.SerialBackend):
+        def __init__(self, scheduler, workers):
+            super().__init__()
+            seen.append(scheduler)
+
+    monkeypatch.setattr(executors, "DaskBackend", FakeDask)
+    out = tmp_path / "s.duckdb"
+    address = "tcp://10.0.0.5:8786"
+    rc = cli.main(
+        ["sweep", *SMALL, "--out", str(out), "--scheduler", address, "--insecure-cluster"]
+    )
+    assert rc == 0 and seen == [address]
+    assert len(table(out, "SELECT run_id FROM runs")) == 16
 
 
 # ---------------------------------------------------------------------- a worker killed
@@ -120,3 +200,40 @@ def test_a_killed_worker_gives_the_documented_message_and_the_sweep_resumes(tmp_
     assert cli.main(["sweep", *SMALL, "--workers", "1", "--out", str(reference)]) == 0
     expected = table(reference, "SELECT * FROM runs ORDER BY run_id").drop(columns=VOLATILE)
     pd.testing.assert_frame_equal(resumed, expected)  # nothing lost or changed by the kill
+
+
+# ---------------------------------------------------------------------- tls needs certificates
+@pytest.fixture
+def no_tls_settings():
+    import dask
+    import distributed  # noqa: F401 - registers Dask's distributed settings
+
+    keys = ("ca-file", "client.cert", "client.key")
+    with dask.config.set({f"distributed.comm.tls.{k}": None for k in keys}):
+        yield
+
+
+def test_tls_scheduler_without_certificates_is_a_one_line_message(
+    tmp_path, capsys, no_tls_settings
+):
+    out = tmp_path / "s.duckdb"
+    rc = cli.main(["sweep", *SMALL, "--out", str(out), "--scheduler", "tls://127.0.0.1:1"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "needs the cluster's certificates" in err
+    assert "DASK_DISTRIBUTED__COMM__TLS__CA_FILE" in err and "docs/sweeps.md" in err
+
+
+def test_tls_settings_present_pass_the_check(tmp_path, no_tls_settings):
+    import dask
+
+    from sweep.executors import check_tls_settings
+
+    with dask.config.set(
+        {
+            "distributed.comm.tls.ca-file": str(tmp_path / "ca.pem"),
+            "distributed.comm.tls.client.cert": str(tmp_path / "client.pem"),
+            "distributed.comm.tls.client.key": str(tmp_path / "client.key"),
+        }
+    ):
+        check_tls_settings("tls://10.0.0.5:8786")
