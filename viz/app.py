@@ -7,6 +7,9 @@ Run it with::
 Every browser tab gets its own :class:`~viz.session.Simulation` (built inside ``Page``,
 never at module level), so two tabs are two independent runs. The page draws its network,
 gauges and charts as SVG on the server and loads nothing but Solara's own assets.
+
+Before anything else, :func:`viz.server.configure` makes the server safe to run: the
+offline assets are served read-only with no fetching (``docs/security.md``).
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -24,6 +27,10 @@ if str(ROOT) not in sys.path:  # `solara run viz/app.py` puts only viz/ on the p
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 import solara.server.settings  # noqa: E402
+
+from viz.server import configure  # noqa: E402
+
+configure()  # offline assets read-only: before any request
 
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402

@@ -1,0 +1,252 @@
+"""The live view's server: assets no request can delete.
+
+Most tests start the real server (``solara run viz/app.py``, through ``tests/serve_viz.py``,
+which logs every attempt to reach another host) on a
+free port in 19101-19199, bound to 127.0.0.1, and stop it afterwards.
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import solara.server.settings as solara_settings
+
+import viz.server
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVE = Path(__file__).resolve().parent / "serve_viz.py"
+PORTS = range(19101, 19200)
+START_S = 180  # the first start compiles and imports a lot; two shared cores
+
+
+# ---------------------------------------------------------------------- a real server
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 19101-19199")
+
+
+@dataclass
+class Server:
+    """A running ``solara run viz/app.py``."""
+
+    port: int
+    proc: subprocess.Popen
+    netlog: Path
+    log: Path
+
+    def request(self, method: str, path: str, timeout: float = 30) -> tuple[int, dict, bytes]:
+        """One request with the path sent exactly as given (no normalising)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path)
+            r = conn.getresponse()
+            return r.status, dict(r.getheaders()), r.read()
+        finally:
+            conn.close()
+
+    def stats(self) -> dict:
+        """Memory, sessions and models alive in the server (``tests/serve_viz.py``)."""
+        status, _, body = self.request("GET", "/_test/stats")
+        assert status == 200, body
+        return json.loads(body)
+
+    def outbound(self) -> list[str]:
+        """Every look-up of, or connection to, another host the server attempted."""
+        return self.netlog.read_text(encoding="utf-8").splitlines()
+
+
+@contextlib.contextmanager
+def served(tmp_path: Path, *args: str, env: dict | None = None, drop: tuple = ()):
+    """``solara run viz/app.py --host 127.0.0.1 --port P --no-open ARGS`` until the end."""
+    port = free_port()
+    netlog = tmp_path / f"net-{port}.log"
+    netlog.write_text("", encoding="utf-8")
+    log = tmp_path / f"server-{port}.log"
+    full_env = {k: v for k, v in os.environ.items() if k not in drop}
+    full_env.update(PYTHONWARNINGS="ignore", **(env or {}))
+    cmd = [sys.executable, str(SERVE), str(netlog), "run", "viz/app.py"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--no-open", *args]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(port, proc, netlog, log)
+    try:
+        deadline = time.monotonic() + START_S
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            try:
+                if server.request("GET", "/readyz", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        yield server
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ctrl-C (Solara's shutdown runs), then kill if it hangs."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ---------------------------------------------------------------------- offline assets
+def real_cache() -> Path:
+    cache = Path(solara_settings.assets.proxy_cache_dir)
+    if not (cache / "requirejs@2.3.6").is_dir():
+        pytest.skip("no offline Solara assets: run ./bootstrap.sh setup")
+    return cache
+
+
+def link_copy(src: Path, dst: Path) -> None:
+    """A private copy of the asset cache; hard links when possible (270 MB otherwise)."""
+    try:
+        shutil.copytree(src, dst, symlinks=True, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(src, dst, symlinks=True)
+
+
+def tree(root: Path) -> tuple[dict[str, int], set[str]]:
+    """Every file (with its size) and every folder under ``root``."""
+    files, dirs = {}, set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            dirs.add(os.path.relpath(os.path.join(dirpath, d), root))
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            files[os.path.relpath(p, root)] = os.lstat(p).st_size
+    return files, dirs
+
+
+def test_cached_file_serves_regular_files_inside_the_cache_only(tmp_path, monkeypatch):
+    cache = tmp_path / "cdn"
+    (cache / "pkg@1.0.0" / "dist").mkdir(parents=True)
+    (cache / "pkg@1.0.0" / "dist" / "a.js").write_text("a")
+    (cache / "pkg@1.0.0" / "__main.js").write_text("main")
+    (tmp_path / "secret.txt").write_text("secret")
+    (cache / "out").symlink_to(tmp_path)
+    (cache / "out.js").symlink_to(tmp_path / "secret.txt")
+    monkeypatch.setattr(solara_settings.assets, "proxy_cache_dir", cache)
+    assert viz.server.cached_file("pkg@1.0.0/dist/a.js")[0].endswith("a.js")
+    assert viz.server.cached_file("pkg@1.0.0")[0].endswith("__main.js")  # as Solara does
+    for bad in (
+        "pkg@1.0.0/dist",  # a folder: Solara deleted it
+        "pkg@1.0.0/dist/",
+        "pkg@1.0.0/missing.js",  # missing: Solara fetched it
+        "",
+        "../secret.txt",
+        "pkg@1.0.0/../../secret.txt",
+        "/../secret.txt",
+        "..\\secret.txt",
+        "out/secret.txt",
+        "out.js",
+        "pkg@1.0.0/dist/a.js\x00.png",
+    ):
+        assert viz.server.cached_file(bad) == ("", None), bad
+    assert sorted(p.name for p in (cache / "pkg@1.0.0").iterdir()) == ["__main.js", "dist"]
+
+
+def test_the_app_replaces_solaras_asset_route_and_fetchers():
+    import solara.server.cdn_helper as cdn_helper
+    import solara.server.starlette as solara_starlette
+    from starlette.routing import Mount
+
+    import viz.app  # what `solara run viz/app.py` loads: it configures the server
+
+    mounts = [
+        r
+        for r in solara_starlette.app.router.routes
+        if isinstance(r, Mount) and r.path == "/_solara/cdn"
+    ]
+    assert len(mounts) == 1 and isinstance(mounts[0].app, viz.server.OfflineCdn)
+    with pytest.raises(viz.server.OfflineAssetError):
+        cdn_helper.fetch_from_cdn("https://cdn.jsdelivr.net/npm/left-pad@1.3.0/index.js")
+    with pytest.raises(viz.server.OfflineAssetError):
+        solara_starlette.get_path(solara_settings.assets.proxy_cache_dir, "vega@5.21.0/build")
+
+
+@pytest.mark.slow
+def test_a_get_on_a_cached_folder_deletes_nothing_fetches_nothing_and_serves_every_asset(
+    tmp_path,
+):
+    cache = tmp_path / "cdn"
+    link_copy(real_cache(), cache)
+    secret = b"not-an-asset-7f3a"
+    (tmp_path / "secret.txt").write_bytes(secret)
+    (cache / "link-out").symlink_to(tmp_path)
+    (cache / "link-secret.js").symlink_to(tmp_path / "secret.txt")
+    files, dirs = tree(cache)
+    assert "vega@5.21.0/build" in dirs and len(files) > 100
+    env = {"SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache)}
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # the test below is about telemetry
+    with served(tmp_path, "--production", "--no-check-version", env=env) as server:
+        # the request of the report, then every folder of the cache
+        status, _, _ = server.request("GET", "/_solara/cdn/vega@5.21.0/build")
+        assert status == 404
+        assert (cache / "vega@5.21.0" / "build" / "vega.min.js").is_file()
+        for d in sorted(dirs):
+            assert server.request("GET", f"/_solara/cdn/{d}")[0] == 404, d
+            assert server.request("GET", f"/_solara/cdn/{d}/")[0] == 404, d
+        # a file that is not cached: Solara fetched it from cdn.jsdelivr.net
+        assert server.request("GET", "/_solara/cdn/left-pad@1.3.0/index.js")[0] == 404
+        assert server.request("GET", "/_solara/cdn/left-pad@1.3.0")[0] == 404
+        assert tree(cache) == (files, dirs)  # nothing deleted, nothing written
+
+        # every asset is still served: all of them by HEAD, the page's own in full
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        page_assets = ("@widgetti/", "requirejs@", "font-awesome@", "vega@5.21.0/build/")
+        for rel, size in sorted(files.items()):
+            if rel.startswith(("link-out", "link-secret")):
+                continue
+            full = rel.startswith(page_assets)
+            conn.request("GET" if full else "HEAD", f"/_solara/cdn/{rel}")
+            r = conn.getresponse()
+            body = r.read()
+            assert r.status == 200, rel
+            assert int(r.getheader("content-length")) == size, rel
+            if full:
+                assert body == (cache / rel).read_bytes(), rel
+        conn.close()
+
+        # path traversal stays refused
+        for probe in (
+            "/_solara/cdn/../secret.txt",
+            "/_solara/cdn/%2e%2e/secret.txt",
+            "/_solara/cdn/%2e%2e%2fsecret.txt",
+            "/_solara/cdn/..%2fsecret.txt",
+            "/_solara/cdn/..%5csecret.txt",
+            "/_solara/cdn/vega@5.21.0/../../secret.txt",
+            "/_solara/cdn/vega@5.21.0/%2e%2e/%2e%2e/secret.txt",
+            "/_solara/cdn//etc/passwd",
+            "/_solara/cdn/%2fetc%2fpasswd",
+            "/_solara/cdn/link-out/secret.txt",
+            "/_solara/cdn/link-secret.js",
+        ):
+            status, _, body = server.request("GET", probe)
+            assert status in (400, 404), (probe, status)
+            assert secret not in body and b"root:" not in body, probe
+        assert tree(cache)[1] == dirs
+        assert server.outbound() == []

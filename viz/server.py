@@ -1,0 +1,137 @@
+"""The live view's server set-up: offline assets that no request can delete.
+
+:func:`configure` runs at the top of ``viz/app.py``, so it applies however the page is
+served (``solara run viz/app.py``, ``./bootstrap.sh view``, the test server). It changes
+the Solara server of this process:
+
+* **Offline assets.** Solara's route ``/_solara/cdn/<path>`` (Solara 1.64.1,
+  ``solara/server/cdn_helper.py``, ``get_path``) calls ``shutil.rmtree`` on a cached path
+  that is a directory and then fetches it from the public CDN, so a plain ``GET`` (from any
+  web page the user visits, at 127.0.0.1) deletes the page's assets. The route is replaced
+  by :class:`OfflineCdn`, which serves regular files inside
+  ``solara.server.settings.assets.proxy_cache_dir`` and answers 404 to everything else: it
+  never deletes, never writes, never fetches. Solara's own fetch and lookup functions are
+  replaced too, so no other path through Solara can reach the CDN. See
+  ``docs/security.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import solara.server.cdn_helper as cdn_helper
+import solara.server.settings as settings
+import solara.server.starlette as solara_starlette
+from starlette.routing import BaseRoute, Mount
+
+CDN_PREFIX = f"/{cdn_helper.cdn_url_path}"  # /_solara/cdn
+
+_lock = threading.Lock()
+
+
+class OfflineAssetError(LookupError):
+    """An asset that is not in the offline cache: the server never fetches it."""
+
+
+def cache_dir() -> Path:
+    """Solara's asset cache folder (``SOLARA_ASSETS_PROXY_CACHE_DIR``), resolved."""
+    return Path(settings.assets.proxy_cache_dir).resolve()
+
+
+def cached_file(path: str) -> tuple[str, os.stat_result | None]:
+    """The cached regular file for an asset path, or ``("", None)``; never writes anything.
+
+    Like Solara, a path of one part (``pkg@1.2.3``) stands for that package's main file
+    (``pkg@1.2.3/__main.js``). Anything that resolves (``..``, symbolic links) outside the
+    cache folder, a folder, or a missing file is ``("", None)``: a 404.
+    """
+    root = cache_dir()
+    path = path.replace("\\", "/").lstrip("/")
+    if not path or "\x00" in path:
+        return "", None
+    if len(path.split("/")) == 1:
+        path = f"{path}/__main.js"
+    try:
+        full = (root / path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop, a name too long
+        return "", None
+    if root not in full.parents:
+        return "", None
+    try:
+        st = os.stat(full)
+    except (OSError, ValueError):
+        return "", None
+    if not stat.S_ISREG(st.st_mode):
+        return "", None
+    return str(full), st
+
+
+class OfflineCdn(solara_starlette.StaticCdn):
+    """``/_solara/cdn/<path>`` from the offline cache only: read-only, no network.
+
+    Keeps everything else of Solara's ``StaticCdn`` (compressed responses, ETags, the
+    ``immutable`` cache header for exact versions, the optional login).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(directory=None, check_dir=False)
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        """The cached file, or nothing (a 404)."""
+        return cached_file(path)
+
+    async def check_config(self) -> None:
+        """A missing cache folder gives 404s, not a server error."""
+
+
+def _refuse_fetch(url, *args, **kwargs) -> bytes:
+    raise OfflineAssetError(f"not in the offline asset cache, and never fetched: {url}")
+
+
+def _safe_get_path(base_cache_dir, path) -> Path:
+    del base_cache_dir  # always Solara's setting, as the route uses
+    full, st = cached_file(str(path))
+    if st is None:
+        raise OfflineAssetError(f"not in the offline asset cache: {path}")
+    return Path(full)
+
+
+def _safe_get_data(base_cache_dir, path) -> bytes:
+    return _safe_get_path(base_cache_dir, path).read_bytes()
+
+
+def install_offline_cdn(app=None) -> OfflineCdn:
+    """Serve ``/_solara/cdn`` with :class:`OfflineCdn` in ``app`` (Solara's Starlette app).
+
+    Replaces Solara's mount in place (or adds one when Solara has none, e.g. with
+    ``SOLARA_ASSETS_PROXY=False``), and makes Solara's own fetch/lookup helpers read-only
+    and offline. Idempotent.
+    """
+    app = app if app is not None else solara_starlette.app
+    cdn_helper.fetch_from_cdn = _refuse_fetch
+    cdn_helper.get_path = _safe_get_path
+    cdn_helper.get_data = _safe_get_data
+    solara_starlette.get_path = _safe_get_path
+    routes: list[BaseRoute] = app.router.routes
+    with _lock:
+        for i, route in enumerate(routes):
+            if isinstance(route, Mount) and route.path == CDN_PREFIX:
+                if isinstance(route.app, OfflineCdn):
+                    return route.app
+                cdn = OfflineCdn()
+                routes[i] = Mount(CDN_PREFIX, app=cdn)
+                return cdn
+        cdn = OfflineCdn()
+        routes.insert(0, Mount(CDN_PREFIX, app=cdn))
+        return cdn
+
+
+def configure(app=None) -> None:
+    """Everything above, for Solara's app (idempotent; ``viz/app.py`` calls it)."""
+    install_offline_cdn(app)
+
+
+__all__ = ["OfflineCdn", "cached_file", "configure", "install_offline_cdn"]
