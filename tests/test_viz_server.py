@@ -1,4 +1,4 @@
-"""The live view's server: assets no request can delete.
+"""The live view's server: assets no request can delete, nothing phones home.
 
 Most tests start the real server (``solara run viz/app.py``, through ``tests/serve_viz.py``,
 which logs every attempt to reach another host) on a
@@ -250,3 +250,54 @@ def test_a_get_on_a_cached_folder_deletes_nothing_fetches_nothing_and_serves_eve
             assert secret not in body and b"root:" not in body, probe
         assert tree(cache)[1] == dirs
         assert server.outbound() == []
+
+
+# ---------------------------------------------------------------------- telemetry
+NO_TELEMETRY = ("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "PYTEST_CURRENT_TEST")
+
+
+@pytest.mark.slow
+def test_solara_run_viz_app_directly_sends_nothing_to_other_hosts(tmp_path):
+    """The documented command, in development mode, with no telemetry variable set."""
+    env = {"SOLARA_HOME": str(tmp_path / "solara-home")}  # no "already checked" flag file
+    with served(tmp_path, "--no-check-version", env=env, drop=NO_TELEMETRY) as server:
+        status, _, page = server.request("GET", "/")
+        assert status == 200 and b"<html" in page.lower()
+        assert b"solara.dev/static/public/success.html" not in page  # the check <iframe>
+        time.sleep(3)  # telemetry would have started at server start
+        stop(server.proc)
+        assert server.outbound() == []
+
+
+@pytest.mark.slow
+def test_the_version_check_is_what_no_check_version_switches_off(tmp_path):
+    """Control: the observer does see an outbound attempt (Solara's PyPI look-up)."""
+    env = {"SOLARA_HOME": str(tmp_path / "solara-home")}
+    with served(tmp_path, "--production", env=env, drop=NO_TELEMETRY) as server:
+        stop(server.proc)
+        attempts = server.outbound()
+    lookups = [a for a in attempts if a.startswith("socket.getaddrinfo")]
+    assert lookups and set(lookups) == {"socket.getaddrinfo 'pypi.org'"}, attempts
+
+
+def test_importing_the_app_switches_telemetry_off(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in NO_TELEMETRY}
+    env["SOLARA_HOME"] = str(tmp_path / "solara-home")  # no "already checked" flag file
+    env.pop("SOLARA_KERNEL_CULL_TIMEOUT", None)
+    code = (
+        "import solara.server.settings as s, solara.checks as c\n"
+        "before = (s.telemetry.mixpanel_enable, s.kernel.cull_timeout)\n"
+        "import viz.app\n"
+        "print(before, (s.telemetry.mixpanel_enable, s.kernel.cull_timeout,"
+        " c.should_perform_solara_check()))\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "(True, '24h') (False, '24h', False)"

@@ -9,7 +9,8 @@ never at module level), so two tabs are two independent runs. The page draws its
 gauges and charts as SVG on the server and loads nothing but Solara's own assets.
 
 Before anything else, :func:`viz.server.configure` makes the server safe to run: the
-offline assets are served read-only with no fetching (``docs/security.md``).
+offline assets are served read-only with no fetching, and telemetry is off
+(``docs/view.md``, ``docs/security.md``).
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -30,7 +31,7 @@ import solara.server.settings  # noqa: E402
 
 from viz.server import configure  # noqa: E402
 
-configure()  # offline assets read-only: before any request
+configure()  # offline assets read-only, no telemetry: before any request
 
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402

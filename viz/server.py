@@ -1,8 +1,8 @@
-"""The live view's server set-up: offline assets that no request can delete.
+"""The live view's server set-up: safe offline assets, no telemetry.
 
 :func:`configure` runs at the top of ``viz/app.py``, so it applies however the page is
 served (``solara run viz/app.py``, ``./bootstrap.sh view``, the test server). It changes
-the Solara server of this process:
+two things in the Solara server of this process:
 
 * **Offline assets.** Solara's route ``/_solara/cdn/<path>`` (Solara 1.64.1,
   ``solara/server/cdn_helper.py``, ``get_path``) calls ``shutil.rmtree`` on a cached path
@@ -13,6 +13,10 @@ the Solara server of this process:
   never deletes, never writes, never fetches. Solara's own fetch and lookup functions are
   replaced too, so no other path through Solara can reach the CDN. See
   ``docs/security.md``.
+* **No telemetry.** Solara's Mixpanel events (and the IP look-up they start with) and the
+  development-mode check ``<iframe>`` to solara.dev are switched off. Solara's command-line
+  version check runs before the app is loaded: ``--no-check-version`` switches it off
+  (``docs/view.md``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import stat
 import threading
 from pathlib import Path
 
+import solara.checks
 import solara.server.cdn_helper as cdn_helper
 import solara.server.settings as settings
 import solara.server.starlette as solara_starlette
@@ -129,9 +134,18 @@ def install_offline_cdn(app=None) -> OfflineCdn:
         return cdn
 
 
+def disable_telemetry() -> None:
+    """No Mixpanel events and no check ``<iframe>`` to solara.dev, from this process on."""
+    settings.telemetry.mixpanel_enable = False
+    # a server restarted by `solara run -a` reads its settings again from the environment
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    solara.checks.should_perform_solara_check = lambda: False
+
+
 def configure(app=None) -> None:
     """Everything above, for Solara's app (idempotent; ``viz/app.py`` calls it)."""
+    disable_telemetry()
     install_offline_cdn(app)
 
 
-__all__ = ["OfflineCdn", "cached_file", "configure", "install_offline_cdn"]
+__all__ = ["OfflineCdn", "cached_file", "configure", "disable_telemetry", "install_offline_cdn"]
