@@ -1,11 +1,12 @@
-"""The live view's server: assets no request can delete, nothing phones home.
+"""The live view's server: assets no request can delete, nothing phones home, sessions expire.
 
 Most tests start the real server (``solara run viz/app.py``, through ``tests/serve_viz.py``,
-which logs every attempt to reach another host) on a
+which logs every attempt to reach another host and reports memory and live sessions) on a
 free port in 19101-19199, bound to 127.0.0.1, and stop it afterwards.
 """
 
 import contextlib
+import gc
 import http.client
 import json
 import os
@@ -15,18 +16,23 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import solara
 import solara.server.settings as solara_settings
 
 import viz.server
+from viz.app import Page
+from viz.session import Simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = Path(__file__).resolve().parent / "serve_viz.py"
 PORTS = range(19101, 19200)
 START_S = 180  # the first start compiles and imports a lot; two shared cores
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 
 
 # ---------------------------------------------------------------------- a real server
@@ -280,9 +286,10 @@ def test_the_version_check_is_what_no_check_version_switches_off(tmp_path):
     assert lookups and set(lookups) == {"socket.getaddrinfo 'pypi.org'"}, attempts
 
 
-def test_importing_the_app_switches_telemetry_off(tmp_path):
+def test_importing_the_app_switches_telemetry_off_and_sets_the_session_timeout(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in NO_TELEMETRY}
     env["SOLARA_HOME"] = str(tmp_path / "solara-home")  # no "already checked" flag file
+    env.pop(viz.server.SESSION_TIMEOUT_ENV, None)
     env.pop("SOLARA_KERNEL_CULL_TIMEOUT", None)
     code = (
         "import solara.server.settings as s, solara.checks as c\n"
@@ -300,4 +307,138 @@ def test_importing_the_app_switches_telemetry_off(tmp_path):
         timeout=120,
     )
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "(True, '24h') (False, '24h', False)"
+    assert r.stdout.strip() == "(True, '24h') (False, '1h', False)"
+
+
+# ---------------------------------------------------------------------- session expiry
+@pytest.fixture
+def timeout_env(monkeypatch):
+    monkeypatch.delenv(viz.server.SESSION_TIMEOUT_ENV, raising=False)
+    monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
+    monkeypatch.setattr(solara_settings.kernel, "cull_timeout", "24h")
+    return monkeypatch
+
+
+def test_idle_sessions_expire_after_an_hour_by_default(timeout_env):
+    assert viz.server.configure_sessions() == 3600
+    assert solara_settings.kernel.cull_timeout == "1h"
+
+
+def test_the_session_timeout_setting(timeout_env):
+    timeout_env.setenv(viz.server.SESSION_TIMEOUT_ENV, "30m")
+    assert viz.server.configure_sessions() == 1800
+    assert solara_settings.kernel.cull_timeout == "30m"
+
+
+def test_solaras_own_cull_timeout_is_respected_when_set(timeout_env):
+    timeout_env.setenv("SOLARA_KERNEL_CULL_TIMEOUT", "2h")
+    timeout_env.setattr(solara_settings.kernel, "cull_timeout", "2h")  # as Solara read it
+    assert viz.server.configure_sessions() == 7200
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-5m", "1x"])
+def test_a_bad_session_timeout_is_one_line_naming_the_setting(timeout_env, value):
+    timeout_env.setenv(viz.server.SESSION_TIMEOUT_ENV, value)
+    with pytest.raises(ValueError) as e:
+        viz.server.configure_sessions()
+    assert "\n" not in str(e.value) and viz.server.SESSION_TIMEOUT_ENV in str(e.value)
+    assert solara_settings.kernel.cull_timeout == "24h"  # unchanged
+
+
+def test_a_closed_simulation_frees_its_model():
+    sim = Simulation()
+    sim.step()
+    model = weakref.ref(sim.model)
+    generation = sim.generation
+    sim.close()
+    gc.collect()
+    assert model() is None
+    assert not sim.step() and not sim.step(generation)  # a late Play loop steps nothing
+    sim.close()  # idempotent
+
+
+def test_closing_the_page_frees_its_model_even_if_the_simulation_is_still_held(monkeypatch):
+    import viz.app
+
+    sims = []  # held here as a Play loop finishing its step would hold it
+
+    class Recorded(Simulation):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            sims.append(self)
+
+    monkeypatch.setattr(viz.app, "Simulation", Recorded)
+    _, rc = solara.render(Page(), handle_error=False)
+    assert len(sims) == 1
+    model = weakref.ref(sims[0].model)
+    rc.close()  # what Solara does when a session is closed or expires
+    gc.collect()
+    assert model() is None and sims[0].closed
+
+
+SESSIONS = 5
+MONTHS = 12
+CYCLES = 3
+RSS_MARGIN_MB = 8.0  # five open sessions add about 20 MB; each closed cycle left ~0.4 MB
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_tabs_closed_abruptly_expire_and_memory_returns_near_its_baseline(tmp_path, browser):
+    timeout_s = 5
+    env = {viz.server.SESSION_TIMEOUT_ENV: f"{timeout_s}s"}
+    with served(tmp_path, "--production", "--no-check-version", env=env) as server:
+        base_url = f"http://127.0.0.1:{server.port}/"
+
+        def cycle() -> tuple[dict, dict]:
+            tabs = []
+            for _ in range(SESSIONS):
+                context = browser.new_context()
+                # closed abruptly: the page's goodbye (a beacon to /_solara/api/close when the
+                # page hides) never leaves, as when the browser crashes or is killed, or the
+                # machine sleeps (blocking the request with context.route does not: Playwright
+                # lets the beacon through while the context closes)
+                context.add_init_script("navigator.sendBeacon = () => true;")
+                page = context.new_page()
+                page.goto(base_url)
+                page.get_by_test_id("month-counter").wait_for(timeout=90_000)
+                tabs.append((context, page))
+            for m in range(1, MONTHS + 1):
+                for _, page in tabs:
+                    page.locator(".aiv-step").click()
+                for _, page in tabs:
+                    page.wait_for_selector(
+                        f'[data-testid="month-counter"][data-month="{m}"]', timeout=60_000
+                    )
+            during = server.stats()
+            assert (during["kernels"], during["simulations"], during["models"]) == (5, 5, 5)
+            closed_at = time.monotonic()
+            for context, _ in tabs:
+                context.close()
+            kept = server.stats()
+            if time.monotonic() - closed_at < timeout_s - 1:
+                assert kept["kernels"] == SESSIONS  # not closed at once: they expire
+            deadline = time.monotonic() + timeout_s + 90
+            while server.stats()["kernels"] and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(viz.server.TRIM_DELAY_S + 2)  # the memory release after the last close
+            after = server.stats()
+            assert (after["kernels"], after["simulations"], after["models"]) == (0, 0, 0)
+            return during, after
+
+        start = server.stats()
+        _, warm = cycle()  # the first sessions import and build caches: the baseline is after
+        figures = [("start", start), ("after warm-up", warm)]
+        for i in range(CYCLES):
+            during, after = cycle()
+            figures += [(f"cycle {i + 1}: 5 open", during), (f"cycle {i + 1}: expired", after)]
+        mb = 1024 * 1024
+        print()
+        for name, s in figures:
+            print(f"{name:22s} RSS {s['rss'] / mb:7.1f} MiB, Python blocks {s['blocks']:,}")
+        grown = (after["rss"] - warm["rss"]) / mb
+        print(f"RSS after {CYCLES} more cycles of {SESSIONS} sessions: {grown:+.1f} MiB")
+        assert grown < RSS_MARGIN_MB
+        assert after["blocks"] < warm["blocks"] * 1.02  # Python objects are not piling up
+        assert server.outbound() == []

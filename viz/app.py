@@ -9,8 +9,8 @@ never at module level), so two tabs are two independent runs. The page draws its
 gauges and charts as SVG on the server and loads nothing but Solara's own assets.
 
 Before anything else, :func:`viz.server.configure` makes the server safe to run: the
-offline assets are served read-only with no fetching, and telemetry is off
-(``docs/view.md``, ``docs/security.md``).
+offline assets are served read-only with no fetching, telemetry is off, and a session whose
+tab is gone expires after an hour (``docs/view.md``, ``docs/security.md``).
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -31,7 +31,7 @@ import solara.server.settings  # noqa: E402
 
 from viz.server import configure  # noqa: E402
 
-configure()  # offline assets read-only, no telemetry: before any request
+configure()  # offline assets read-only, no telemetry, idle sessions expire: before any request
 
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402
@@ -120,6 +120,7 @@ def Page():
     def stop_loop_on_close():
         def cleanup():
             loop_token.current += 1  # the tab closed: a running Play loop ends
+            sim.close()  # the session is over (closed or expired): free its model now
 
         return cleanup
 

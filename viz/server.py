@@ -1,8 +1,8 @@
-"""The live view's server set-up: safe offline assets, no telemetry.
+"""The live view's server set-up: safe offline assets, no telemetry, idle sessions expire.
 
 :func:`configure` runs at the top of ``viz/app.py``, so it applies however the page is
 served (``solara run viz/app.py``, ``./bootstrap.sh view``, the test server). It changes
-two things in the Solara server of this process:
+three things in the Solara server of this process:
 
 * **Offline assets.** Solara's route ``/_solara/cdn/<path>`` (Solara 1.64.1,
   ``solara/server/cdn_helper.py``, ``get_path``) calls ``shutil.rmtree`` on a cached path
@@ -17,6 +17,11 @@ two things in the Solara server of this process:
   development-mode check ``<iframe>`` to solara.dev are switched off. Solara's command-line
   version check runs before the app is loaded: ``--no-check-version`` switches it off
   (``docs/view.md``).
+* **Idle sessions expire.** A tab closed without saying goodbye (a crash, a killed
+  browser, a lost network) leaves its session, and its model, on the server until Solara
+  culls it: after 24 hours by default. Here a session expires
+  :data:`DEFAULT_SESSION_TIMEOUT` after its last tab went; ``AI_BUBBLE_SESSION_TIMEOUT``
+  (e.g. ``30m``, ``2h``, ``90s``) changes it.
 """
 
 from __future__ import annotations
@@ -24,15 +29,20 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import solara.checks
 import solara.server.cdn_helper as cdn_helper
 import solara.server.settings as settings
 import solara.server.starlette as solara_starlette
+import solara.util
 from starlette.routing import BaseRoute, Mount
 
 CDN_PREFIX = f"/{cdn_helper.cdn_url_path}"  # /_solara/cdn
+SESSION_TIMEOUT_ENV = "AI_BUBBLE_SESSION_TIMEOUT"
+DEFAULT_SESSION_TIMEOUT = "1h"
+SOLARA_DEFAULT_CULL_TIMEOUT = "24h"
 
 _lock = threading.Lock()
 
@@ -142,10 +152,126 @@ def disable_telemetry() -> None:
     solara.checks.should_perform_solara_check = lambda: False
 
 
+def session_timeout() -> tuple[str, float]:
+    """How long a session whose tab is gone lives: the setting as given, and in seconds.
+
+    :data:`SESSION_TIMEOUT_ENV` (e.g. ``30m``, ``2h``, ``90s``) if set; else Solara's own
+    ``SOLARA_KERNEL_CULL_TIMEOUT`` if that was set (environment or ``.env``); else
+    :data:`DEFAULT_SESSION_TIMEOUT`.
+
+    Raises:
+        ValueError: a value that is not a positive duration (one line, naming the setting).
+    """
+    name, value = SESSION_TIMEOUT_ENV, os.environ.get(SESSION_TIMEOUT_ENV, "").strip()
+    if not value:
+        name, value = "SOLARA_KERNEL_CULL_TIMEOUT", str(settings.kernel.cull_timeout)
+        if value == SOLARA_DEFAULT_CULL_TIMEOUT:  # Solara's default: not chosen by anyone
+            name, value = "the default", DEFAULT_SESSION_TIMEOUT
+    try:
+        seconds = solara.util.parse_timedelta(value)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:
+        raise ValueError(
+            f"{name}={value!r} is not a session timeout: give a positive duration such as "
+            "90s, 30m, 1h or 1d"
+        )
+    return value, seconds
+
+
+def configure_sessions() -> float:
+    """Let Solara cull a session this long after its last tab went; returns the seconds.
+
+    Solara reads ``kernel.cull_timeout`` each time a session loses its last tab, so this
+    applies to every session of the server. Culling closes the session's page, which
+    frees its :class:`~viz.session.Simulation` and model.
+    """
+    value, seconds = session_timeout()
+    settings.kernel.cull_timeout = value
+    return seconds
+
+
+# After a session closes, Python frees its objects but the C allocator keeps their pages:
+# the server's memory stayed at its peak when five sessions expired. A garbage collection
+# and malloc_trim() a moment after the last close of a burst give the pages back (about
+# 4 MiB for five 12-month sessions; figures in docs/view.md).
+TRIM_DELAY_S = 2.0  # after Solara's own collection (1 s after a close)
+_trim_pending = False
+_trim_registered = False
+
+
+def _libc_malloc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim  # glibc only; elsewhere nothing to do
+    except (OSError, AttributeError):
+        return None
+
+
+def release_memory() -> None:
+    """Collect garbage and hand the allocator's free pages back to the system (glibc)."""
+    import gc
+
+    gc.collect()
+    trim = _libc_malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _release_memory_soon() -> None:
+    global _trim_pending
+    with _lock:
+        if _trim_pending:
+            return
+        _trim_pending = True
+
+    def run() -> None:
+        global _trim_pending
+        time.sleep(TRIM_DELAY_S)
+        with _lock:
+            _trim_pending = False
+        release_memory()
+
+    thread = threading.Thread(target=run, daemon=True, name="aiv-release-memory")
+    thread.current_context = None  # type: ignore[attr-defined] - outside the closing session
+    thread.start()
+
+
+def release_memory_after_sessions() -> None:
+    """After each session closes (tab closed, or expired), give its memory back. Idempotent."""
+    global _trim_registered
+    import solara.lab
+
+    with _lock:
+        if _trim_registered:
+            return
+        _trim_registered = True
+
+    def on_start():
+        return _release_memory_soon  # called when that session closes
+
+    solara.lab.on_kernel_start(on_start)
+
+
 def configure(app=None) -> None:
     """Everything above, for Solara's app (idempotent; ``viz/app.py`` calls it)."""
     disable_telemetry()
     install_offline_cdn(app)
+    configure_sessions()
+    release_memory_after_sessions()
 
 
-__all__ = ["OfflineCdn", "cached_file", "configure", "disable_telemetry", "install_offline_cdn"]
+__all__ = [
+    "DEFAULT_SESSION_TIMEOUT",
+    "SESSION_TIMEOUT_ENV",
+    "OfflineCdn",
+    "cached_file",
+    "configure",
+    "configure_sessions",
+    "disable_telemetry",
+    "install_offline_cdn",
+    "release_memory",
+    "release_memory_after_sessions",
+    "session_timeout",
+]
