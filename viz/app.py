@@ -2,7 +2,7 @@
 
 Run it with::
 
-    uv run solara run viz/app.py --host 127.0.0.1 --port 8765 --production
+    uv run solara run viz/app.py --host 127.0.0.1 --port 8765 --production --no-check-version
 
 Every browser tab gets its own :class:`~viz.session.Simulation` (built inside ``Page``,
 never at module level), so two tabs are two independent runs. The page draws its network,
