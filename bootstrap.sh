@@ -202,7 +202,9 @@ case "$job" in
         # Solara warns about https-only cookies on a plain-http loopback server: not relevant here
         export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore:Cookies with samesite=none:UserWarning}"
         announce_when_up &
-        exec uv run --no-sync solara run viz/app.py --host 127.0.0.1 --port "$PORT" --production "$@"
+        # --no-check-version: Solara would otherwise ask pypi.org for a newer version at start
+        exec uv run --no-sync solara run viz/app.py --host 127.0.0.1 --port "$PORT" --production \
+            --no-check-version "$@"
         ;;
     test)
         ensure_chromium # first, so that one apt-get call brings the Chinese font too

@@ -117,8 +117,14 @@ def add_parsers(subparsers: Any) -> None:
     s.add_argument(
         "--scheduler",
         default=None,
-        metavar="tcp://HOST:PORT|local",
+        metavar="tls://HOST:PORT|local",
         help="run on a Dask scheduler, or 'local' for a Dask LocalCluster of --workers",
+    )
+    s.add_argument(
+        "--insecure-cluster",
+        action="store_true",
+        help="allow a plain tcp:// scheduler that is not loopback (its workers run any code "
+        "sent to them, unauthenticated): only on a network you trust",
     )
     s.add_argument(
         "--chunk-size", type=_at_least(1), default=None, help="runs per task (default: auto)"
@@ -267,6 +273,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             progress=not args.no_progress,
             command=shlex.join(sys.argv),
+            insecure_cluster=args.insecure_cluster,
         )
     except SweepAbortedError as e:
         print(f"run.py sweep: {e}", file=sys.stderr)

@@ -7,16 +7,24 @@ hand back futures; the driver loop in :mod:`sweep.runner` does not know which it
 * ``PoolBackend``: ``concurrent.futures.ProcessPoolExecutor`` with the ``forkserver``
   start method (workers fork from a clean server that has imported the model once).
 * ``DaskBackend``: ``distributed.Client`` on a ``LocalCluster`` (``--scheduler local``;
-  dashboard off, loopback only) or on a running scheduler (``--scheduler tcp://HOST:PORT``;
-  its workers must be able to import this project, e.g. started from the project folder).
+  dashboard off, loopback only) or on a running scheduler (``--scheduler tls://HOST:PORT``,
+  or ``tcp://`` on a loopback address; its workers must be able to import this project,
+  e.g. started from the project folder).
+
+Dask workers run whatever code they are sent. A plain ``tcp://`` scheduler has neither
+authentication nor encryption, so :func:`check_scheduler_address` refuses one that is not
+on a loopback address unless the user says the network is trusted (``--insecure-cluster``).
+A ``tls://`` address uses Dask's security settings (certificates, ``docs/sweeps.md``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ipaddress
 import multiprocessing
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import SweepError
 from .worker import init_pool_worker, probe, run_chunk
@@ -24,6 +32,61 @@ from .worker import init_pool_worker, probe, run_chunk
 
 class BackendError(SweepError):
     """A back end that cannot start (bad scheduler address, workers that lack the code)."""
+
+
+# Dask transports that neither authenticate nor encrypt (tls:// and wss:// do both)
+PLAIN_SCHEMES = ("tcp", "ws", "ucx")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine only: ``localhost``, 127.0.0.0/8 or ``::1``.
+
+    Other names are not looked up (what a name resolves to can change): they count as
+    not loopback.
+    """
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def check_scheduler_address(scheduler: str | None, insecure_cluster: bool = False) -> None:
+    """Refuse a ``--scheduler`` address the sweep must not use; nothing is contacted.
+
+    Args:
+        scheduler: None, ``"local"``, or a Dask address (``tls://HOST:PORT``, ...).
+        insecure_cluster: the user accepts a plain (``tcp://``) scheduler that is not on
+            this machine.
+
+    Raises:
+        BackendError: not an address; or a plain ``tcp://`` (``ws://``, ``ucx://``) address
+            that is not loopback, without ``insecure_cluster``.
+    """
+    if not scheduler or scheduler == "local":
+        return
+    if "://" not in scheduler:
+        raise BackendError(
+            f"--scheduler must be 'local', tls://HOST:PORT or tcp://HOST:PORT, got {scheduler!r}"
+        )
+    parts = urlsplit(scheduler)
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    if not host and parts.scheme.lower() != "inproc":
+        raise BackendError(f"--scheduler {scheduler!r} names no host")
+    if parts.scheme.lower() in PLAIN_SCHEMES and not is_loopback_host(host):
+        if insecure_cluster:
+            return
+        raise BackendError(
+            f"refusing the plain {parts.scheme}:// scheduler at {host}: Dask workers run any "
+            f"code they are sent, and {parts.scheme}:// neither authenticates nor encrypts; "
+            "use tls:// with certificates (docs/sweeps.md), a loopback address, or "
+            "--insecure-cluster on a network you trust"
+        )
 
 
 class SerialBackend:
@@ -110,6 +173,8 @@ class DaskBackend:
 
         self._cluster = None
         self.address = scheduler
+        if scheduler.lower().startswith(("tls://", "wss://")):
+            check_tls_settings(scheduler)
         try:
             if scheduler == "local":
                 self._cluster = LocalCluster(
@@ -173,18 +238,44 @@ class DaskBackend:
         return f"{self.slots} workers on {where}"
 
 
-def make_backend(workers: int | None, scheduler: str | None) -> Any:
+TLS_SETTINGS = (
+    "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT and "
+    "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY"
+)
+
+
+def check_tls_settings(scheduler: str) -> None:
+    """Refuse a ``tls://`` scheduler when Dask has no certificates to show it.
+
+    Dask reads them from its configuration (``distributed.comm.tls`` in a YAML file, or
+    the environment variables named in the message); without them it fails with a
+    ``TypeError`` about an ``ssl_context``.
+    """
+    from distributed.security import Security
+
+    security = Security()
+    ca_file = getattr(security, "tls_ca_file", None)  # set by Dask from its configuration
+    client_cert = getattr(security, "tls_client_cert", None)
+    if not (ca_file and client_cert):
+        raise BackendError(
+            f"--scheduler {scheduler} needs the cluster's certificates: set {TLS_SETTINGS} "
+            "(or distributed.comm.tls in Dask's configuration), see docs/sweeps.md"
+        )
+
+
+def make_backend(workers: int | None, scheduler: str | None, insecure_cluster: bool = False) -> Any:
     """The back end for ``--workers``/``--scheduler``.
 
     Args:
         workers: pool size (default: every core); 1 without a scheduler runs in-process.
         scheduler: None for a local process pool; ``"local"`` for a Dask LocalCluster of
-            ``workers`` processes; ``tcp://HOST:PORT`` for a running Dask scheduler.
+            ``workers`` processes; ``tls://HOST:PORT`` (or ``tcp://`` on loopback) for a
+            running Dask scheduler.
+        insecure_cluster: allow a plain ``tcp://`` scheduler that is not loopback.
     """
     n = workers or os.cpu_count() or 1
     if scheduler:
-        if scheduler != "local" and "://" not in scheduler:
-            raise BackendError(f"--scheduler must be 'local' or tcp://HOST:PORT, got {scheduler!r}")
+        check_scheduler_address(scheduler, insecure_cluster)
         return DaskBackend(scheduler, n)
     if n == 1:
         return SerialBackend()

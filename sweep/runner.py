@@ -18,6 +18,7 @@ SIGTERM) stops cleanly: what is stored stays stored, the session is marked
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
 import signal
@@ -268,6 +269,7 @@ def run_sweep(
     command: str | None = None,
     echo: Callable[[str], Any] = print,
     on_chunk: Callable[[int, int], Any] | None = None,
+    insecure_cluster: bool = False,
 ) -> SweepOutcome:
     """Run (or resume) a sweep into the DuckDB store ``out``.
 
@@ -275,8 +277,9 @@ def run_sweep(
         spec: the sweep (checked again here).
         out: the store file; created if missing.
         workers: worker processes (default: every core; 1 runs in this process).
-        scheduler: None (process pool), ``"local"`` (Dask LocalCluster) or
-            ``tcp://HOST:PORT`` (a running Dask scheduler).
+        scheduler: None (process pool), ``"local"`` (Dask LocalCluster) or the address
+            of a running Dask scheduler (``tls://HOST:PORT``; ``tcp://`` only on loopback
+            unless ``insecure_cluster``).
         chunk_size: runs per task (default: up to 25, smaller for small sweeps).
         force_new: discard a different sweep already in ``out``.
         retry_failed: also re-run runs stored as failed (missing runs always run).
@@ -284,6 +287,7 @@ def run_sweep(
         command: the command line, for the manifest.
         echo: where to print messages.
         on_chunk: called after each stored chunk with (runs stored now, runs planned).
+        insecure_cluster: allow a plain ``tcp://`` scheduler that is not loopback.
 
     Raises:
         SpecError: a bad spec. SweepMismatchError: ``out`` holds another sweep.
@@ -291,9 +295,10 @@ def run_sweep(
         cannot start. SweepAbortedError: a worker died outside a run.
     """
     from .env import environment
-    from .executors import make_backend
+    from .executors import check_scheduler_address, make_backend
 
     spec = validate(spec)
+    check_scheduler_address(scheduler, insecure_cluster)  # before the store is touched
     base = base_params(spec.scenario, dict(spec.fixed)).to_dict()
     _, total = run_count(spec)
     echo(f"sweep: {describe_plan(spec)} -> {out}")
@@ -324,7 +329,7 @@ def run_sweep(
             )
         if done_before:
             echo(f"resuming: {done_before:,} runs stored, {len(pending):,} to run")
-        backend = make_backend(workers, scheduler)
+        backend = make_backend(workers, scheduler, insecure_cluster)
         backend_name = backend.describe()
         size = chunk_size or max(1, min(MAX_CHUNK, len(pending) // (backend.slots * 8)))
         env = environment()
@@ -446,21 +451,21 @@ def _execute(
                             break
                         chunks.append(nxt)
                     chunk, part = chunks.popleft()
-                    inflight[backend.submit(chunk)] = part
+                    try:
+                        inflight[backend.submit(chunk)] = part
+                    except cf.BrokenExecutor as e:  # a worker died since the last wait
+                        raise _worker_died(e, stored) from None
                 if not inflight or stop.requested:
                     break
                 done, _ = backend.wait(set(inflight), timeout=0.25)
+                died: Exception | None = None
                 for fut in done:
                     part = inflight.pop(fut)
                     try:
                         payload = fut.result()
-                    except Exception as e:
-                        raise SweepAbortedError(
-                            f"a worker died outside a run ({type(e).__name__}: {e}); "
-                            f"{stored:,} runs are stored; run the same command again to "
-                            "resume (a script calling run_sweep needs an "
-                            "`if __name__ == '__main__':` guard)"
-                        ) from None
+                    except Exception as e:  # store the chunks that did finish, then stop
+                        died = died or e
+                        continue
                     runs, records, series, nf = _rows(payload, planned, design, spec, session_id)
                     store.write_results(runs, records, series)
                     tally["ran"] += len(part)
@@ -470,6 +475,8 @@ def _execute(
                     bar.set_postfix(failed=kept_failed + tally["failed"])
                     if on_chunk is not None:
                         on_chunk(stored, total)
+                if died is not None:
+                    raise _worker_died(died, stored)
             interrupted = stop.requested
             signal_name = stop.signal_name
         clean = not inflight
@@ -479,6 +486,17 @@ def _execute(
     if interrupted:
         print(f"sweep: {signal_name} received, stopping", file=sys.stderr)
     return interrupted
+
+
+def _worker_died(e: BaseException, stored: int) -> SweepAbortedError:
+    """The one-line message for a worker that died (killed, out of memory, lost)."""
+    why = " ".join(str(e).split()) or "no message"
+    return SweepAbortedError(
+        f"a worker died outside a run ({type(e).__name__}: {why}); "
+        f"{stored:,} runs are stored; run the same command again to "
+        "resume (a script calling run_sweep needs an "
+        "`if __name__ == '__main__':` guard)"
+    )
 
 
 def _report(o: SweepOutcome, echo: Callable[[str], Any]) -> None:

@@ -2,11 +2,15 @@
 
 Run it with::
 
-    uv run solara run viz/app.py --host 127.0.0.1 --port 8765 --production
+    uv run solara run viz/app.py --host 127.0.0.1 --port 8765 --production --no-check-version
 
 Every browser tab gets its own :class:`~viz.session.Simulation` (built inside ``Page``,
 never at module level), so two tabs are two independent runs. The page draws its network,
 gauges and charts as SVG on the server and loads nothing but Solara's own assets.
+
+Before anything else, :func:`viz.server.configure` makes the server safe to run: the
+offline assets are served read-only with no fetching, telemetry is off, and a session whose
+tab is gone expires after an hour (``docs/view.md``, ``docs/security.md``).
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -24,6 +28,10 @@ if str(ROOT) not in sys.path:  # `solara run viz/app.py` puts only viz/ on the p
 import solara  # noqa: E402
 import solara.lab  # noqa: E402
 import solara.server.settings  # noqa: E402
+
+from viz.server import configure  # noqa: E402
+
+configure()  # offline assets read-only, no telemetry, idle sessions expire: before any request
 
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402
@@ -112,6 +120,7 @@ def Page():  # noqa: C901 - split by Redesign part 2 (viz/app.py)
     def stop_loop_on_close():
         def cleanup():
             loop_token.current += 1  # the tab closed: a running Play loop ends
+            sim.close()  # the session is over (closed or expired): free its model now
 
         return cleanup
 

@@ -65,6 +65,7 @@ def serve(port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
         str(port),
         "--production",
         "--no-open",
+        "--no-check-version",  # no question to pypi.org at start
     ]
     log = open(os.devnull, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

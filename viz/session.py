@@ -73,6 +73,7 @@ class Simulation:
         self.lock = threading.Lock()
         self.generation = 0  # bumped by every reset, so a running Play loop can tell
         self.failure: str | None = None  # what went wrong in the last step, if anything
+        self.closed = False  # the page is gone: see close()
         self.model = self._build()
         self._sync_fields()
 
@@ -125,6 +126,18 @@ class Simulation:
             self.failure = None
             self._sync_fields()
 
+    def close(self) -> None:
+        """Free the model: the session is over (its tab closed, or the session expired).
+
+        The page calls this when Solara closes the session, so the model goes at once even
+        if something (a Play loop finishing its last step) still holds this object; such a
+        loop finds nothing to step. Idempotent.
+        """
+        with self.lock:
+            self.closed = True
+            self.generation += 1  # a running Play loop stops
+            self.model = None  # type: ignore[assignment]
+
     # ------------------------------------------------------------------ stepping
     @property
     def months_run(self) -> int:
@@ -144,7 +157,7 @@ class Simulation:
                 generation (a Play loop started before a Reset must not step the new run).
         """
         with self.lock:
-            if generation is not None and generation != self.generation:
+            if self.closed or (generation is not None and generation != self.generation):
                 return False
             if self.at_horizon or self.failure:
                 return False
