@@ -40,9 +40,9 @@ from economy.contagion import MAX_AMOUNT, ContagionInputError, load_cases
 from errors import InputError
 from lessons.loader import LessonError, load_lesson
 from params import CLOUDS, PARAM_FIELDS, Params, PresetError, load_preset_file
+from records import RecordError, build_record, read_record
 from schema import HORIZON_MONTHS
 from sweep.designs import run_count
-from sweep.record import RecordError, build_record, read_record
 from sweep.spec import MAX_RUNS, SpecError, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent

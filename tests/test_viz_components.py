@@ -593,7 +593,7 @@ def test_the_reveal_says_which_run_the_page_shows():
 def test_run_record_download_replays_what_the_page_shows(tmp_path):
     import json
 
-    from sweep.record import replay
+    from records import replay
     from viz.components.controls import run_record_text
 
     sim = Simulation()

@@ -16,7 +16,7 @@ from typing import Any
 import solara
 
 from params import calibration_table, load_preset, param_info, preset_problems
-from sweep.record import record_from_model, record_json
+from records import record_from_model, record_json
 from viz.components.svg import esc
 from viz.i18n import has, tr, unit
 from viz.session import Simulation
