@@ -33,6 +33,7 @@ from viz.server import configure  # noqa: E402
 
 configure()  # offline assets read-only, no telemetry, idle sessions expire: before any request
 
+from text import EN, LANGUAGES, tr  # noqa: E402
 from viz.components.about import AboutPanel, about_html  # noqa: E402
 from viz.components.banner import RegimeBanner  # noqa: E402
 from viz.components.books import BooksPanel  # noqa: E402
@@ -43,7 +44,6 @@ from viz.components.gauges import GaugesPanel  # noqa: E402
 from viz.components.lessons import LessonsPanel  # noqa: E402
 from viz.components.network import NetworkPanel  # noqa: E402
 from viz.components.svg import esc  # noqa: E402
-from viz.i18n import EN, LANGUAGES, tr  # noqa: E402
 from viz.session import Simulation  # noqa: E402
 from viz.tutor import Tutor  # noqa: E402
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from model import AIBubbleModel
 from params import Params, param_info, preset_problems
-from viz.i18n import tr
+from text import tr
 
 HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
 DEFAULT_SEED = 42

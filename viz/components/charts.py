@@ -15,8 +15,8 @@ from typing import Any
 import solara
 
 from economy.observation import masked
+from text import tr
 from viz.components.timechart import HLine, Series, time_chart
-from viz.i18n import tr
 
 FIRM_COLOR = {
     "nvidia": "#76b900",

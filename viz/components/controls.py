@@ -17,8 +17,8 @@ import solara
 
 from params import calibration_table, load_preset, param_info, preset_problems
 from records import record_from_model, record_json
+from text import has, tr, unit
 from viz.components.svg import esc
-from viz.i18n import has, tr, unit
 from viz.session import Simulation
 
 SPEEDS = (1, 2, 4, 8, 12, 24)  # months per second

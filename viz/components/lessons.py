@@ -17,8 +17,11 @@ from typing import Any
 
 import solara
 
-from lessons import CHANGED_RUN, PRESET_RUN, Lesson, Outcome, describe_result
+from economy.gauges import DANGER, GAUGE_KEYS, HEALTHY
+from lessons import Lesson, Outcome, describe_result
+from lessons.claims import run_label
 from params import Params, param_info
+from text import tr, unit
 from viz.components.charts import chart_svgs, columns
 from viz.components.controls import knob_label
 from viz.components.gauges import BAND_COLOR, gauges_for
@@ -26,21 +29,7 @@ from viz.components.network import network_svg
 from viz.components.svg import esc
 from viz.components.text import bullets, inline, rich
 from viz.components.timechart import HLine, Series, time_chart
-from viz.i18n import tr, unit
 from viz.tutor import Tutor
-
-GAUGE_COLUMNS = {
-    "engine": "engine_user_growth",
-    "gears": "gears_capex_to_revenue",
-    "fuel": "fuel_capex_per_compute",
-}
-
-
-def run_label(name: str, lang: str) -> str:
-    """A lesson run's name in words."""
-    if name in (PRESET_RUN, CHANGED_RUN):
-        return tr(f"run_{name}", lang)
-    return tr("run_extra", lang, name=name)
 
 
 def _value(v: float | int) -> str:
@@ -80,12 +69,11 @@ def gauge_history_svg(model: Any, key: str, lang: str) -> str:
     dates = [str(d) for d in data.get("date", [])]
     scale = 100.0 if gauge.percent else 1.0
     values = [
-        float(v) * scale if v is not None else float("nan")
-        for v in data.get(GAUGE_COLUMNS[key], [])
+        float(v) * scale if v is not None else float("nan") for v in data.get(gauge.column, [])
     ]
     lines = []
     for (upper, lo_band), (_, hi_band) in zip(gauge.bands, gauge.bands[1:], strict=False):
-        color = BAND_COLOR["danger"] if "danger" in (lo_band, hi_band) else BAND_COLOR["healthy"]
+        color = BAND_COLOR[DANGER] if DANGER in (lo_band, hi_band) else BAND_COLOR[HEALTHY]
         label = tr(
             "band_edge", lang, lo=tr(f"band_{lo_band}", lang), hi=tr(f"band_{hi_band}", lang)
         )
@@ -102,7 +90,7 @@ def watch_html(model: Any, watch: str, lang: str) -> str:
     if watch.startswith("chart_"):
         svgs = [svg for key, svg in chart_svgs(model, lang) if key == watch]
     elif watch == "gauges":
-        svgs = [gauge_history_svg(model, k, lang) for k in GAUGE_COLUMNS]
+        svgs = [gauge_history_svg(model, k, lang) for k in GAUGE_KEYS]
     elif watch.startswith("gauge_"):
         svgs = [gauge_history_svg(model, watch.removeprefix("gauge_"), lang)]
     elif watch == "network":
