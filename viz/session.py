@@ -2,13 +2,19 @@
 
 Plain Python (no Solara), so the page's logic can be tested without a browser. Each page
 builds its own :class:`Simulation`; nothing here is shared between sessions.
+
+The Play loop steps the model in its own thread while the page draws it. A step holds the
+simulation's lock from start to end, and the page draws only through :class:`Shown`, which
+reads the model under the same lock: a picture never sees a month half-recorded (some
+columns one month longer than others).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from model import AIBubbleModel
 from params import Params, param_info, preset_problems
@@ -51,6 +57,34 @@ class FieldState:
     error: str | None = None
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows: a model and its month count, read together.
+
+    Attributes:
+        model: the model shown.
+        months: months simulated when the page took this snapshot (its memo key).
+        lock: the simulation's lock; :meth:`read` holds it while it draws.
+    """
+
+    model: Any
+    months: int
+    lock: Any
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """What identifies this picture: the model and its month count."""
+        return id(self.model), self.months
+
+    def read(self, draw: Callable[..., T], *args: Any) -> T:
+        """``draw(model, *args)``, with no step running meanwhile."""
+        with self.lock:
+            return draw(self.model, *args)
+
+
 def format_value(value: float | int) -> str:
     """A parameter value as the text a field shows (``1``, ``0.853``, ``1e+04``)."""
     return f"{value:g}"
@@ -70,7 +104,7 @@ class Simulation:
         self.overrides: dict[str, Any] = {}
         self.fields: dict[str, FieldState] = {}
         self.seed_field = FieldState(str(seed))
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # held by a step, and by the page while it draws
         self.generation = 0  # bumped by every reset, so a running Play loop can tell
         self.failure: str | None = None  # what went wrong in the last step, if anything
         self.closed = False  # the page is gone: see close()
@@ -139,6 +173,11 @@ class Simulation:
             self.model = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ stepping
+    def shown(self) -> Shown:
+        """The model shown and its month count, taken together between two steps."""
+        with self.lock:
+            return Shown(self.model, self.months_run, self.lock)
+
     @property
     def months_run(self) -> int:
         """Months simulated so far (0 before the first step)."""

@@ -18,6 +18,7 @@ import solara
 from economy.observation import month_date
 from text import month_label, tr
 from viz.components.svg import esc
+from viz.session import Shown
 
 REGIME_STYLE = {
     "rising": ("#dcfce7", "#166534", "▲"),
@@ -91,13 +92,12 @@ def banner_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def RegimeBanner(model: Any, months: int, lang: str):
+def RegimeBanner(shown: Shown, lang: str):
     """The banner strip.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: banner_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(banner_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html)

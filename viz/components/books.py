@@ -18,6 +18,7 @@ from text import month_label, tr
 from viz.components.network import GROUP_STROKE
 from viz.components.parties import holders, labels
 from viz.components.svg import esc
+from viz.session import Shown
 
 SECTORS = ("chip_suppliers", "cloud_providers", "app_company", "investors", "rest_of_world")
 ROW = "rest_of_world"
@@ -136,13 +137,12 @@ def books_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def BooksPanel(model: Any, months: int, lang: str):
+def BooksPanel(shown: Shown, lang: str):
     """The Books tab (built only while the tab is open).
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: books_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(books_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html, attributes={"data-testid": "books"})

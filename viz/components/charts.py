@@ -17,6 +17,7 @@ import solara
 from economy.observation import masked
 from text import tr
 from viz.components.timechart import HLine, Series, time_chart
+from viz.session import Shown
 
 FIRM_COLOR = {
     "nvidia": "#76b900",
@@ -166,15 +167,14 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
 
 
 @solara.component
-def ChartsPanel(model: Any, months: int, lang: str):
+def ChartsPanel(shown: Shown, lang: str):
     """The chart grid, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    charts = solara.use_memo(lambda: chart_svgs(model, lang), [id(model), months, lang])
+    charts = solara.use_memo(lambda: shown.read(chart_svgs, lang), [*shown.key, lang])
     cells = "".join(f'<div class="aiv-chart" data-chart="{k}">{svg}</div>' for k, svg in charts)
     solara.HTML(
         tag="div",

@@ -197,8 +197,9 @@ def ControlPanel(
 
 def run_record_text(sim: Simulation) -> str:
     """The run record of what the page shows (JSON), for ``run.py replay``."""
-    model = sim.model
-    return record_json(record_from_model(model, seed=sim.seed, kind="view"))
+    with sim.lock:  # not in the middle of a step
+        record = record_from_model(sim.model, seed=sim.seed, kind="view")
+    return record_json(record)
 
 
 @solara.component

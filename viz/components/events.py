@@ -17,6 +17,7 @@ from economy.observation import Event, month_date
 from text import month_label, tr
 from viz.components.parties import labels
 from viz.components.svg import esc
+from viz.session import Shown
 
 KIND_COLOR = {
     "contract": "#7c3aed",
@@ -63,16 +64,14 @@ def model_events_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def EventLog(model: Any, months: int, lang: str):
+def EventLog(shown: Shown, lang: str):
     """The event log panel.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    n = len(model.observation.events)
-    html = solara.use_memo(lambda: model_events_html(model, lang), [id(model), months, n, lang])
+    html = solara.use_memo(lambda: shown.read(model_events_html, lang), [*shown.key, lang])
     solara.HTML(
         tag="div",
         unsafe_innerHTML=f'<div class="aiv-h">{esc(tr("event_log", lang))}</div>{html}',

@@ -16,6 +16,7 @@ import solara
 from economy.gauges import DANGER, HEALTHY, WARNING, Gauge, gauges
 from text import tr
 from viz.components.svg import INK, MUTED, esc, num, svg_open
+from viz.session import Shown
 
 GREEN, AMBER, RED = "#22c55e", "#f59e0b", "#ef4444"
 BAND_COLOR = {HEALTHY: GREEN, WARNING: AMBER, DANGER: RED}
@@ -126,13 +127,12 @@ def gauges_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def GaugesPanel(model: Any, months: int, lang: str):
+def GaugesPanel(shown: Shown, lang: str):
     """The indicators row, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: gauges_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(gauges_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html, attributes={"data-testid": "gauges"})

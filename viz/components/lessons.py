@@ -316,7 +316,9 @@ def LessonAfter(tutor: Tutor, lang: str, version: int, on_show: Callable[[str], 
                     outlined=True,
                     classes=["aiv-show-run", f"aiv-show-{name}"],
                 )
-    solara.HTML(tag="div", unsafe_innerHTML=reveal_html(tutor, lang))
+    with tutor.sim.lock:  # the run it draws may be the one Play is stepping
+        reveal = reveal_html(tutor, lang)
+    solara.HTML(tag="div", unsafe_innerHTML=reveal)
 
 
 @solara.component

@@ -29,6 +29,7 @@ from text import money, tr
 from viz.components.parties import holders
 from viz.components.parties import label as holder_label
 from viz.components.svg import INK, MUTED, esc, svg_open, text_width
+from viz.session import Shown
 
 W, H = 840.0, 480.0
 NODE_W, NODE_H = 128.0, 46.0
@@ -402,15 +403,14 @@ def _legend(lang: str, height: float = H) -> str:
 
 
 @solara.component
-def NetworkPanel(model: Any, months: int, lang: str):
+def NetworkPanel(shown: Shown, lang: str):
     """The network picture, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated (a change means a new picture).
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    svg = solara.use_memo(lambda: network_svg(model, lang), [id(model), months, lang])
+    svg = solara.use_memo(lambda: shown.read(network_svg, lang), [*shown.key, lang])
     with solara.Column(gap="4px", style={"padding": "0"}):
         solara.HTML(
             tag="div",
