@@ -212,7 +212,7 @@ def test_two_pages_are_two_simulations():
 
 
 # ---------------------------------------------------------------------- session
-def test_a_panel_drawn_while_play_steps_waits_and_never_sees_a_half_recorded_month():
+def test_a_panel_drawn_while_play_steps_waits_and_never_sees_a_half_recorded_month(monkeypatch):
     """Play at 24 months/s in several sessions once raised `zip() argument 2 is longer`.
 
     The Play thread was caught in the middle of recording a month (some columns one value
@@ -240,7 +240,7 @@ def test_a_panel_drawn_while_play_steps_waits_and_never_sees_a_half_recorded_mon
         for name in names[len(names) // 2 :]:
             data[name].append(data[name][-1])
 
-    sim.model.step = half_recorded_step
+    monkeypatch.setattr(sim.model, "step", half_recorded_step)
     stepper = threading.Thread(target=sim.step)
     stepper.start()
     assert caught.wait(10)
@@ -604,25 +604,6 @@ def reveal_html_of(tutor) -> str:
     return reveal_html(tutor, EN)
 
 
-def test_a_malformed_lesson_file_is_named_in_the_panel(tmp_path):
-    from lessons.loader import LESSON_DIR
-    from viz.components.lessons import LessonList
-    from viz.tutor import Tutor
-
-    good = (LESSON_DIR / "01-one-dollar.toml").read_text(encoding="utf-8")
-    (tmp_path / "01-one-dollar.toml").write_text(good, encoding="utf-8")
-    (tmp_path / "02-broken.toml").write_text(good.replace('watch = "chart_loop"', ""), "utf-8")
-    tutor = Tutor(Simulation(), folder=tmp_path)
-    assert [x.id for x in tutor.lessons] == ["01-one-dollar"]
-    assert tutor.errors == ["02-broken.toml: watch: missing"]
-    _, rc = solara.render(LessonList(tutor, EN, 0, on_open=lambda _: None), handle_error=False)
-    try:
-        alerts = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
-        assert "02-broken.toml: watch: missing" in alerts
-    finally:
-        rc.close()
-
-
 def test_the_view_draws_every_part_a_lesson_can_point_at(collapsed):
     from lessons import VIEW_PARTS
     from viz.components.lessons import watch_html
@@ -704,25 +685,54 @@ def test_run_record_download_replays_what_the_page_shows(tmp_path):
     assert replay(record).identical
 
 
-def test_a_malformed_preset_file_is_left_out_of_the_menu_with_its_error(tmp_path, monkeypatch):
-    import shutil
+def alert_texts(rc) -> str:
+    """The texts of the page's alerts (errors, notes)."""
+    return " ".join(" ".join(map(str, w.children)) for w in rc.find(v.Alert).widgets)
 
-    import params
 
-    folder = tmp_path / "scenarios"
-    shutil.copytree(params.SCENARIO_DIR, folder)
-    (folder / "broken.toml").write_text(
-        "description = 'x'\n[values]\npaid_growth_decay = { value = 7.0, cite = 'assumed', "
-        "reason = 'x' }\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(params, "SCENARIO_DIR", folder)
-    _, rc = solara.render(Page(), handle_error=False)
+def widget_texts(rc) -> str:
+    """Every text the page's widgets hold (HTML, alerts, buttons, menus, fields)."""
+    out = []
+    for w in rc.find(solara.widgets.HTML).widgets:
+        out.append(w.unsafe_innerHTML or "")
+    for kind in (v.Alert, v.Btn, v.Select, v.TextField):
+        for w in rc.find(kind).widgets:
+            out += [str(getattr(w, a, "")) for a in ("children", "items", "label", "v_model")]
+    return html.unescape(" ".join(out))
+
+
+def test_a_malformed_preset_or_lesson_file_never_takes_down_the_page(planted):
+    _, rc = solara.render(Page(), handle_error=False)  # the page starts
     try:
-        text = " ".join(str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
-        assert "broken" in text and "paid_growth_decay" in text
-        selects = rc.find(v.Select).widgets
-        menus = [s.items for s in selects if "seed" in str(s.items)]
-        assert menus and all("broken" not in str(items) for items in menus)
+        assert month_of(rc) == 0
+        everything = widget_texts(rc)
+        assert str(planted) not in everything and "Traceback" not in everything
+        # the bad preset is listed as unusable; picking it shows its one-line error
+        menu = select(rc, "Scenario preset")
+        assert "broken (unusable)" in menu.items and "seed" in menu.items
+        assert not rc.find(v.Alert, children=["broken.toml"]).widgets  # not before it is picked
+        button(rc, "Step 1 month").click()
+        menu.v_model = "broken (unusable)"
+        alerts = alert_texts(rc)
+        assert "broken.toml: key 'paid_growth_decay': field 'cite' must be" in alerts, alerts
+        assert str(planted) not in alerts and "Traceback" not in alerts
+        assert select(rc, "Scenario preset").v_model == "seed" and month_of(rc) == 1
+        select(rc, "Scenario preset").v_model = "reported"  # a good preset works, the error goes
+        assert month_of(rc) == 0 and "broken.toml" not in widget_texts(rc).split("(unusable)")[1]
+        # the bad lesson is listed as unusable; picking it shows its one-line error
+        open_tab(rc, "lessons")
+        button(rc, "1. " + load_lesson_title("01-one-dollar.toml"))
+        button(rc, "03-bad.toml (unusable)").click()
+        alerts = alert_texts(rc)
+        assert "03-bad.toml: setup.knob: unknown parameter a list of 2 items" in alerts, alerts
+        everything = widget_texts(rc)
+        assert str(planted) not in everything and "Traceback" not in everything
     finally:
         rc.close()
+
+
+def load_lesson_title(name: str) -> str:
+    from lessons import load_lesson
+    from lessons.loader import LESSON_DIR
+
+    return load_lesson(LESSON_DIR / name).words(EN).title

@@ -90,9 +90,9 @@ class Actions:
         self.changed()
 
     def preset(self, name: str) -> None:
-        """A preset was chosen."""
-        self.stop()
-        self.sim.set_preset(name)
+        """A preset was picked (an unusable one only shows its error)."""
+        if self.sim.pick_preset(name) is None:
+            self.stop()
         self.changed()
 
     def knob(self, name: str, text: str, lang: str) -> None:

@@ -11,6 +11,7 @@ columns one month longer than others).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +26,28 @@ DEFAULT_SEED = 42
 DEFAULT_PRESET = "seed"
 
 
+# An absolute path (a folder, then more): a visitor is shown only its last part.
+_PATH = re.compile(r"(?<![\w.~-])(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"]+)*[/\\]([^\s/\\:'\"]+)")
+
+
+def public_message(message: str) -> str:
+    """A message as a visitor may see it: its first line, with file names but no folders.
+
+    Input errors are one line naming the file and the field; some name the file by its full
+    path on the server, which is not the visitor's business.
+    """
+    first = message.strip().splitlines()[0] if message.strip() else message
+    return _PATH.sub(lambda m: m.group(1), first)
+
+
 def usable_presets() -> list[str]:
-    """Presets whose files load (a malformed file is left out of the menu, with its error)."""
+    """Presets whose files load (a malformed file is listed as unusable, with its error)."""
     return preset_problems()[0]
+
+
+def unusable_presets() -> dict[str, str]:
+    """Presets whose files do not load, with the one-line error a visitor may see."""
+    return {name: public_message(problem) for name, problem in preset_problems()[1].items()}
 
 
 MAX_SEED = 2**32 - 1
@@ -107,6 +127,8 @@ class Simulation:
         self.lock = threading.RLock()  # held by a step, and by the page while it draws
         self.generation = 0  # bumped by every reset, so a running Play loop can tell
         self.failure: str | None = None  # what went wrong in the last step, if anything
+        self.preset_problem: str | None = None  # the error of an unusable preset just picked
+        self.unusable_picks = 0  # how many times one was picked (the menu then shows the preset)
         self.closed = False  # the page is gone: see close()
         self.model = self._build()
         self._sync_fields()
@@ -135,10 +157,24 @@ class Simulation:
             if seed_field.error:
                 self.seed_field = seed_field
 
+    def pick_preset(self, name: str) -> str | None:
+        """A preset picked from the menu: switch to it, or say why it cannot be used.
+
+        Returns the one-line error of an unusable preset file (and changes nothing).
+        """
+        bad = unusable_presets()
+        if name in bad:
+            self.preset_problem = bad[name]
+            self.unusable_picks += 1
+            return self.preset_problem
+        self.set_preset(name)
+        return None
+
     def set_preset(self, name: str) -> None:
         """Switch preset: its values replace every knob, and the run starts again."""
         if name not in usable_presets():
             raise ValueError(f"unknown preset {name!r}")
+        self.preset_problem = None
         self.preset = name
         self.overrides = {}
         for f in self.fields.values():
@@ -203,7 +239,7 @@ class Simulation:
             try:
                 self.model.step()
             except Exception as e:  # the page must survive a model error: show it instead
-                self.failure = f"{type(e).__name__}: {e}"
+                self.failure = public_message(f"{type(e).__name__}: {e}")
                 return False
             return True
 

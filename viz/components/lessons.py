@@ -168,14 +168,22 @@ def reveal_html(tutor: Tutor, lang: str) -> str:
 
 
 @solara.component
-def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], None]):
-    """The list of lessons (and the files that could not be read).
+def LessonList(
+    tutor: Tutor,
+    lang: str,
+    version: int,
+    on_open: Callable[[str], None],
+    on_pick_unusable: Callable[[str], None] = lambda _: None,
+):
+    """The list of lessons, and the files that could not be read, listed as unusable.
 
     Args:
         tutor: the page's lessons.
         lang: language code.
         version: changes whenever the lessons' state changed (forces a re-render).
         on_open: called with a lesson's id when the learner opens it.
+        on_pick_unusable: called with a file name when the learner picks an unusable one
+            (its one-line error is then shown).
     """
     del version
     solara.HTML(
@@ -185,11 +193,6 @@ def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], N
             f'<div class="aiv-cap">{esc(tr("lessons_intro", lang))}</div>'
         ),
     )
-    if tutor.errors:
-        solara.Error(
-            f"{tr('lessons_errors', lang)} " + " · ".join(tutor.errors),
-            classes=["aiv-lesson-errors"],
-        )
     with solara.Column(gap="6px", classes=["aiv-lesson-list"]):
         for lesson in tutor.lessons:
             solara.Button(
@@ -198,6 +201,18 @@ def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], N
                 outlined=True,
                 classes=["aiv-lesson-open", f"aiv-lesson-{lesson.id}"],
             )
+        for file in tutor.unusable:  # a malformed file: listed, its error shown when picked
+            solara.Button(
+                tr("lesson_unusable_item", lang, name=file),
+                on_click=lambda file=file: on_pick_unusable(file),
+                text=True,
+                classes=["aiv-lesson-unusable"],
+            )
+    if tutor.picked_unusable is not None:
+        solara.Error(
+            f"{tr('lessons_errors', lang)} {tutor.unusable[tutor.picked_unusable]}",
+            classes=["aiv-lesson-errors"],
+        )
 
 
 @solara.component
@@ -347,7 +362,13 @@ def LessonsPanel(
 
     with solara.Column(gap="8px", classes=["aiv-lessons"], style={"padding": "10px 2px"}):
         if tutor.current is None:
-            LessonList(tutor, lang, version, on_open=lambda lid: do(lambda: tutor.open(lid)))
+            LessonList(
+                tutor,
+                lang,
+                version,
+                on_open=lambda lid: do(lambda: tutor.open(lid)),
+                on_pick_unusable=lambda file: do(lambda: tutor.pick_unusable(file)),
+            )
         else:
             LessonView(
                 tutor,
