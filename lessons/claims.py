@@ -19,7 +19,6 @@ from lessons.loader import (
     EN,
     NONE,
     PRESET_RUN,
-    ZH,
     BandEdge,
     Check,
     Lesson,
@@ -326,14 +325,12 @@ def describe_quantity(q: Quantity, lang: str) -> str:
             what = f"{word(f'stat_{q.stat}', lang)} {column}"
         win = _window_text(q.window, lang)
         if win:
-            what = f"{what} {win}" if lang != ZH else f"{win}{what}"
+            what = word("windowed", lang, what=what, window=win)
     if q.times != 1.0:
         what = f"{fmt_number(q.times)} × {what}"
     if q.plus:
         what = f"{what} {'+' if q.plus > 0 else '−'} {fmt_number(abs(q.plus))}"
-    if lang == ZH:
-        return f"{what}（{run_label(q.run, lang)}）"
-    return f"{what} ({run_label(q.run, lang)})"
+    return word("of_run", lang, what=what, run=run_label(q.run, lang))
 
 
 def describe_edge(edge: BandEdge, lang: str) -> str:

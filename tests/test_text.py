@@ -119,3 +119,29 @@ def test_every_event_of_every_preset_renders_in_both_languages_as_the_page_shows
         assert page_en.count("<li") == page_zh.count("<li") == min(300, len(m.observation.events))
     assert set(kinds) == set(EventKind), kinds
     assert set(reasons) == set(DefaultReason), reasons
+
+
+def _literal_keys() -> set[tuple[str, str]]:
+    """(file, key) of every tr("key", ...) and word("key", ...) with a literal key."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = set()
+    for path in [*root.glob("viz/**/*.py"), *root.glob("lessons/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in ("tr", "word") or not node.args:
+                continue
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                key = arg.value if node.func.id == "tr" else f"claim_{arg.value}"
+                found.add((path.name, key))
+    return found
+
+
+def test_every_literal_key_the_view_and_the_lessons_ask_for_exists():
+    keys = _literal_keys()
+    assert len(keys) > 100
+    assert [(file, key) for file, key in sorted(keys) if not has(key)] == []

@@ -82,7 +82,7 @@ def KnobField(
     src = knob_source(name, sim.preset, overridden)
     error: str | bool = False
     if field.error:
-        error = field.error if lang == "en" else f"數值無效：{field.error}"
+        error = tr("invalid_value", lang, error=field.error)
     prov = tr("prov_" + src["provenance"], lang)
     message = f"{tr('source', lang)}: {prov} ⓘ"
     tooltip = knob_tooltip(name, sim.preset, overridden, lang)
