@@ -209,7 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(summary_line(df))
     if args.out is not None:
-        from sweep.record import write_run_record
+        from records import write_run_record
 
         write_table(df, args.out)
         record = write_run_record(
@@ -233,7 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def check_run_outputs(out: Path | None, events: Path | None) -> None:
     """Refuse, before the run, output paths that cannot be written (exit status 2)."""
     from fileio import check_writable
-    from sweep.record import record_path
+    from records import record_path
 
     targets: list[Path] = []
     if out is not None:

@@ -63,7 +63,7 @@ def server_build_ms(months: int, samples: int = 20) -> tuple[float, float]:
     from model import AIBubbleModel
     from viz.components.banner import banner_html
     from viz.components.charts import chart_svgs
-    from viz.components.events import events_html
+    from viz.components.events import model_events_html
     from viz.components.gauges import gauges_html
     from viz.components.network import network_svg
 
@@ -78,7 +78,7 @@ def server_build_ms(months: int, samples: int = 20) -> tuple[float, float]:
         gauges_html(m, "en")
         network_svg(m, "en")
         chart_svgs(m, "en")
-        events_html([e.row() for e in m.observation.events], "en")
+        model_events_html(m, "en")
         times.append(1000 * (time.perf_counter() - t))
     return statistics.median(times), pct(times, 0.95)
 

@@ -19,12 +19,13 @@ from lessons.loader import (
     EN,
     NONE,
     PRESET_RUN,
-    ZH,
+    BandEdge,
     Check,
     Lesson,
     Quantity,
     Window,
 )
+from text import has, tr
 
 Value = float | int | str | tuple[float, float] | None
 
@@ -214,7 +215,8 @@ def quantity_value(q: Quantity, runs: dict[str, RunResult]) -> float | int | str
         months = window_months(q.window, run, n)
         if q.column is None:
             raise ValueError("a quantity names a column or a summary field")
-        value = column_stat(run.columns[q.column], months, q.stat, q.level)
+        level = q.level.value(run.model.p) if isinstance(q.level, BandEdge) else q.level
+        value = column_stat(run.columns[q.column], months, q.stat, level)
         if q.over is not None and value is not None:
             below = column_stat(run.columns[q.over], months, q.stat)
             value = None if not below else float(value) / below
@@ -264,56 +266,20 @@ def compare(left: Value, op: str, right: Value, tolerance: float = 0.0) -> bool:
 def check_one(check: Check, runs: dict[str, RunResult]) -> CheckResult:
     """Evaluate one check on the lesson's runs."""
     left = quantity_value(check.left, runs)
+    right: Value
     if isinstance(check.right, Quantity):
-        right: Value = quantity_value(check.right, runs)
+        right = quantity_value(check.right, runs)
+    elif isinstance(check.right, BandEdge):  # read from the run the left side looks at
+        right = check.right.value(runs[check.left.run].model.p)
     else:
         right = check.right
     return CheckResult(check, left, right, compare(left, check.op, right, check.tolerance))
 
 
 # ---------------------------------------------------------------------- words
-WORDS: dict[str, tuple[str, str]] = {
-    "run_preset": ("the preset run", "原始情境"),
-    "run_changed": ("the changed run", "調整後"),
-    "run_extra": ("the '{name}' run", "「{name}」模擬"),
-    "stat_max": ("highest", "最高"),
-    "stat_min": ("lowest", "最低"),
-    "stat_mean": ("mean", "平均"),
-    "stat_sum": ("total", "合計"),
-    "stat_first": ("first value of", "期初"),
-    "stat_last": ("last value of", "期末"),
-    "stat_growth": ("growth of", "成長率"),
-    "stat_first_month_below": (
-        "first month {column} < {level}",
-        "{column} 首次低於 {level} 的月份",
-    ),
-    "stat_first_month_above": (
-        "first month {column} > {level}",
-        "{column} 首次高於 {level} 的月份",
-    ),
-    "win_all": ("", ""),
-    "win_before_first_default": ("before the first default", "首次違約前"),
-    "win_at_first_default": ("in the month of the first default", "首次違約當月"),
-    "win_from_first_default": ("from the first default on", "首次違約起"),
-    "win_year": ("in {year}", "{year} 年"),
-    "win_months": ("{start} to {end}", "{start} 至 {end} 期間"),
-    "over": ("{a} / {b}", "{a} / {b}"),
-    "never": ("never", "從未發生"),
-    "no_value": ("no value", "無數值"),
-    "within": ("{left} within {tol} of {right}", "{left} 與 {right} 相差不超過 {tol}"),
-    "between": ("between {lo} and {hi}", "介於 {lo} 與 {hi} 之間"),
-    "regime_rising": ("rising", "上升"),
-    "regime_plateau": ("plateau", "高原"),
-    "regime_stalling": ("stalling", "失速"),
-    "regime_collapse": ("collapse", "崩潰"),
-}
-
-
 def word(key: str, lang: str, **fmt: Any) -> str:
-    """A word of the claim descriptions in ``lang``."""
-    en, zh = WORDS[key]
-    text = zh if lang == ZH else en
-    return text.format(**fmt) if fmt else text
+    """A word of the claim descriptions in ``lang`` (``text/strings.toml``, ``claim_<key>``)."""
+    return tr(f"claim_{key}", lang, **fmt)
 
 
 def month_text(month: int, lang: str = EN) -> str:
@@ -323,13 +289,15 @@ def month_text(month: int, lang: str = EN) -> str:
 
 
 def run_label(name: str, lang: str) -> str:
-    """A run's name in words."""
+    """A run's name in words (the same words as the live view's)."""
     if name in (PRESET_RUN, CHANGED_RUN):
-        return word(f"run_{name}", lang)
-    return word("run_extra", lang, name=name)
+        return tr(f"run_{name}", lang)
+    return tr("run_extra", lang, name=name)
 
 
 def _window_text(w: Window, lang: str) -> str:
+    if w.kind == "all":
+        return ""
     if w.kind != "months":
         return word(f"win_{w.kind}", lang)
     if w.start % 12 == 0 and w.end == w.start + 11:
@@ -351,25 +319,35 @@ def describe_quantity(q: Quantity, lang: str) -> str:
     else:
         column = q.column if q.over is None else word("over", lang, a=q.column, b=q.over)
         if q.stat in ("first_month_below", "first_month_above"):
-            what = word(f"stat_{q.stat}", lang, column=column, level=fmt_number(q.level))
+            level = describe_edge(q.level, lang) if isinstance(q.level, BandEdge) else q.level
+            what = word(f"stat_{q.stat}", lang, column=column, level=fmt_number(level))
         else:
             what = f"{word(f'stat_{q.stat}', lang)} {column}"
         win = _window_text(q.window, lang)
         if win:
-            what = f"{what} {win}" if lang != ZH else f"{win}{what}"
+            what = word("windowed", lang, what=what, window=win)
     if q.times != 1.0:
         what = f"{fmt_number(q.times)} × {what}"
     if q.plus:
         what = f"{what} {'+' if q.plus > 0 else '−'} {fmt_number(abs(q.plus))}"
-    if lang == ZH:
-        return f"{what}（{run_label(q.run, lang)}）"
-    return f"{what} ({run_label(q.run, lang)})"
+    return word("of_run", lang, what=what, run=run_label(q.run, lang))
+
+
+def describe_edge(edge: BandEdge, lang: str) -> str:
+    """A gauge's band edge in words: ``Engine · user growth: danger band, upper edge``."""
+    return word(
+        "band_edge",
+        lang,
+        gauge=tr(f"gauge_{edge.gauge}", lang),
+        band=tr(f"band_{edge.band}", lang),
+        side=word(f"edge_{edge.side}", lang),
+    )
 
 
 def fmt_word(v: str, lang: str) -> str:
     """A word a check compares with (a regime's name) in ``lang``."""
     key = f"regime_{v}"
-    return word(key, lang) if key in WORDS else v
+    return tr(key, lang) if has(key) else v
 
 
 def fmt_number(v: Any) -> str:
@@ -407,6 +385,8 @@ def describe_check(check: Check, lang: str) -> str:
     month = is_month(check.left)
     if isinstance(check.right, Quantity):
         right = describe_quantity(check.right, lang)
+    elif isinstance(check.right, BandEdge):
+        right = describe_edge(check.right, lang)
     elif isinstance(check.right, tuple):
         lo, hi = (fmt_value(v, month, lang) for v in check.right)
         return f"{left} {word('between', lang, lo=lo, hi=hi)}"

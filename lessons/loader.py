@@ -69,6 +69,7 @@ SETUP_KEYS = {"preset", "knob", "value", "months", "show"}
 TEXT_KEYS = {"title", "question", "choices", "notice", "explanation", "try", "claim"}
 CHECK_KEYS = {"left", "op", "right", "tolerance"}
 QUANTITY_KEYS = {"run", "column", "summary", "stat", "window", "level", "over", "times", "plus"}
+BAND_KEYS = {"band", "edge"}
 GLOSSARY_KEYS = {"term", "text"}
 
 
@@ -97,6 +98,32 @@ class Window:
 
 
 @dataclass(frozen=True)
+class BandEdge:
+    """An edge of a gauge's band (``economy/gauges.py``), named instead of written as a number.
+
+    ``{ band = "engine.danger" }`` is where the engine gauge's danger band ends (20 %);
+    ``{ band = "gears.warning", edge = "low" }`` where the gears' warning band begins. The
+    number is read from the run the check looks at (the fuel gauge's bands scale with its
+    ``capex_per_gw``).
+
+    Attributes:
+        gauge: ``engine``, ``gears`` or ``fuel``.
+        band: ``healthy``, ``warning`` or ``danger``.
+        side: ``low`` or ``high`` (filled in when the band has one edge only).
+    """
+
+    gauge: str
+    band: str
+    side: str
+
+    def value(self, params: Any) -> float:
+        """The edge's number for a run with these parameters."""
+        from economy.gauges import gauge
+
+        return gauge(self.gauge, params).edge(self.band, self.side)
+
+
+@dataclass(frozen=True)
 class Quantity:
     """A number read from one run: a run-summary field, or a statistic of a column.
 
@@ -106,7 +133,8 @@ class Quantity:
         summary: a run-summary field (``model.summary()``); or None.
         stat: the statistic of the column over the window (one of :data:`STATS`).
         window: the months the statistic looks at.
-        level: the threshold of ``first_month_below`` / ``first_month_above``.
+        level: the threshold of ``first_month_below`` / ``first_month_above`` (a number,
+            or a gauge's band edge).
         over: another column: the quantity is stat(column) / stat(over) over the window.
         times: multiply the value by this.
         plus: then add this.
@@ -117,7 +145,7 @@ class Quantity:
     summary: str | None = None
     stat: str | None = None
     window: Window = field(default_factory=Window)
-    level: float | None = None
+    level: float | BandEdge | None = None
     over: str | None = None
     times: float = 1.0
     plus: float = 0.0
@@ -127,14 +155,15 @@ class Quantity:
 class Check:
     """One comparison of a claim: ``left op right``.
 
-    ``right`` is a number, a string (a regime name, or ``"none"`` for "never happened"),
-    another :class:`Quantity`, or for ``between`` a pair (low, high), both included.
+    ``right`` is a number, a gauge's band edge (:class:`BandEdge`, read from the run of
+    ``left``), a string (a regime name, or ``"none"`` for "never happened"), another
+    :class:`Quantity`, or for ``between`` a pair (low, high), both included.
     ``within`` holds when |left - right| <= ``tolerance``.
     """
 
     left: Quantity
     op: str
-    right: Quantity | float | str | tuple[float, float]
+    right: Quantity | BandEdge | float | str | tuple[float, float]
     tolerance: float = 0.0
 
 
@@ -354,6 +383,32 @@ def _window(r: _Reader, raw: Any, where: str, months: int) -> Window:
     return Window("months", start, end)
 
 
+def _band_edge(r: _Reader, raw: dict[str, Any], where: str) -> BandEdge:
+    """``{ band = "gauge.band", edge = "low" | "high" }`` (edge optional for an end band)."""
+    from economy.gauges import BANDS, GAUGE_KEYS, GAUGES, HIGH, LOW
+
+    b = r.table(raw, where, BAND_KEYS)
+    name = r.text(r.need(b, "band", where), f"{where}.band")
+    key, _, band = name.partition(".")
+    r.choice(key, f"{where}.band", GAUGE_KEYS)
+    r.choice(band, f"{where}.band", BANDS)
+    side = r.choice(b["edge"], f"{where}.edge", (LOW, HIGH)) if "edge" in b else None
+    g = next(g for g in GAUGES if g.key == key)
+    try:
+        g.edge(band, side)
+    except ValueError as e:
+        raise r.fail(where, str(e)) from None
+    if side is None:  # an end band's one edge: name it, so the claim can say which
+        side = HIGH if g.bands[0][1] == band else LOW
+    return BandEdge(key, band, side)
+
+
+def _number_or_edge(r: _Reader, raw: Any, where: str) -> float | BandEdge:
+    if isinstance(raw, dict):
+        return _band_edge(r, raw, where)
+    return r.number(raw, where)
+
+
 def _quantity(r: _Reader, raw: Any, where: str, runs: list[str], months: int) -> Quantity:
     q = r.table(raw, where, QUANTITY_KEYS)
     run = r.choice(r.need(q, "run", where), f"{where}.run", runs)
@@ -372,7 +427,7 @@ def _quantity(r: _Reader, raw: Any, where: str, runs: list[str], months: int) ->
     stat = r.choice(r.need(q, "stat", where), f"{where}.stat", STATS)
     level = None
     if stat in LEVEL_STATS:
-        level = r.number(r.need(q, "level", where), f"{where}.level")
+        level = _number_or_edge(r, r.need(q, "level", where), f"{where}.level")
     elif "level" in q:
         raise r.fail(f"{where}.level", f"only {' and '.join(LEVEL_STATS)} take a level")
     over = None
@@ -398,8 +453,10 @@ def _check(r: _Reader, raw: Any, where: str, runs: list[str], months: int) -> Ch
     left = _quantity(r, r.need(c, "left", where), f"{where}.left", runs, months)
     op = r.choice(r.need(c, "op", where), f"{where}.op", OPS)
     raw_right = r.need(c, "right", where)
-    right: Quantity | float | str | tuple[float, float]
-    if op == "between":
+    right: Quantity | BandEdge | float | str | tuple[float, float]
+    if isinstance(raw_right, dict) and "band" in raw_right:
+        right = _band_edge(r, raw_right, f"{where}.right")
+    elif op == "between":
         if not isinstance(raw_right, list) or len(raw_right) != 2:
             raise r.fail(f"{where}.right", "between needs a pair [low, high]")
         lo = r.number(raw_right[0], f"{where}.right[1]")

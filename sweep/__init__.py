@@ -12,7 +12,8 @@ fast):
   ``timeseries``, ``manifest``).
 * :mod:`sweep.runner`: the driver: plan, resume, execute, store.
 * :mod:`sweep.analyze`: phase diagrams, per-point statistics, SALib sensitivity indices.
-* :mod:`sweep.record`: run records and replay.
+* :mod:`sweep.stored_records`: the run records a store keeps, and replay against a store
+  (the records themselves are :mod:`records`).
 * :mod:`sweep.cli`: the ``sweep``, ``analyze`` and ``replay`` sub-commands of ``run.py``.
 
 See ``docs/sweeps.md``.

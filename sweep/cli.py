@@ -297,12 +297,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     from fileio import check_writable
 
-    from .record import _is_duckdb
+    from .stored_records import is_duckdb
 
     store = Path(args.store)
     if not store.is_file():
         raise _bad(f"no such sweep store: {store}")
-    if not _is_duckdb(store):
+    if not is_duckdb(store):
         raise _bad(f"{store} is not a sweep store (a DuckDB file written by run.py sweep)")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -362,8 +362,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     import duckdb
 
     from fileio import check_writable
+    from records import RecordError, write_record
 
-    from .record import load_record_source, replay, write_record
+    from .stored_records import load_record_source, replay
 
     try:
         record = load_record_source(args.record, args.run_id)
@@ -372,7 +373,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             write_record(record, args.write_record, what="--write-record")
             print(f"wrote the record to {args.write_record}", file=sys.stderr)
         result = replay(record, against=args.against)
-    except SweepError as e:
+    except (SweepError, RecordError) as e:
         raise _bad(str(e)) from None
     except duckdb.Error as e:
         raise _store_problem(Path(args.against or args.record), e) from None

@@ -294,7 +294,8 @@ def run_sweep(
         StoreBusyError: ``out`` is held by another process. BackendError: the back end
         cannot start. SweepAbortedError: a worker died outside a run.
     """
-    from .env import environment
+    from records.env import environment
+
     from .executors import check_scheduler_address, make_backend
 
     spec = validate(spec)

@@ -40,8 +40,7 @@ def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
     ``elapsed_s`` and ``timeseries`` (DataFrame or None).
     """
     from params import Params, PresetError
-
-    from .env import environment, worker_identity
+    from records.env import environment, worker_identity
 
     base_error = None
     try:
@@ -82,8 +81,7 @@ def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
 def probe() -> dict[str, Any]:
     """Check that a worker can import the model; returns its environment."""
     import model  # noqa: F401
-
-    from .env import environment, worker_identity
+    from records.env import environment, worker_identity
 
     return {**environment(), "worker": worker_identity()}
 

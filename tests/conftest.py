@@ -5,6 +5,7 @@ view two presets to switch between.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -63,3 +64,28 @@ def two_presets(tmp_path, monkeypatch):
     (folder / "zz-test-alt.toml").write_text(ALT_PRESET, encoding="utf-8")
     monkeypatch.setattr(params, "SCENARIO_DIR", Path(folder))
     return names[0], "zz-test-alt"
+
+
+@pytest.fixture
+def planted(tmp_path, monkeypatch):
+    """The shipped presets and two lessons, plus a malformed preset and a malformed lesson."""
+    import params
+    from lessons import loader
+
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(params.SCENARIO_DIR, scenarios)
+    (scenarios / "broken.toml").write_text(
+        'description = "x"\n[values]\n'
+        'paid_growth_decay = { value = 0.5, cite = ["seed_paid_growth_decay", "x"] }\n',
+        encoding="utf-8",
+    )
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    for name in ("01-one-dollar.toml", "02-leaking-engine.toml"):
+        shutil.copy(loader.LESSON_DIR / name, lessons / name)
+    good = (loader.LESSON_DIR / "02-leaking-engine.toml").read_text(encoding="utf-8")
+    bad = re.sub(r"(?m)^knob = .*$", 'knob = ["capex_per_gw", "x"]', good)
+    (lessons / "03-bad.toml").write_text(bad.replace("order = 2", "order = 3"), "utf-8")
+    monkeypatch.setattr(params, "SCENARIO_DIR", scenarios)
+    monkeypatch.setattr(loader, "LESSON_DIR", lessons)
+    return tmp_path

@@ -38,11 +38,11 @@ import params
 import run
 from economy.contagion import MAX_AMOUNT, ContagionInputError, load_cases
 from errors import InputError
-from lessons.loader import LessonError, load_lesson
+from lessons.loader import BandEdge, LessonError, load_lesson
 from params import CLOUDS, PARAM_FIELDS, Params, PresetError, load_preset_file
+from records import RecordError, build_record, read_record
 from schema import HORIZON_MONTHS
 from sweep.designs import run_count
-from sweep.record import RecordError, build_record, read_record
 from sweep.spec import MAX_RUNS, SpecError, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,11 +300,15 @@ def accept_lesson(lesson: Any) -> None:
     for values in lesson.runs.values():
         Params.from_preset(lesson.preset, **values)
     assert 1 <= lesson.months <= 120
+    defaults = Params.from_preset(lesson.preset)
     for c in lesson.checks:
         for q in (c.left, c.right):
             if hasattr(q, "times"):
                 assert math.isfinite(q.times) and math.isfinite(q.plus)
-                assert q.level is None or math.isfinite(q.level)
+                level = q.level.value(defaults) if isinstance(q.level, BandEdge) else q.level
+                assert level is None or math.isfinite(level)
+        if isinstance(c.right, BandEdge):  # a gauge's band edge: a known, finite number
+            assert math.isfinite(c.right.value(defaults))
         if isinstance(c.right, float | tuple):
             assert all(
                 math.isfinite(x) for x in (c.right if isinstance(c.right, tuple) else [c.right])

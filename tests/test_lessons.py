@@ -25,7 +25,7 @@ from lessons import (
     load_lessons,
 )
 from lessons.claims import column_stat, compare, run_one, window_months
-from lessons.loader import GLOSSARY_FILE, LESSON_DIR, Window
+from lessons.loader import GLOSSARY_FILE, LESSON_DIR, Quantity, Window
 from params import PARAM_NAMES, preset_names
 
 SEEDS = (1, 2, 3, 42)  # 42 is the live view's default seed
@@ -243,6 +243,20 @@ MALFORMED = [
     ("empty text", 'notice = "看。"', 'notice = ""', "zh-TW.notice:"),
     ("missing text", 'claim = "有用戶。"\n', "", "zh-TW.claim: missing"),
     ("extra run", "[[checks]]", "[runs.x]\nfoo = 1\n\n[[checks]]", "runs.x.foo:"),
+    ("unknown gauge", "right = 0.0", 'right = { band = "motor.danger" }', "checks[1].right.band:"),
+    ("unknown band", "right = 0.0", 'right = { band = "gears.red" }', "checks[1].right.band:"),
+    (
+        "a middle band needs its edge",
+        "right = 0.0",
+        'right = { band = "gears.warning" }',
+        "checks[1].right: the warning band of the gears gauge has two edges",
+    ),
+    (
+        "an end band's open edge",
+        "right = 0.0",
+        'right = { band = "gears.danger", edge = "high" }',
+        "checks[1].right: the danger band of the gears gauge has no high edge",
+    ),
 ]
 
 
@@ -268,6 +282,39 @@ def test_malformed_lesson_names_the_file_and_the_field(tmp_path, case, old, new,
     message = str(info.value)
     assert message.startswith("bad-lesson.toml: "), message
     assert field in message, message
+
+
+def test_lessons_name_the_gauges_band_edges_instead_of_repeating_them(tmp_path):
+    from economy.gauges import GAUGES, gauge
+    from lessons.loader import BandEdge
+
+    edges = {g.column: {upper for upper, _ in g.bands[:-1]} for g in GAUGES}
+    named = 0
+    for lesson in LESSONS:
+        for c in lesson.checks:
+            for q in (c.left, c.right):
+                if isinstance(q, Quantity) and q.column in edges:
+                    assert q.level not in edges[q.column], (lesson.id, c)
+                    named += isinstance(q.level, BandEdge)
+            if isinstance(c.left, Quantity) and c.left.column in edges:
+                assert c.right not in edges[c.left.column], (lesson.id, c)
+            named += isinstance(c.right, BandEdge)
+    assert named >= 7  # lessons 3 and 7
+    # an edge is read from the run: the fuel bands scale with the run's capex per GW
+    text = GOOD.replace(
+        'column = "users_m", stat = "max", window = { year = 2024 } }\nop = ">"\nright = 0.0',
+        'column = "fuel_capex_per_compute", stat = "max" }\nop = "<"\n'
+        'right = { band = "fuel.danger" }',
+    )
+    lesson = load_lesson(write(tmp_path, "fuel.toml", text))
+    edge = lesson.checks[0].right
+    assert edge == BandEdge("fuel", "danger", "low")
+    outcome = evaluate(lesson, 1, cache=RUNS)
+    run = outcome.runs["preset"]
+    assert outcome.results[0].right == gauge("fuel", run.model.p).edge("danger", "low")
+    assert outcome.results[0].right == run.model.p.capex_per_gw  # 1 x capex per GW
+    what, _, _ = describe_result(outcome.results[0], EN)
+    assert what.endswith("< Fuel · capex per unit of compute: danger band, lower edge"), what
 
 
 def test_malformed_files_are_collected_when_not_strict(tmp_path):

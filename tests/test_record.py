@@ -6,17 +6,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sweep import cli
-from sweep.record import (
+import records
+from records import (
+    RecordError,
     build_record,
     read_record,
     record_from_model,
-    record_from_store,
     record_path,
-    replay,
     write_record,
     write_run_record,
 )
+from sweep import cli
+from sweep.stored_records import record_from_store, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,6 +129,9 @@ def test_sweep_run_replays_identical_from_the_store(sweep_store, capsys):
     result = replay(rec)
     assert result.identical and any("time series" in c for c in result.compared)
     assert any("run summary" in c for c in result.compared)
+    # records cannot read sweep stores itself (it sits below sweep/): it says so in one line
+    with pytest.raises(RecordError, match="read from a sweep store"):
+        records.replay(rec)
 
 
 def test_sweep_record_with_a_changed_parameter_differs_month_and_column(sweep_store, tmp_path):

@@ -249,7 +249,7 @@ def test_run_order_interleaves_points_so_any_prefix_is_balanced():
 # ---------------------------------------------------------------------- back ends
 @pytest.mark.slow
 def test_same_runs_same_results_serial_two_workers_and_dask(tmp_path):
-    from sweep.record import record_from_store, replay
+    from sweep.stored_records import record_from_store, replay
 
     stores = {}
     for name, extra in (
@@ -512,7 +512,7 @@ def test_store_tables_manifest_and_timeseries(tmp_path):
     assert row["mesa_version"] and row["numpy_version"] and row["python_version"]
     assert row["status"] == "complete" and row["ended_at"] >= row["started_at"]
     assert '"design": "lhs"' in row["spec_json"] and '"samples": 6' in row["sampling_json"]
-    from sweep.env import git_commit
+    from records.env import git_commit
 
     assert row["git_commit"] == git_commit()
     rec = table(out, "SELECT * FROM run_records WHERE run_id = 0")

@@ -115,6 +115,29 @@ def test_reset_and_preset_change_start_again(solara_app, solara_server, page_ses
         page.goto("about:blank")
 
 
+def test_the_page_starts_with_a_malformed_preset_and_lesson_listed_as_unusable(
+    solara_app, solara_server, page_session, planted
+):
+    page = page_session
+    with solara_app(APP):
+        open_page(page, solara_server.base_url)
+        step(page)
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and str(planted) not in body
+        page.locator(".v-select", has_text="Scenario preset").click()
+        page.get_by_role("option", name="broken (unusable)").click()
+        error = page.locator(".aiv-preset-error")
+        error.wait_for()
+        assert "broken.toml: key 'paid_growth_decay': field 'cite'" in error.inner_text()
+        assert month(page) == 1  # the run shown goes on
+        page.get_by_role("tab", name="Lessons").click()
+        page.get_by_role("button", name="03-bad.toml (unusable)").click()
+        page.get_by_text("03-bad.toml: setup.knob: unknown parameter").wait_for()
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and str(planted) not in body
+        page.goto("about:blank")
+
+
 def test_language_switch_changes_labels(solara_app, solara_server, page_session):
     page = page_session
     with solara_app(APP):

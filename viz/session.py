@@ -2,26 +2,52 @@
 
 Plain Python (no Solara), so the page's logic can be tested without a browser. Each page
 builds its own :class:`Simulation`; nothing here is shared between sessions.
+
+The Play loop steps the model in its own thread while the page draws it. A step holds the
+simulation's lock from start to end, and the page draws only through :class:`Shown`, which
+reads the model under the same lock: a picture never sees a month half-recorded (some
+columns one month longer than others).
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from model import AIBubbleModel
 from params import Params, param_info, preset_problems
-from viz.i18n import tr
+from text import tr
 
 HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
 DEFAULT_SEED = 42
 DEFAULT_PRESET = "seed"
 
 
+# An absolute path (a folder, then more): a visitor is shown only its last part.
+_PATH = re.compile(r"(?<![\w.~-])(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"]+)*[/\\]([^\s/\\:'\"]+)")
+
+
+def public_message(message: str) -> str:
+    """A message as a visitor may see it: its first line, with file names but no folders.
+
+    Input errors are one line naming the file and the field; some name the file by its full
+    path on the server, which is not the visitor's business.
+    """
+    first = message.strip().splitlines()[0] if message.strip() else message
+    return _PATH.sub(lambda m: m.group(1), first)
+
+
 def usable_presets() -> list[str]:
-    """Presets whose files load (a malformed file is left out of the menu, with its error)."""
+    """Presets whose files load (a malformed file is listed as unusable, with its error)."""
     return preset_problems()[0]
+
+
+def unusable_presets() -> dict[str, str]:
+    """Presets whose files do not load, with the one-line error a visitor may see."""
+    return {name: public_message(problem) for name, problem in preset_problems()[1].items()}
 
 
 MAX_SEED = 2**32 - 1
@@ -51,6 +77,34 @@ class FieldState:
     error: str | None = None
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows: a model and its month count, read together.
+
+    Attributes:
+        model: the model shown.
+        months: months simulated when the page took this snapshot (its memo key).
+        lock: the simulation's lock; :meth:`read` holds it while it draws.
+    """
+
+    model: Any
+    months: int
+    lock: Any
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """What identifies this picture: the model and its month count."""
+        return id(self.model), self.months
+
+    def read(self, draw: Callable[..., T], *args: Any) -> T:
+        """``draw(model, *args)``, with no step running meanwhile."""
+        with self.lock:
+            return draw(self.model, *args)
+
+
 def format_value(value: float | int) -> str:
     """A parameter value as the text a field shows (``1``, ``0.853``, ``1e+04``)."""
     return f"{value:g}"
@@ -70,9 +124,11 @@ class Simulation:
         self.overrides: dict[str, Any] = {}
         self.fields: dict[str, FieldState] = {}
         self.seed_field = FieldState(str(seed))
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # held by a step, and by the page while it draws
         self.generation = 0  # bumped by every reset, so a running Play loop can tell
         self.failure: str | None = None  # what went wrong in the last step, if anything
+        self.preset_problem: str | None = None  # the error of an unusable preset just picked
+        self.unusable_picks = 0  # how many times one was picked (the menu then shows the preset)
         self.closed = False  # the page is gone: see close()
         self.model = self._build()
         self._sync_fields()
@@ -101,10 +157,24 @@ class Simulation:
             if seed_field.error:
                 self.seed_field = seed_field
 
+    def pick_preset(self, name: str) -> str | None:
+        """A preset picked from the menu: switch to it, or say why it cannot be used.
+
+        Returns the one-line error of an unusable preset file (and changes nothing).
+        """
+        bad = unusable_presets()
+        if name in bad:
+            self.preset_problem = bad[name]
+            self.unusable_picks += 1
+            return self.preset_problem
+        self.set_preset(name)
+        return None
+
     def set_preset(self, name: str) -> None:
         """Switch preset: its values replace every knob, and the run starts again."""
         if name not in usable_presets():
             raise ValueError(f"unknown preset {name!r}")
+        self.preset_problem = None
         self.preset = name
         self.overrides = {}
         for f in self.fields.values():
@@ -139,6 +209,11 @@ class Simulation:
             self.model = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ stepping
+    def shown(self) -> Shown:
+        """The model shown and its month count, taken together between two steps."""
+        with self.lock:
+            return Shown(self.model, self.months_run, self.lock)
+
     @property
     def months_run(self) -> int:
         """Months simulated so far (0 before the first step)."""
@@ -164,7 +239,7 @@ class Simulation:
             try:
                 self.model.step()
             except Exception as e:  # the page must survive a model error: show it instead
-                self.failure = f"{type(e).__name__}: {e}"
+                self.failure = public_message(f"{type(e).__name__}: {e}")
                 return False
             return True
 

@@ -17,7 +17,7 @@ from lessons import (
     load_glossary,
     load_lessons,
 )
-from viz.session import Simulation
+from viz.session import Simulation, public_message
 
 
 class Tutor:
@@ -35,9 +35,13 @@ class Tutor:
         self.lessons: list[Lesson] = []
         try:
             self.glossary = load_glossary()
-            self.lessons, self.errors = load_lessons(folder, strict=False)
+            self.lessons, errors = load_lessons(folder, strict=False)
         except LessonError as e:  # a broken glossary: the page still works, and says why
-            self.errors = [str(e)]
+            errors = [str(e)]
+        self.errors = [public_message(e) for e in errors]
+        # each message starts with its file's name: the list shows the file as unusable
+        self.unusable: dict[str, str] = {e.split(":", 1)[0]: e for e in reversed(self.errors)}
+        self.picked_unusable: str | None = None  # the unusable file the learner picked
         self.current: Lesson | None = None
         self.choice: int | None = None  # 1-based, as in the lesson files
         self.outcome: Outcome | None = None
@@ -51,8 +55,14 @@ class Tutor:
                 return lesson
         raise KeyError(lesson_id)
 
+    def pick_unusable(self, file: str) -> str:
+        """The learner picked a lesson file that could not be read: its one-line error."""
+        self.picked_unusable = file
+        return self.unusable[file]
+
     def open(self, lesson_id: str) -> None:
         """Open a lesson: no prediction yet, nothing run."""
+        self.picked_unusable = None
         self.current = self.lesson(lesson_id)
         self.choice = None
         self.outcome = None
@@ -87,7 +97,7 @@ class Tutor:
         try:
             self.outcome = evaluate(self.current, self.sim.seed)
         except Exception as e:  # the page must survive a model error: show it instead
-            self.failure = f"{type(e).__name__}: {e}"
+            self.failure = public_message(f"{type(e).__name__}: {e}")
             return None
         self.failure = None
         self.show(self.current.show)

@@ -1,8 +1,10 @@
 """Typed events: a kind, the firm it is about, and its fields; words come from templates.
 
-Each ``EventKind`` has a template per language whose placeholders are the event's fields:
-``{name:party}`` is a firm or fund shown by its label, ``{name:date}`` a month shown as
-YYYY-MM, ``{name:money}`` US$ bn as $2.1B; other format specs are Python's.
+Each ``EventKind`` has a template per language (``text/events.toml``) whose placeholders are
+the event's fields: ``{name:party}`` is a firm or fund shown by its label, ``{name:date}`` a
+month (YYYY-MM in English, 2025年3月 in Chinese), ``{name:money}`` US$ bn ($2.1B, 21 億美元),
+``{name:phrase}`` an English phrase of the model in the reader's language; other format
+specs are Python's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from text import EN, LANGS, money, month_label, phrase, template
 
 from ..indicators import money_bn
 from .names import LABELS, month_date
@@ -43,60 +47,31 @@ class DefaultReason(Enum):
     BOOK_EQUITY = "book_equity"
 
 
+# The templates are data: text/events.toml, one per kind and language (the English ones
+# write the event log's text column, so the goldens).
 EVENT_TEMPLATES: dict[str, dict[EventKind, str]] = {
-    "en": {
-        EventKind.CONTRACT: (
-            "{app:party} signs {gw:.2f} GW with {cloud:party}: ${value:,.1f}B over {months} "
-            "months from {start:date}"
-        ),
-        EventKind.ANNOUNCED_CONTRACT: (
-            "{app:party} signs {gw:.2f} GW with {cloud:party} (announced deal): "
-            "${value:,.1f}B over {months} months from {start:date}"
-        ),
-        EventKind.NO_CLOUD: "No cloud can finance {short:.2f} of the {gw:.2f} GW {app:party} wants",
-        EventKind.MILESTONE: (
-            "{supplier:party} invests ${amount:,.1f}B in {app:party}: tranche {tranche} for "
-            "{gw:.1f} GW deployed (${paid:,.0f}B of ${cap:,.0f}B)"
-        ),
-        EventKind.WARRANT: (
-            "{n} tranche(s) of {holder:party}'s {issuer:party} warrant vest: "
-            "{shares_m:.0f}M shares worth ${value:,.1f}B ({vested} of {tranches})"
-        ),
-        EventKind.ROUND: (
-            "{app:party} raises ${amount:,.1f}B at a ${pre_money:,.0f}B pre-money valuation"
-        ),
-        EventKind.BACKSTOP: (
-            "{guarantor:party} owes {cloud:party} ${amount:,.1f}B for capacity left unused"
-        ),
-        EventKind.DEFAULT: (
-            "{firm:party} defaults ({reason}); creditors lose ${lost:,.1f}B; "
-            "{cancelled} contracts cancelled"
-        ),
-        EventKind.IMPLAUSIBLE: (
-            "{what} ({column}) reached {value:.3g} {unit}, beyond the plausible bound of "
-            "{bound:,.0f} ({reason}): what follows is an artefact of the parameters, not a forecast"
-        ),
-    }
+    lang: {kind: template(f"event_{kind.value}", lang) for kind in EventKind} for lang in LANGS
 }
 REASON_TEMPLATES: dict[str, dict[DefaultReason, str]] = {
-    "en": {
-        DefaultReason.ARREARS: "unpaid bills for {months} months",
-        DefaultReason.BOOK_EQUITY: "book equity of {equity:money}",
-    }
+    lang: {r: template(f"reason_{r.value}", lang) for r in DefaultReason} for lang in LANGS
 }
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, labels: Mapping[str, str]):
+    def __init__(self, labels: Mapping[str, str], lang: str = EN):
         self.labels = labels
+        self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "party":
             return self.labels.get(value, str(value))
         if format_spec == "date":
-            return month_date(int(value))[:7]
+            date = month_date(int(value))
+            return date[:7] if self.lang == EN else month_label(date, self.lang)
         if format_spec == "money":
-            return money_bn(value)
+            return money_bn(value) if self.lang == EN else money(value, self.lang)
+        if format_spec == "phrase":
+            return phrase(str(value), self.lang)
         return super().format_field(value, format_spec)
 
 
@@ -114,9 +89,12 @@ class Event:
         """Year and month as YYYY-MM."""
         return month_date(self.month)[:7]
 
-    def text(self, lang: str = "en", labels: Mapping[str, str] = LABELS) -> str:
-        """The event as a sentence in ``lang`` (its template filled with the fields)."""
-        fmt = _Formatter(labels)
+    def text(self, lang: str = EN, labels: Mapping[str, str] = LABELS) -> str:
+        """The event as a sentence in ``lang`` (its template filled with the fields).
+
+        ``labels`` names the firms and funds (the view passes them in the reader's language).
+        """
+        fmt = _Formatter(labels, lang)
         values = dict(self.fields)
         reason = values.get("reason")
         if isinstance(reason, DefaultReason):

@@ -2,7 +2,7 @@
 
 What is it, how it works, how to use it, things to notice, things to try, extending the
 model, related models, credits and how to cite. The texts are ``about_*`` entries of
-``viz/i18n.py`` (both languages), written as plain text with paragraphs and bullet points.
+``text/strings.toml`` (both languages), written as plain text with paragraphs and bullet points.
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import solara
 
+from text import tr
 from viz.components.svg import esc
 from viz.components.text import rich
-from viz.i18n import tr
 
 # NetLogo's Info tab: WHAT IS IT, HOW IT WORKS, HOW TO USE IT, THINGS TO NOTICE, THINGS TO TRY,
 # EXTENDING THE MODEL, (NETLOGO FEATURES), RELATED MODELS, CREDITS AND REFERENCES / HOW TO CITE.

@@ -1,16 +1,24 @@
-"""The regime banner and the month counter, one strip at the top of the page."""
+"""The regime banner and the month counter, one strip at the top of the page.
+
+The regimes' definitions shown here are texts (``regime_<name>_doc`` in
+``text/strings.toml``) whose placeholders are the thresholds of the run's own classifier
+(``economy/regimes.py``'s ``RegimeClassifier``: window, persistence, growth and runway
+thresholds), filled from ``model.observation.regimes``: nothing is restated here.
+"""
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import solara
 
 from economy.observation import month_date
+from text import month_label, tr
 from viz.components.svg import esc
-from viz.i18n import month_label, tr
+from viz.session import Shown
 
 REGIME_STYLE = {
     "rising": ("#dcfce7", "#166534", "▲"),
@@ -28,15 +36,30 @@ def counter_text(model: Any, lang: str) -> str:
     return tr("month_counter", lang, n=model.month, date=month_label(model.stats["date"], lang))
 
 
+def regime_thresholds(classifier: Any) -> dict[str, float | int]:
+    """The numbers a regime classifier tests against, by field name (its thresholds)."""
+    return {
+        f.name: getattr(classifier, f.name)
+        for f in fields(classifier)
+        if f.type in ("int", "float")
+    }
+
+
 def pending_text(model: Any, lang: str) -> str:
     """What this month's tests say when it differs from the banner (the 3-month rule)."""
     if model.month < 0:
         return ""
-    raw, held = model.observation.regimes.pending()
+    classifier = model.observation.regimes
+    raw, held = classifier.pending()
     if raw is None:
         return ""
-    need = model.p.regime_persist_months
-    return tr("regime_pending", lang, raw=tr(f"regime_{raw.value}", lang), n=held, need=need)
+    raw_name = tr(f"regime_{raw.value}", lang)
+    return tr("regime_pending", lang, raw=raw_name, n=held, **regime_thresholds(classifier))
+
+
+def regime_doc(model: Any, regime: str, lang: str) -> str:
+    """What a regime means, with the run's own thresholds."""
+    return tr(f"regime_{regime}_doc", lang, **regime_thresholds(model.observation.regimes))
 
 
 def implausible_text(model: Any, lang: str) -> str:
@@ -51,14 +74,7 @@ def banner_html(model: Any, lang: str) -> str:
     """The banner: the current regime, what it means, and the month counter."""
     regime = str(model.observation.regime) if model.month >= 0 else "none"
     bg, fg, mark = REGIME_STYLE.get(regime, REGIME_STYLE["none"])
-    p = model.p
-    doc = tr(
-        f"regime_{regime}_doc",
-        lang,
-        rising=f"{p.rising_min_runway:g}",
-        stalling=f"{p.stalling_max_runway:g}",
-        plateau=p.plateau_growth,
-    )
+    doc = regime_doc(model, regime, lang)
     months = model.month + 1
     return (
         f'<div class="aiv-banner" style="background:{bg};color:{fg};border-color:{fg}" '
@@ -76,13 +92,12 @@ def banner_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def RegimeBanner(model: Any, months: int, lang: str):
+def RegimeBanner(shown: Shown, lang: str):
     """The banner strip.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: banner_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(banner_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html)

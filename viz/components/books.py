@@ -13,9 +13,12 @@ from typing import Any
 
 import solara
 
-from viz.components.network import GROUP_STROKE, node_label
+from economy.roster import Holder, Outside
+from text import month_label, tr
+from viz.components.network import GROUP_STROKE
+from viz.components.parties import holders, labels
 from viz.components.svg import esc
-from viz.i18n import month_label, tr
+from viz.session import Shown
 
 SECTORS = ("chip_suppliers", "cloud_providers", "app_company", "investors", "rest_of_world")
 ROW = "rest_of_world"
@@ -28,33 +31,37 @@ def _fmt(v: float, digits: int = 1) -> str:
     return f"{v:,.{digits}f}".replace("-", "−")
 
 
-def account_label(model: Any, key: str, lang: str) -> str:
-    """A ledger account as words: ``loan:lenders`` -> ``Loans · Lenders``."""
+def account_label(names: dict[str, str], key: str, lang: str) -> str:
+    """A ledger account as words: ``loan:lenders`` -> ``Loans · Lenders``.
+
+    ``names`` are the holders' display names (``viz.components.parties.labels``).
+    """
     kind, _, other = key.partition(":")
     name = tr(f"acct_{kind}", lang)
     if not other or (kind == "cash" and other == ROW):
         return name
-    return f"{name} · {node_label(model, other, lang)}"
+    return f"{name} · {names.get(other, other)}"
 
 
-def _section(model: Any, title: str, items: dict[str, float], lang: str) -> tuple[str, float]:
+def _section(
+    names: dict[str, str], title: str, items: dict[str, float], lang: str
+) -> tuple[str, float]:
     total = sum(items.values())
     rows = [f'<tr class="aiv-sec"><th>{esc(title)}</th><th class="num">{_fmt(total)}</th></tr>']
     for key, v in sorted(items.items(), key=lambda kv: -abs(kv[1])):
-        label = esc(account_label(model, key, lang))
+        label = esc(account_label(names, key, lang))
         rows.append(f'<tr><td>{label}</td><td class="num">{_fmt(v)}</td></tr>')
     return "".join(rows), total
 
 
-def balance_sheet_html(model: Any, name: str, lang: str) -> str:
-    """One agent's balance sheet as an HTML card."""
-    bs = model.ledger.balance_sheet(name)
-    firm = model.firms_by_name.get(name)
-    group = firm.group if firm is not None else "capital"
-    dead = bool(firm is not None and firm.defaulted)
-    assets, ta = _section(model, tr("assets", lang), bs["assets"], lang)
-    liabs, tl = _section(model, tr("liabilities", lang), bs["liabilities"], lang)
-    worth, tn = _section(model, tr("net_worth", lang), bs["net_worth"], lang)
+def balance_sheet_html(model: Any, holder: Holder, names: dict[str, str], lang: str) -> str:
+    """One holder's balance sheet as an HTML card."""
+    bs = model.ledger.balance_sheet(holder.name)
+    group = holder.group
+    dead = holder.defaulted
+    assets, ta = _section(names, tr("assets", lang), bs["assets"], lang)
+    liabs, tl = _section(names, tr("liabilities", lang), bs["liabilities"], lang)
+    worth, tn = _section(names, tr("net_worth", lang), bs["net_worth"], lang)
     gap = ta - tl - tn
     ok = abs(gap) <= TOL * max(1.0, abs(ta))
     check = (
@@ -64,7 +71,7 @@ def balance_sheet_html(model: Any, name: str, lang: str) -> str:
     tag = f' <span class="aiv-dead">{esc(tr("defaulted", lang))}</span>' if dead else ""
     return (
         f'<div class="aiv-bs" style="border-top:4px solid {GROUP_STROKE.get(group, "#94a3b8")}">'
-        f'<div class="aiv-bs-h">{esc(node_label(model, name, lang))}{tag}</div>'
+        f'<div class="aiv-bs-h">{esc(names[holder.name])}{tag}</div>'
         f'<table class="aiv-table">{assets}{liabs}{worth}{check}</table></div>'
     )
 
@@ -114,8 +121,12 @@ def books_html(model: Any, lang: str) -> str:
     if model.month < 0:
         return f'<div class="aiv-empty">{esc(tr("books_empty", lang))}</div>'
     when = month_label(model.stats["date"], lang)
-    names = [f.name for f in model.firms] + [i.name for i in model.investors]
-    cards = "".join(balance_sheet_html(model, n, lang) for n in names)
+    names = labels(model, lang)
+    cards = "".join(
+        balance_sheet_html(model, h, names, lang)
+        for h in holders(model)
+        if not isinstance(h, Outside)  # the rest of the world keeps no books here
+    )
     return (
         f'<div class="aiv-h">{esc(tr("flow_matrix", lang))} · {esc(when)}</div>'
         f'<div class="aiv-scroll">{flow_matrix_html(model, lang)}</div>'
@@ -126,13 +137,12 @@ def books_html(model: Any, lang: str) -> str:
 
 
 @solara.component
-def BooksPanel(model: Any, months: int, lang: str):
+def BooksPanel(shown: Shown, lang: str):
     """The Books tab (built only while the tab is open).
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: books_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(books_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html, attributes={"data-testid": "books"})

@@ -14,9 +14,11 @@ from typing import Any
 
 import solara
 
-from economy.observation import masked
+from economy.indicators import NO_BURN_RUNWAY
+from economy.observation import LOOP_FLOWS, masked
+from text import tr
 from viz.components.timechart import HLine, Series, time_chart
-from viz.i18n import tr
+from viz.session import Shown
 
 FIRM_COLOR = {
     "nvidia": "#76b900",
@@ -27,7 +29,8 @@ FIRM_COLOR = {
     "coreweave": "#6d28d9",
     "openai": "#111827",
 }
-RUNWAY_CAP = 120.0  # the model reports 120 months when the app company is not burning cash
+LOOP_COLORS = ("#2563eb", "#16a34a", "#ea580c")  # the loop flows, in LOOP_FLOWS order
+RUNWAY_CAP = NO_BURN_RUNWAY  # what the model reports when the app company is not burning cash
 
 
 def columns(model: Any) -> dict[str, list[Any]]:
@@ -131,19 +134,11 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
             ],
         )
     )
-    loop = [
-        Series(
-            tr("s_flow_supplier_equity", lang), col("flow_supplier_equity"), "#2563eb", width=1.6
-        ),
-        Series(tr("s_flow_app_to_clouds", lang), col("flow_app_to_clouds"), "#16a34a", width=1.6),
-        Series(
-            tr("s_flow_clouds_to_suppliers", lang),
-            col("flow_clouds_to_suppliers"),
-            "#ea580c",
-            width=1.6,
-        ),
-        Series(tr("s_loop_throughput", lang), col("loop_throughput"), "#f59e0b", width=3.0),
+    loop = [  # the three loop flows as economy/observation defines them, and the thinnest
+        Series(tr(f"s_{f.column}", lang), col(f.column), LOOP_COLORS[i % 3], width=1.6)
+        for i, f in enumerate(LOOP_FLOWS)
     ]
+    loop.append(Series(tr("s_loop_throughput", lang), col("loop_throughput"), "#f59e0b", width=3.0))
     circ = [c for c in data if c.startswith("circularity_") and not c.endswith("_defined")]
     for name in circ:
         firm = name.removeprefix("circularity_")
@@ -166,15 +161,14 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
 
 
 @solara.component
-def ChartsPanel(model: Any, months: int, lang: str):
+def ChartsPanel(shown: Shown, lang: str):
     """The chart grid, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    charts = solara.use_memo(lambda: chart_svgs(model, lang), [id(model), months, lang])
+    charts = solara.use_memo(lambda: shown.read(chart_svgs, lang), [*shown.key, lang])
     cells = "".join(f'<div class="aiv-chart" data-chart="{k}">{svg}</div>' for k, svg in charts)
     solara.HTML(
         tag="div",

@@ -16,9 +16,9 @@ from typing import Any
 import solara
 
 from params import calibration_table, load_preset, param_info, preset_problems
-from sweep.record import record_from_model, record_json
+from records import record_from_model, record_json
+from text import has, tr, unit
 from viz.components.svg import esc
-from viz.i18n import has, tr, unit
 from viz.session import Simulation
 
 SPEEDS = (1, 2, 4, 8, 12, 24)  # months per second
@@ -82,7 +82,7 @@ def KnobField(
     src = knob_source(name, sim.preset, overridden)
     error: str | bool = False
     if field.error:
-        error = field.error if lang == "en" else f"數值無效：{field.error}"
+        error = tr("invalid_value", lang, error=field.error)
     prov = tr("prov_" + src["provenance"], lang)
     message = f"{tr('source', lang)}: {prov} ⓘ"
     tooltip = knob_tooltip(name, sim.preset, overridden, lang)
@@ -165,19 +165,7 @@ def ControlPanel(
                 solara.Info(tr("horizon_reached", lang, n=sim.months_run), dense=True)
             if sim.failure:
                 solara.Error(f"{tr('model_error', lang)} {sim.failure}", dense=True)
-        good, bad = preset_problems()
-        solara.Select(
-            tr("scenario", lang),
-            values=good,
-            value=sim.preset,
-            on_value=on_preset,
-            dense=True,
-        )
-        for name, problem in bad.items():  # a malformed preset file: left out, and why
-            solara.Error(f"{tr('preset_unusable', lang, name=name)} {problem}", dense=True)
-        desc_key = f"preset_{sim.preset}"
-        desc = tr(desc_key, lang) if has(desc_key) else load_preset(sim.preset).description
-        solara.HTML(tag="div", unsafe_innerHTML=esc(desc), classes=["aiv-cap"])
+        PresetPicker(sim, lang, version, on_preset)
         solara.HTML(tag="div", unsafe_innerHTML=tr("knobs", lang), classes=["aiv-h"])
         solara.HTML(tag="div", unsafe_innerHTML=esc(tr("knobs_note", lang)), classes=["aiv-cap"])
         with solara.Column(gap="10px", classes=["aiv-knobs"], style={"padding": "0"}):
@@ -195,10 +183,54 @@ def ControlPanel(
         RecordDownload(sim, lang, version)
 
 
+def preset_menu(lang: str) -> dict[str, str]:
+    """The preset menu: label -> preset; a malformed preset file is listed as unusable."""
+    good, bad = preset_problems()
+    menu = {name: name for name in good}
+    menu.update({tr("preset_unusable_item", lang, name=name): name for name in bad})
+    return menu
+
+
+@solara.component
+def PresetPicker(sim: Simulation, lang: str, version: int, on_preset: Callable[[str], None]):
+    """The preset menu, the chosen preset's description, and the error of an unusable one.
+
+    A preset whose file does not load is listed as unusable; picking it shows its one-line
+    error (file and field, never a server path) and the page goes on with what it showed.
+
+    Args:
+        sim: the session's simulation.
+        lang: language code.
+        version: changes whenever the simulation changed (forces a re-render).
+        on_preset: called with the preset picked (usable or not).
+    """
+    del version
+    menu = preset_menu(lang)
+
+    def picked(label: str | None) -> None:
+        if label is not None:
+            on_preset(menu.get(label, label))
+
+    solara.Select(
+        tr("scenario", lang),
+        values=list(menu),
+        value=sim.preset,
+        on_value=picked,
+        dense=True,
+        classes=["aiv-preset"],
+    ).key(f"preset-{sim.unusable_picks}")  # after an unusable pick, show the preset again
+    if sim.preset_problem:
+        solara.Error(sim.preset_problem, dense=True, classes=["aiv-preset-error"])
+    desc_key = f"preset_{sim.preset}"
+    desc = tr(desc_key, lang) if has(desc_key) else load_preset(sim.preset).description
+    solara.HTML(tag="div", unsafe_innerHTML=esc(desc), classes=["aiv-cap"])
+
+
 def run_record_text(sim: Simulation) -> str:
     """The run record of what the page shows (JSON), for ``run.py replay``."""
-    model = sim.model
-    return record_json(record_from_model(model, seed=sim.seed, kind="view"))
+    with sim.lock:  # not in the middle of a step
+        record = record_from_model(sim.model, seed=sim.seed, kind="view")
+    return record_json(record)
 
 
 @solara.component

@@ -1,15 +1,7 @@
-"""The seed article's three dashboard indicators as gauges with healthy / warning bands.
+"""The seed article's three dashboard indicators as gauges with healthy / warning / danger bands.
 
-The bands are the view's reading aid, not part of the model; docs/view.md states them:
-
-* engine, user growth year on year: danger under 20 %, warning 20-50 %, healthy from 50 %
-  (the article's stall is 251.7 % falling to 35 %);
-* gears, cloud providers' trailing-12-month capex / loop revenue: healthy up to 1, warning
-  1-3, danger above 3 (a year of capex that takes more than three years of revenue to earn
-  back, before running costs, is not paid back within the chips' life);
-* fuel, trailing-12-month capex per unit of effective compute, relative to the month-0
-  capex per GW of 2024 chips (``capex_per_gw``): healthy up to 0.8 x, warning 0.8-1 x,
-  danger above 1 x (each dollar buys no more compute than in January 2024).
+The gauges (the column each reads, the dial, the bands and why) are defined once in
+``economy/gauges.py``; this module only draws them.
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -17,58 +9,22 @@ The bands are the view's reading aid, not part of the model; docs/view.md states
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import solara
 
+from economy.gauges import DANGER, HEALTHY, WARNING, Gauge, gauges
+from text import tr
 from viz.components.svg import INK, MUTED, esc, num, svg_open
-from viz.i18n import tr
+from viz.session import Shown
 
 GREEN, AMBER, RED = "#22c55e", "#f59e0b", "#ef4444"
-BAND_COLOR = {"healthy": GREEN, "warning": AMBER, "danger": RED}
+BAND_COLOR = {HEALTHY: GREEN, WARNING: AMBER, DANGER: RED}
 
 
-@dataclass(frozen=True)
-class Gauge:
-    """One gauge: its scale and bands.
-
-    Attributes:
-        key: ``engine``, ``gears`` or ``fuel``.
-        lo: left end of the dial.
-        hi: right end of the dial.
-        bands: (upper bound, band name) from ``lo`` upwards; the last bound is ``hi``.
-        percent: show the value as a percentage.
-    """
-
-    key: str
-    lo: float
-    hi: float
-    bands: tuple[tuple[float, str], ...]
-    percent: bool = False
-
-    def band(self, value: float) -> str:
-        """The band ``value`` falls in."""
-        for upper, name in self.bands:
-            if value <= upper:
-                return name
-        return self.bands[-1][1]
-
-
-ENGINE_BANDS = ((0.20, "danger"), (0.50, "warning"), (3.0, "healthy"))
-GEARS_BANDS = ((1.0, "healthy"), (3.0, "warning"), (10.0, "danger"))
-FUEL_BANDS_X = ((0.8, "healthy"), (1.0, "warning"), (1.5, "danger"))  # x capex_per_gw
-
-
-def gauges_for(model: Any) -> list[Gauge]:
-    """The three gauges; the fuel scale is relative to the model's ``capex_per_gw``."""
-    c = float(model.p.capex_per_gw)
-    fuel = tuple((k * c, name) for k, name in FUEL_BANDS_X)
-    return [
-        Gauge("engine", 0.0, 3.0, ENGINE_BANDS, percent=True),
-        Gauge("gears", 0.0, 10.0, GEARS_BANDS),
-        Gauge("fuel", 0.0, 1.5 * c, fuel),
-    ]
+def gauges_for(model: Any) -> tuple[Gauge, ...]:
+    """The model's three gauges (the fuel dial is relative to its ``capex_per_gw``)."""
+    return gauges(model.p)
 
 
 def _polar(cx: float, cy: float, r: float, frac: float) -> tuple[float, float]:
@@ -142,49 +98,41 @@ def gauge_svg(g: Gauge, value: float | None, lang: str, note: str = "", missing:
 
 
 def _defined(stats: dict[str, Any], name: str) -> float | None:
-    """A carried column's value this month, or None when it is undefined."""
+    """A column's value this month, or None when it is undefined (a carried column)."""
     return stats.get(name) if stats.get(f"{name}_defined", 1) else None
+
+
+def _note(key: str, stats: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The line under a gauge, and what it says when it has no value."""
+    if key == "engine":
+        users = stats.get("users_m")
+        note = tr("users_now", lang, users=users) if users is not None else tr("users_none", lang)
+        return note, ""
+    missing = tr("no_orders", lang) if key == "fuel" and stats else ""
+    return tr(f"{key}_note", lang), missing
 
 
 def gauges_html(model: Any, lang: str) -> str:
     """The three gauges side by side, as one HTML string."""
     stats = model.stats if model.month >= 0 else {}
-    engine, gears, fuel = gauges_for(model)
-    users = stats.get("users_m")
-    if model.app.defaulted:  # the engine is gone: no reading, and say why
-        ended = tr("loop_ended", lang)
-        cells = [gauge_svg(g, None, lang, "", missing=ended) for g in (engine, gears, fuel)]
-    else:
-        cells = [
-            gauge_svg(
-                engine,
-                stats.get("engine_user_growth"),
-                lang,
-                tr("users_now", lang, users=users) if users is not None else tr("users_none", lang),
-            ),
-            gauge_svg(
-                gears, _defined(stats, "gears_capex_to_revenue"), lang, tr("gears_note", lang)
-            ),
-            gauge_svg(
-                fuel,
-                _defined(stats, "fuel_capex_per_compute"),
-                lang,
-                tr("fuel_note", lang),
-                missing=tr("no_orders", lang) if stats else "",
-            ),
-        ]
+    cells = []
+    for g in gauges_for(model):
+        if model.app.defaulted:  # the engine is gone: no reading, and say why
+            cells.append(gauge_svg(g, None, lang, "", missing=tr("loop_ended", lang)))
+            continue
+        note, missing = _note(g.key, stats, lang)
+        cells.append(gauge_svg(g, _defined(stats, g.column), lang, note, missing=missing))
     inner = "".join(f'<div class="aiv-gauge">{c}</div>' for c in cells)
     return f'<div class="aiv-gauges">{inner}</div>'
 
 
 @solara.component
-def GaugesPanel(model: Any, months: int, lang: str):
+def GaugesPanel(shown: Shown, lang: str):
     """The indicators row, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated.
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    html = solara.use_memo(lambda: gauges_html(model, lang), [id(model), months, lang])
+    html = solara.use_memo(lambda: shown.read(gauges_html, lang), [*shown.key, lang])
     solara.HTML(tag="div", unsafe_innerHTML=html, attributes={"data-testid": "gauges"})

@@ -17,8 +17,11 @@ from typing import Any
 
 import solara
 
-from lessons import CHANGED_RUN, PRESET_RUN, Lesson, Outcome, describe_result
+from economy.gauges import DANGER, GAUGE_KEYS, HEALTHY
+from lessons import Lesson, Outcome, describe_result
+from lessons.claims import run_label
 from params import Params, param_info
+from text import tr, unit
 from viz.components.charts import chart_svgs, columns
 from viz.components.controls import knob_label
 from viz.components.gauges import BAND_COLOR, gauges_for
@@ -26,21 +29,7 @@ from viz.components.network import network_svg
 from viz.components.svg import esc
 from viz.components.text import bullets, inline, rich
 from viz.components.timechart import HLine, Series, time_chart
-from viz.i18n import tr, unit
 from viz.tutor import Tutor
-
-GAUGE_COLUMNS = {
-    "engine": "engine_user_growth",
-    "gears": "gears_capex_to_revenue",
-    "fuel": "fuel_capex_per_compute",
-}
-
-
-def run_label(name: str, lang: str) -> str:
-    """A lesson run's name in words."""
-    if name in (PRESET_RUN, CHANGED_RUN):
-        return tr(f"run_{name}", lang)
-    return tr("run_extra", lang, name=name)
 
 
 def _value(v: float | int) -> str:
@@ -80,12 +69,11 @@ def gauge_history_svg(model: Any, key: str, lang: str) -> str:
     dates = [str(d) for d in data.get("date", [])]
     scale = 100.0 if gauge.percent else 1.0
     values = [
-        float(v) * scale if v is not None else float("nan")
-        for v in data.get(GAUGE_COLUMNS[key], [])
+        float(v) * scale if v is not None else float("nan") for v in data.get(gauge.column, [])
     ]
     lines = []
     for (upper, lo_band), (_, hi_band) in zip(gauge.bands, gauge.bands[1:], strict=False):
-        color = BAND_COLOR["danger"] if "danger" in (lo_band, hi_band) else BAND_COLOR["healthy"]
+        color = BAND_COLOR[DANGER] if DANGER in (lo_band, hi_band) else BAND_COLOR[HEALTHY]
         label = tr(
             "band_edge", lang, lo=tr(f"band_{lo_band}", lang), hi=tr(f"band_{hi_band}", lang)
         )
@@ -102,7 +90,7 @@ def watch_html(model: Any, watch: str, lang: str) -> str:
     if watch.startswith("chart_"):
         svgs = [svg for key, svg in chart_svgs(model, lang) if key == watch]
     elif watch == "gauges":
-        svgs = [gauge_history_svg(model, k, lang) for k in GAUGE_COLUMNS]
+        svgs = [gauge_history_svg(model, k, lang) for k in GAUGE_KEYS]
     elif watch.startswith("gauge_"):
         svgs = [gauge_history_svg(model, watch.removeprefix("gauge_"), lang)]
     elif watch == "network":
@@ -180,14 +168,22 @@ def reveal_html(tutor: Tutor, lang: str) -> str:
 
 
 @solara.component
-def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], None]):
-    """The list of lessons (and the files that could not be read).
+def LessonList(
+    tutor: Tutor,
+    lang: str,
+    version: int,
+    on_open: Callable[[str], None],
+    on_pick_unusable: Callable[[str], None] = lambda _: None,
+):
+    """The list of lessons, and the files that could not be read, listed as unusable.
 
     Args:
         tutor: the page's lessons.
         lang: language code.
         version: changes whenever the lessons' state changed (forces a re-render).
         on_open: called with a lesson's id when the learner opens it.
+        on_pick_unusable: called with a file name when the learner picks an unusable one
+            (its one-line error is then shown).
     """
     del version
     solara.HTML(
@@ -197,11 +193,6 @@ def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], N
             f'<div class="aiv-cap">{esc(tr("lessons_intro", lang))}</div>'
         ),
     )
-    if tutor.errors:
-        solara.Error(
-            f"{tr('lessons_errors', lang)} " + " · ".join(tutor.errors),
-            classes=["aiv-lesson-errors"],
-        )
     with solara.Column(gap="6px", classes=["aiv-lesson-list"]):
         for lesson in tutor.lessons:
             solara.Button(
@@ -210,6 +201,18 @@ def LessonList(tutor: Tutor, lang: str, version: int, on_open: Callable[[str], N
                 outlined=True,
                 classes=["aiv-lesson-open", f"aiv-lesson-{lesson.id}"],
             )
+        for file in tutor.unusable:  # a malformed file: listed, its error shown when picked
+            solara.Button(
+                tr("lesson_unusable_item", lang, name=file),
+                on_click=lambda file=file: on_pick_unusable(file),
+                text=True,
+                classes=["aiv-lesson-unusable"],
+            )
+    if tutor.picked_unusable is not None:
+        solara.Error(
+            f"{tr('lessons_errors', lang)} {tutor.unusable[tutor.picked_unusable]}",
+            classes=["aiv-lesson-errors"],
+        )
 
 
 @solara.component
@@ -328,7 +331,9 @@ def LessonAfter(tutor: Tutor, lang: str, version: int, on_show: Callable[[str], 
                     outlined=True,
                     classes=["aiv-show-run", f"aiv-show-{name}"],
                 )
-    solara.HTML(tag="div", unsafe_innerHTML=reveal_html(tutor, lang))
+    with tutor.sim.lock:  # the run it draws may be the one Play is stepping
+        reveal = reveal_html(tutor, lang)
+    solara.HTML(tag="div", unsafe_innerHTML=reveal)
 
 
 @solara.component
@@ -357,7 +362,13 @@ def LessonsPanel(
 
     with solara.Column(gap="8px", classes=["aiv-lessons"], style={"padding": "10px 2px"}):
         if tutor.current is None:
-            LessonList(tutor, lang, version, on_open=lambda lid: do(lambda: tutor.open(lid)))
+            LessonList(
+                tutor,
+                lang,
+                version,
+                on_open=lambda lid: do(lambda: tutor.open(lid)),
+                on_pick_unusable=lambda file: do(lambda: tutor.pick_unusable(file)),
+            )
         else:
             LessonView(
                 tutor,

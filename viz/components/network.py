@@ -1,10 +1,16 @@
-"""The loop as a network: firms and investors as nodes, this month's flows as edges.
+"""The loop as a network: every balance-sheet holder as a node, this month's flows as edges.
 
-Fuel (chip suppliers) sits on the left, gears (cloud providers) in the middle, the engine
-(the app company) on the right and capital (investors, the rest of the world) around them.
+The nodes are the model's roster (``economy.roster.roster`` of ``model.firms`` and
+``model.investors``, and the rest of the world), placed by group: fuel (chip suppliers) in
+a column on the left, gears (cloud providers) in the middle, the engine (the app company)
+on the right, capital (funds, lenders, the rest of the world) in the free places around
+them, in roster order. A new kind of agent therefore appears without a change here.
+
 Edge width grows with the flow (square root, on a fixed scale, so the loop visibly fattens
-month after month); the circular path NVIDIA -> OpenAI -> clouds -> NVIDIA is drawn in gold
-and animated, and a defaulted firm is greyed out with a red dashed border.
+month after month). The three loop flows (``LOOP_FLOWS``, through
+``economy.roster.loop_payments``) are drawn in gold and animated; a milestone deal with no
+tranche this month stays as a dashed gold arc; a defaulted firm is greyed out with a red
+dashed border.
 """
 
 # ruff: noqa: N802 - Solara components are named like classes (Page, NetworkPanel, ...)
@@ -12,35 +18,38 @@ and animated, and a defaulted firm is greyed out with a red dashed border.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import solara
 
+from economy.roster import Holder, Outside, loop_payments
+from text import money, tr
+from viz.components.parties import holders
+from viz.components.parties import label as holder_label
 from viz.components.svg import INK, MUTED, esc, svg_open, text_width
-from viz.i18n import money, tr
+from viz.session import Shown
 
-W, H = 800.0, 470.0
+W, H = 840.0, 480.0
 NODE_W, NODE_H = 128.0, 46.0
-APP = "openai"
-LOOP_SUPPLIER = "nvidia"  # the supplier whose milestone deal closes the loop
-
-POS: dict[str, tuple[float, float]] = {
-    "nvidia": (125, 160),
-    "amd": (125, 275),
-    "oracle": (400, 95),
-    "microsoft": (400, 180),
-    "amazon": (400, 265),
-    "coreweave": (400, 350),
-    "openai": (675, 220),
-    "equity_funds": (675, 85),
-    "rest_of_world": (675, 365),
-    "lenders": (125, 395),
+# Each group of the loop is a column of nodes: x, and the span its nodes share out.
+COLUMNS: dict[str, tuple[float, float, float]] = {
+    "fuel": (125.0, 102.5, 332.5),
+    "gears": (400.0, 52.5, 392.5),
+    "engine": (675.0, 180.0, 260.0),
 }
-GROUP_BOX: dict[str, tuple[float, float, float, float]] = {  # x0, y0, x1, y1
-    "fuel": (50, 105, 200, 305),
-    "gears": (326, 50, 474, 380),
-    "engine": (600, 173, 750, 255),
-}
+# Capital (and any group without a column) takes these places in roster order: the funds
+# above the engine, the lenders under the fuel, the rest of the world under the engine.
+CAPITAL_SLOTS: tuple[tuple[float, float], ...] = (
+    (605.0, 48.0),
+    (750.0, 48.0),
+    (125.0, 395.0),
+    (675.0, 365.0),
+    (125.0, 40.0),
+    (262.0, 40.0),
+)
+LEGEND_H = 48.0  # the two legend rows under the picture
 GROUP_COLOR = {"fuel": "#fff7ed", "gears": "#f5f3ff", "engine": "#ecfdf5", "capital": "#f8fafc"}
 GROUP_EDGE = {"fuel": "#fdba74", "gears": "#c4b5fd", "engine": "#6ee7b7", "capital": "#cbd5e1"}
 GROUP_STROKE = {"fuel": "#f97316", "gears": "#8b5cf6", "engine": "#10b981", "capital": "#94a3b8"}
@@ -52,9 +61,11 @@ KIND_COLOR = {
     "credit": "#64748b",
     "vendor_credit": "#db2777",
 }
+KIND_BEND = {"chips": 0, "capacity": 0, "cash": 1, "equity": 2, "credit": 2, "vendor_credit": 3}
+LABELLED_KINDS = {"capacity", "equity", "credit", "vendor_credit"}  # amounts written on the edge
+PAYMENT_KINDS = {"cash", "equity"}  # money paid this month (what a loop flow is)
 LOOP_GOLD = "#f59e0b"
 DEFAULT_RED = "#dc2626"
-CONTEXT_NODES = {"rest_of_world", "lenders"}  # their edges are drawn faint: context, not loop
 
 CSS = (
     "<style>.aiv-flow{stroke-dasharray:7 11;animation:aivdash 1.1s linear infinite}"
@@ -63,6 +74,269 @@ CSS = (
 )
 
 
+# ---------------------------------------------------------------------- layout
+def layout(nodes: Sequence[Holder]) -> dict[str, tuple[float, float]]:
+    """Where each holder's node goes: its group's column, or the next free capital place."""
+    pos: dict[str, tuple[float, float]] = {}
+    for group, (x, top, bottom) in COLUMNS.items():
+        members = [h for h in nodes if h.group == group]
+        step = (bottom - top) / max(1, len(members))
+        for i, h in enumerate(members):
+            pos[h.name] = (x, top + (i + 0.5) * step)
+    others = [h for h in nodes if h.group not in COLUMNS]
+    for i, h in enumerate(others):
+        if i < len(CAPITAL_SLOTS):
+            pos[h.name] = CAPITAL_SLOTS[i]
+        else:  # more holders than places: rows of five under the picture
+            row, k = divmod(i - len(CAPITAL_SLOTS), 5)
+            pos[h.name] = (NODE_W / 2 + 14 + (NODE_W + 24) * k, H - LEGEND_H + 12 + 60 * row)
+    return pos
+
+
+def height(pos: dict[str, tuple[float, float]]) -> float:
+    """The picture's height: room for every node and the legend under them."""
+    bottom = max((y for _, y in pos.values()), default=0.0) + NODE_H / 2 + 10
+    return max(H, bottom + LEGEND_H)
+
+
+def group_boxes(
+    nodes: Sequence[Holder], pos: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float, float, float]]:
+    """Each column group's box (x0, y0, x1, y1) around its nodes."""
+    boxes = {}
+    for group, (x, _, _) in COLUMNS.items():
+        ys = [pos[h.name][1] for h in nodes if h.group == group]
+        if ys:
+            boxes[group] = (x - 75.0, min(ys) - 50.0, x + 75.0, max(ys) + 32.0)
+    return boxes
+
+
+def _curve(
+    p0: tuple[float, float], p1: tuple[float, float], bend: float, over_the_top: bool
+) -> tuple[tuple[float, ...], tuple[float, float]]:
+    """Start, control and end points of an edge between two nodes, and its mid point."""
+    x0, y0 = p0
+    x1, y1 = p1
+    if over_the_top:  # fuel straight to the engine: an arc over the clouds
+        cx, cy = (x0 + x1) / 2, -88.0
+    else:
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy) or 1.0
+        off = bend * min(length, 320.0)
+        cx, cy = mx - dy / length * off, my + dx / length * off
+    sx, sy = _border(x0, y0, cx, cy)
+    ex, ey = _border(x1, y1, cx, cy)
+    midx = 0.25 * sx + 0.5 * cx + 0.25 * ex
+    midy = 0.25 * sy + 0.5 * cy + 0.25 * ey
+    return (sx, sy, cx, cy, ex, ey), (midx, midy)
+
+
+# ---------------------------------------------------------------------- what is drawn
+@dataclass(frozen=True)
+class Picture:
+    """What one month's network shows: nodes, their places, edges and the loop."""
+
+    nodes: tuple[Holder, ...]
+    pos: dict[str, tuple[float, float]]
+    names: dict[str, str]  # display names in the page's language
+    flows: list[dict[str, Any]]  # this month's flows with a node at both ends
+    loop: dict[tuple[str, str], str]  # payer -> payee pairs of the loop flows this month
+    milestones: list[tuple[str, str]]  # investor -> investee of the milestone deals
+
+    def group(self, name: str) -> str:
+        """The group of a node."""
+        return next((h.group for h in self.nodes if h.name == name), "capital")
+
+    def is_loop(self, flow: dict[str, Any]) -> bool:
+        """Whether a flow is one of the three loop flows."""
+        return flow["kind"] in PAYMENT_KINDS and (flow["source"], flow["target"]) in self.loop
+
+    def is_context(self, flow: dict[str, Any]) -> bool:
+        """Context, not loop (drawn faint): the rest of the world, credit and its servicing."""
+        ends = [h for h in self.nodes if h.name in (flow["source"], flow["target"])]
+        if any(isinstance(h, Outside) for h in ends):
+            return True
+        if flow["kind"] == "credit":
+            return True
+        return flow["kind"] == "cash" and self.group(flow["target"]) == "capital"
+
+    def over_the_top(self, src: str, dst: str) -> bool:
+        """An edge from fuel straight to the engine arcs over the gears."""
+        return self.group(src) == "fuel" and self.group(dst) == "engine"
+
+    def curve(self, src: str, dst: str, bend: float):
+        """The edge's curve (see :func:`_curve`)."""
+        return _curve(self.pos[src], self.pos[dst], bend, self.over_the_top(src, dst))
+
+
+def picture(model: Any, lang: str) -> Picture:
+    """What the network of the model's current month shows."""
+    nodes = holders(model)
+    pos = layout(nodes)
+    started = model.month >= 0
+    flows = model.observation.flows_this_month() if started else []
+    present = [f for f in flows if f["amount"] > 1e-6 and f["source"] in pos and f["target"] in pos]
+    loop = loop_payments(model.ledger.period_cash) if started else {}
+    deals = [(d.investor, d.investee) for d in model.contracting.milestones]
+    names = {h.name: holder_label(h, lang) for h in nodes}
+    return Picture(nodes, pos, names, present, loop, deals)
+
+
+def flow_label(amount: float, unit: str, lang: str) -> str:
+    """An edge's amount as text."""
+    return f"{amount:.2f} GW" if unit == "GW" else money(amount, lang)
+
+
+# ---------------------------------------------------------------------- drawing
+def _group_boxes_svg(pic: Picture, lang: str) -> list[str]:
+    """The column groups' boxes; the labels go below the boxes, clear of the milestone arc."""
+    out = []
+    for g, (x0, y0, x1, y1) in group_boxes(pic.nodes, pic.pos).items():
+        out.append(
+            f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="14" '
+            f'fill="{GROUP_COLOR[g]}" stroke="{GROUP_EDGE[g]}" stroke-dasharray="4 3"/>'
+        )
+        out.append(
+            f'<text x="{(x0 + x1) / 2}" y="{y1 + 15}" font-size="12" font-weight="600" '
+            f'fill="{GROUP_STROKE[g]}" text-anchor="middle">{esc(tr(f"group_{g}", lang))}</text>'
+        )
+    return out
+
+
+def _no_tranche_arcs(pic: Picture, lang: str) -> tuple[list[str], list[str]]:
+    """A dashed gold arc (and its note) for each milestone deal with no tranche this month."""
+    paid = {(f["source"], f["target"]) for f in pic.flows if f["kind"] == "equity"}
+    out: list[str] = []
+    labels: list[str] = []
+    for investor, investee in pic.milestones:
+        if (investor, investee) in paid or investor not in pic.pos or investee not in pic.pos:
+            continue
+        (sx, sy, cx, cy, ex, ey), (mx, my) = pic.curve(investor, investee, 0.0)
+        out.append(
+            f'<path d="M{sx:.1f} {sy:.1f} Q{cx:.1f} {cy:.1f} {ex:.1f} {ey:.1f}" fill="none" '
+            f'stroke="{LOOP_GOLD}" stroke-width="2" stroke-dasharray="6 6" opacity="0.8">'
+            f"<title>{esc(tr('no_tranche', lang))}</title></path>"
+        )
+        labels.append(
+            f'<text x="{mx:.1f}" y="{my + 4:.1f}" font-size="11" fill="#b45309" '
+            f'text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="4">'
+            f"{esc(tr('flow_equity', lang))}: {esc(tr('no_tranche', lang))}</text>"
+        )
+    return out, labels
+
+
+def _edge_svg(pic: Picture, f: dict[str, Any], lang: str) -> tuple[list[str], str]:
+    """One flow as a curved arrow (with a gold halo if it is a loop flow), and its label."""
+    src, dst, kind, amount = f["source"], f["target"], f["kind"], f["amount"]
+    unit = f.get("unit", "US$ bn")
+    loop = pic.is_loop(f)
+    context = pic.is_context(f)
+    width = edge_width(amount, unit)
+    color = KIND_COLOR.get(kind, MUTED)
+    op = 0.22 if context else 0.85
+    (sx, sy, cx, cy, ex, ey), (mx, my) = pic.curve(src, dst, 0.12 + 0.05 * KIND_BEND.get(kind, 0))
+    d = f"M{sx:.1f} {sy:.1f} Q{cx:.1f} {cy:.1f} {ex:.1f} {ey:.1f}"
+    title = (
+        f"{pic.names[src]} → {pic.names[dst]} · {tr(f'flow_{kind}', lang)} · "
+        f"{flow_label(amount, unit, lang)} {tr('this_month', lang)}"
+    )
+    out = []
+    if loop:
+        out.append(
+            f'<path d="{d}" fill="none" stroke="{LOOP_GOLD}" stroke-width="{width + 9:.1f}" '
+            f'stroke-opacity="0.35" stroke-linecap="round"/>'
+        )
+    out.append(
+        f'<path class="aiv-edge" data-edge="{esc(src)}-{esc(dst)}-{esc(kind)}" d="{d}" '
+        f'fill="none" stroke="{color}" stroke-width="{width:.1f}" stroke-opacity="{op}" '
+        f'stroke-linecap="round"><title>{esc(title)}</title></path>'
+    )
+    if loop:
+        out.append(
+            f'<path class="aiv-flow" d="{d}" fill="none" stroke="#fde68a" '
+            f'stroke-width="{max(1.5, width * 0.35):.1f}" stroke-linecap="round"/>'
+        )
+    out.append(_arrow(cx, cy, ex, ey, width, color, min(1.0, op + 0.1)))
+    text = ""
+    if not context and (loop or kind in LABELLED_KINDS):
+        text = (
+            f'<text x="{mx:.1f}" y="{my + 4:.1f}" font-size="10.5" fill="{color}" '
+            f'font-weight="600" text-anchor="middle" paint-order="stroke" stroke="#fff" '
+            f'stroke-width="3.5">{esc(flow_label(amount, unit, lang))}</text>'
+        )
+    return out, text
+
+
+def _node_svg(model: Any, pic: Picture, h: Holder, lang: str) -> str:
+    """One holder as a box with its name and cash; a defaulted firm crossed out and tagged."""
+    x, y = pic.pos[h.name]
+    dead = h.defaulted
+    group = h.group if h.group in GROUP_STROKE else "capital"
+    fill = "#f3f4f6" if dead else ("#f8fafc" if group == "capital" else "#ffffff")
+    stroke = DEFAULT_RED if dead else GROUP_STROKE[group]
+    dash = ' stroke-dasharray="5 3"' if dead else ""
+    name = pic.names[h.name]
+    tag = f" · {esc(tr('defaulted', lang))}" if dead else ""
+    out = [
+        f'<g data-node="{esc(h.name)}"><title>{esc(name)}{tag}</title>'
+        f'<rect x="{x - NODE_W / 2}" y="{y - NODE_H / 2}" width="{NODE_W}" height="{NODE_H}" '
+        f'rx="10" fill="{fill}" stroke="{stroke}" stroke-width="{2.5 if dead else 1.8}"{dash}/>'
+    ]
+    bold = h.group == "engine" or any(h.name == investor for investor, _ in pic.milestones)
+    out.append(
+        f'<text x="{x}" y="{y - 3}" font-size="14" font-weight="{"700" if bold else "600"}" '
+        f'fill="{"#9ca3af" if dead else INK}" text-anchor="middle">{esc(name)}</text>'
+    )
+    if not isinstance(h, Outside):  # an agent: its cash
+        sub = f"{tr('cash_short', lang)} {money(model.ledger.cash(h.name), lang)}"
+        out.append(
+            f'<text x="{x}" y="{y + 13}" font-size="10.5" fill="{MUTED}" '
+            f'text-anchor="middle">{esc(sub)}</text>'
+        )
+    if dead:
+        out.append(_defaulted_mark(x, y, tr("defaulted", lang)))
+    out.append("</g>")
+    return "".join(out)
+
+
+def _defaulted_mark(x: float, y: float, tag: str) -> str:
+    """A faint cross over a node and a red tag above it."""
+    tw = text_width(tag, 10) + 12
+    return (
+        f'<line x1="{x - NODE_W / 2 + 6}" y1="{y - NODE_H / 2 + 6}" '
+        f'x2="{x + NODE_W / 2 - 6}" y2="{y + NODE_H / 2 - 6}" stroke="{DEFAULT_RED}" '
+        f'stroke-opacity="0.35" stroke-width="2"/>'
+        f'<rect x="{x - tw / 2:.1f}" y="{y - NODE_H / 2 - 13}" width="{tw:.1f}" height="15" '
+        f'rx="7" fill="{DEFAULT_RED}"/>'
+        f'<text x="{x}" y="{y - NODE_H / 2 - 2}" font-size="10" font-weight="700" '
+        f'fill="#fff" text-anchor="middle">{esc(tag)}</text>'
+    )
+
+
+def network_svg(model: Any, lang: str) -> str:
+    """The network of the model's current month as an SVG string."""
+    pic = picture(model, lang)
+    h = height(pic.pos)
+    out = [svg_open(W, h, tr("network_title", lang)), CSS]
+    out.append(f'<rect x="0" y="0" width="{W}" height="{h}" fill="#ffffff"/>')
+    out += _group_boxes_svg(pic, lang)
+    arcs, labels = _no_tranche_arcs(pic, lang)
+    out += arcs
+    # edges: context first, then the rest, loop on top
+    for f in sorted(pic.flows, key=lambda f: (pic.is_loop(f), not pic.is_context(f))):
+        parts, text = _edge_svg(pic, f, lang)
+        out += parts
+        if text:
+            labels.append(text)
+    out += [_node_svg(model, pic, node, lang) for node in pic.nodes]
+    out += labels
+    out.append(_legend(lang, h))
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------- helpers
 def edge_width(amount: float, unit: str) -> float:
     """Stroke width for a flow: grows with the square root, capped (fixed scale)."""
     k = 4.0 if unit == "GW" else 3.0
@@ -80,34 +354,6 @@ def _border(cx: float, cy: float, tx: float, ty: float) -> tuple[float, float]:
     return cx + dx * s, cy + dy * s
 
 
-def _is_loop(flow: dict[str, Any], clouds: set[str]) -> bool:
-    src, dst, kind = flow["source"], flow["target"], flow["kind"]
-    if kind == "equity" and src == LOOP_SUPPLIER and dst == APP:
-        return True
-    if kind == "cash" and src == APP and dst in clouds:
-        return True
-    return kind == "cash" and src in clouds and dst == LOOP_SUPPLIER
-
-
-def _curve(src: str, dst: str, bend: float) -> tuple[tuple[float, ...], tuple[float, float]]:
-    """Start, control and end points of the edge ``src -> dst``, and its mid point."""
-    x0, y0 = POS[src]
-    x1, y1 = POS[dst]
-    if src == LOOP_SUPPLIER and dst == APP:  # the milestone arc over the top
-        cx, cy = (x0 + x1) / 2, -88.0
-    else:
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        dx, dy = x1 - x0, y1 - y0
-        length = math.hypot(dx, dy) or 1.0
-        off = bend * min(length, 320.0)
-        cx, cy = mx - dy / length * off, my + dx / length * off
-    sx, sy = _border(x0, y0, cx, cy)
-    ex, ey = _border(x1, y1, cx, cy)
-    midx = 0.25 * sx + 0.5 * cx + 0.25 * ex
-    midy = 0.25 * sy + 0.5 * cy + 0.25 * ey
-    return (sx, sy, cx, cy, ex, ey), (midx, midy)
-
-
 def _arrow(cx: float, cy: float, ex: float, ey: float, width: float, color: str, op: float):
     dx, dy = ex - cx, ey - cy
     length = math.hypot(dx, dy) or 1.0
@@ -121,160 +367,7 @@ def _arrow(cx: float, cy: float, ex: float, ey: float, width: float, color: str,
     )
 
 
-def node_label(model: Any, name: str, lang: str) -> str:
-    """The display name of a node (firm brand names are kept in every language)."""
-    firm = model.firms_by_name.get(name)
-    if firm is not None:
-        return firm.label
-    return tr(f"node_{name}", lang)
-
-
-def flow_label(amount: float, unit: str, lang: str) -> str:
-    """An edge's amount as text."""
-    return f"{amount:.2f} GW" if unit == "GW" else money(amount, lang)
-
-
-def network_svg(model: Any, lang: str) -> str:
-    """The network of the model's current month as an SVG string."""
-    started = model.month >= 0
-    flows = model.observation.flows_this_month() if started else []
-    clouds = {c.name for c in model.clouds}
-    groups: dict[str, str] = {f.name: f.group for f in model.firms}
-    groups.update({i.name: "capital" for i in model.investors})
-    groups["rest_of_world"] = "capital"
-    defaulted = {f.name for f in model.firms if f.defaulted}
-    out = [svg_open(W, H, tr("network_title", lang)), CSS]
-    out.append(f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>')
-    # group boxes; the labels go below the boxes, clear of the milestone arc
-    for g, (x0, y0, x1, y1) in GROUP_BOX.items():
-        out.append(
-            f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="14" '
-            f'fill="{GROUP_COLOR[g]}" stroke="{GROUP_EDGE[g]}" stroke-dasharray="4 3"/>'
-        )
-        out.append(
-            f'<text x="{(x0 + x1) / 2}" y="{y1 + 15}" font-size="12" font-weight="600" '
-            f'fill="{GROUP_STROKE[g]}" text-anchor="middle">{esc(tr(f"group_{g}", lang))}</text>'
-        )
-    # edges: context first, then the rest, loop on top
-    present = [f for f in flows if f["amount"] > 1e-6 and f["source"] in POS and f["target"] in POS]
-    present.sort(
-        key=lambda f: (
-            _is_loop(f, clouds),
-            f["source"] not in CONTEXT_NODES and f["target"] not in CONTEXT_NODES,
-        )
-    )
-    labels: list[str] = []
-    have_equity = any(
-        f["kind"] == "equity" and f["source"] == LOOP_SUPPLIER and f["target"] == APP
-        for f in present
-    )
-    if not have_equity:  # keep the loop visible: a dashed gold arc with a note
-        (sx, sy, cx, cy, ex, ey), (mx, my) = _curve(LOOP_SUPPLIER, APP, 0.0)
-        out.append(
-            f'<path d="M{sx:.1f} {sy:.1f} Q{cx:.1f} {cy:.1f} {ex:.1f} {ey:.1f}" fill="none" '
-            f'stroke="{LOOP_GOLD}" stroke-width="2" stroke-dasharray="6 6" opacity="0.8">'
-            f"<title>{esc(tr('no_tranche', lang))}</title></path>"
-        )
-        labels.append(
-            f'<text x="{mx:.1f}" y="{my + 4:.1f}" font-size="11" fill="#b45309" '
-            f'text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="4">'
-            f"{esc(tr('flow_equity', lang))}: {esc(tr('no_tranche', lang))}</text>"
-        )
-    kind_index = {
-        "chips": 0,
-        "capacity": 0,
-        "cash": 1,
-        "equity": 2,
-        "credit": 2,
-        "vendor_credit": 3,
-    }
-    for f in present:
-        src, dst, kind, amount = f["source"], f["target"], f["kind"], f["amount"]
-        unit = f.get("unit", "US$ bn")
-        loop = _is_loop(f, clouds)
-        context = src in CONTEXT_NODES or dst in CONTEXT_NODES
-        width = edge_width(amount, unit)
-        color = KIND_COLOR.get(kind, MUTED)
-        op = 0.22 if context else 0.85
-        bend = 0.12 + 0.05 * kind_index.get(kind, 0)
-        (sx, sy, cx, cy, ex, ey), (mx, my) = _curve(src, dst, bend)
-        d = f"M{sx:.1f} {sy:.1f} Q{cx:.1f} {cy:.1f} {ex:.1f} {ey:.1f}"
-        title = (
-            f"{node_label(model, src, lang)} → {node_label(model, dst, lang)} · "
-            f"{tr(f'flow_{kind}', lang)} · {flow_label(amount, unit, lang)} "
-            f"{tr('this_month', lang)}"
-        )
-        if loop:
-            out.append(
-                f'<path d="{d}" fill="none" stroke="{LOOP_GOLD}" stroke-width="{width + 9:.1f}" '
-                f'stroke-opacity="0.35" stroke-linecap="round"/>'
-            )
-        out.append(
-            f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width:.1f}" '
-            f'stroke-opacity="{op}" stroke-linecap="round"><title>{esc(title)}</title></path>'
-        )
-        if loop:
-            out.append(
-                f'<path class="aiv-flow" d="{d}" fill="none" stroke="#fde68a" '
-                f'stroke-width="{max(1.5, width * 0.35):.1f}" stroke-linecap="round"/>'
-            )
-        out.append(_arrow(cx, cy, ex, ey, width, color, min(1.0, op + 0.1)))
-        if not context and (loop or kind in ("capacity", "equity", "credit", "vendor_credit")):
-            labels.append(
-                f'<text x="{mx:.1f}" y="{my + 4:.1f}" font-size="10.5" fill="{color}" '
-                f'font-weight="600" text-anchor="middle" paint-order="stroke" stroke="#fff" '
-                f'stroke-width="3.5">{esc(flow_label(amount, unit, lang))}</text>'
-            )
-    # nodes
-    for name, (x, y) in POS.items():
-        group = groups.get(name, "capital")
-        dead = name in defaulted
-        fill = "#f3f4f6" if dead else ("#f8fafc" if group == "capital" else "#ffffff")
-        stroke = DEFAULT_RED if dead else GROUP_STROKE[group]
-        dash = ' stroke-dasharray="5 3"' if dead else ""
-        label = node_label(model, name, lang)
-        sub = ""
-        if name != "rest_of_world":
-            cash = model.ledger.cash(name)
-            sub = f"{tr('cash_short', lang)} {money(cash, lang)}"
-        out.append(
-            f"<g><title>{esc(label)}{' · ' + esc(tr('defaulted', lang)) if dead else ''}</title>"
-            f'<rect x="{x - NODE_W / 2}" y="{y - NODE_H / 2}" width="{NODE_W}" height="{NODE_H}" '
-            f'rx="10" fill="{fill}" stroke="{stroke}" stroke-width="{2.5 if dead else 1.8}"{dash}/>'
-        )
-        color = "#9ca3af" if dead else INK
-        weight = "700" if name in (LOOP_SUPPLIER, APP) else "600"
-        out.append(
-            f'<text x="{x}" y="{y - 3}" font-size="14" font-weight="{weight}" fill="{color}" '
-            f'text-anchor="middle">{esc(label)}</text>'
-        )
-        if sub:
-            out.append(
-                f'<text x="{x}" y="{y + 13}" font-size="10.5" fill="{MUTED}" '
-                f'text-anchor="middle">{esc(sub)}</text>'
-            )
-        if dead:
-            tag = tr("defaulted", lang)
-            tw = text_width(tag, 10) + 12
-            out.append(
-                f'<line x1="{x - NODE_W / 2 + 6}" y1="{y - NODE_H / 2 + 6}" '
-                f'x2="{x + NODE_W / 2 - 6}" y2="{y + NODE_H / 2 - 6}" stroke="{DEFAULT_RED}" '
-                f'stroke-opacity="0.35" '
-                f'stroke-width="2"/>'
-                f'<rect x="{x - tw / 2:.1f}" y="{y - NODE_H / 2 - 13}" width="{tw:.1f}" '
-                f'height="15" '
-                f'rx="7" fill="{DEFAULT_RED}"/>'
-                f'<text x="{x}" y="{y - NODE_H / 2 - 2}" font-size="10" font-weight="700" '
-                f'fill="#fff" text-anchor="middle">{esc(tag)}</text>'
-            )
-        out.append("</g>")
-    out.extend(labels)
-    out.append(_legend(lang))
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _legend(lang: str) -> str:
+def _legend(lang: str, height: float = H) -> str:
     """Two legend rows: the groups (node borders) and the flow kinds (edge colours)."""
     rows: list[list[tuple[str, str, str]]] = [
         [(tr(f"group_{g}", lang), GROUP_STROKE[g], "node") for g in GROUP_STROKE],
@@ -286,7 +379,7 @@ def _legend(lang: str) -> str:
     ]
     parts = []
     for r, items in enumerate(rows):
-        x, y = 14.0, H - 30 + 18 * r
+        x, y = 14.0, height - 30 + 18 * r
         for label, color, kind in items:
             if kind in ("node", "dead"):
                 dash = ' stroke-dasharray="3 2"' if kind == "dead" else ""
@@ -310,15 +403,14 @@ def _legend(lang: str) -> str:
 
 
 @solara.component
-def NetworkPanel(model: Any, months: int, lang: str):
+def NetworkPanel(shown: Shown, lang: str):
     """The network picture, rebuilt when the month or the language changes.
 
     Args:
-        model: the session's model.
-        months: months simulated (a change means a new picture).
+        shown: the model the page shows (read under the simulation's lock).
         lang: language code.
     """
-    svg = solara.use_memo(lambda: network_svg(model, lang), [id(model), months, lang])
+    svg = solara.use_memo(lambda: shown.read(network_svg, lang), [*shown.key, lang])
     with solara.Column(gap="4px", style={"padding": "0"}):
         solara.HTML(
             tag="div",
