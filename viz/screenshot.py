@@ -29,11 +29,13 @@ def main(argv: list[str] | None = None) -> None:
     with devtools.serve() as url, devtools.browser((args.width, 1000)) as page:
         page.goto(url)
         devtools.wait_loaded(page)
-        if args.preset != "seed":
-            raise SystemExit("only the 'seed' preset is scripted here; choose others in the page")
+        if args.preset != "seed":  # the page opens on seed: pick the preset in its menu
+            page.locator(".v-select", has_text="Scenario preset").click()
+            page.get_by_role("option", name=args.preset).click()
+            page.wait_for_selector('[data-testid="month-counter"][data-month="0"]')
         if args.lang == "zh-TW":
             page.get_by_text("繁體中文").click()
-            page.get_by_text("前進一個月").wait_for()
+            page.get_by_role("button", name="前進一個月").wait_for()
         devtools.step_until(page, args.months)
         height = page.evaluate("document.querySelector('.aiv-page').scrollHeight")
         page.set_viewport_size({"width": args.width, "height": int(height) + 40})
