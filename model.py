@@ -142,23 +142,28 @@ class AIBubbleModel(mesa.Model):
         self.ledger.start_period()
         self.observation.start_month(t)
         self.contracting.start_month()
-        apps = self.agents_by_type[AppCompany]
-        clouds = self.agents_by_type[CloudProvider]
-        suppliers = self.agents_by_type[ChipSupplier]
-        apps.do("update_demand")  # 1. demand
+        # the phase order is fixed, and so is the order of agents within a phase (the order
+        # they were created in, as ``agents_by_type`` lists them): plain loops, no dispatch
+        app, clouds, suppliers = self.app, self.clouds, self.suppliers
+        app.update_demand()  # 1. demand
         # 2. contracting: the deals signed in fact, then the app company's own
         self.contracting.sign_scheduled(t)
-        apps.do("sign_contracts")
-        clouds.do("invest")  # 3. capex
+        app.sign_contracts()
+        for cloud in clouds:  # 3. capex
+            cloud.invest()
         self.contracting.measure_deployment(t)
-        suppliers.do("unlock_milestones")  # 4. milestones
-        suppliers.do("vest_warrants")
-        clouds.do("deliver_service")  # 5. service
-        apps.do("pay_running_costs")
-        suppliers.do("settle_month")
+        for supplier in suppliers:  # 4. milestones
+            supplier.unlock_milestones()
+        for supplier in suppliers:
+            supplier.vest_warrants()
+        for cloud in clouds:  # 5. service
+            cloud.deliver_service()
+        app.pay_running_costs()
+        for supplier in suppliers:
+            supplier.settle_month()
         self.equity_investors.form_views()  # 6. capital market
         self.market.clear(self.equity_investors.price_pressure())
-        apps.do("raise_capital")
+        app.raise_capital()
         self.solvency.end_of_month(t, self.firms)  # 7. solvency
         self.contracting.end_month(t)
         if self.check_invariants:  # 8. books and indicators
