@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 ROW = "rest_of_world"
 
@@ -64,7 +66,9 @@ class LedgerError(RuntimeError):
     """A posting that would break double entry, or an inconsistent balance sheet."""
 
 
-@dataclass(frozen=True, slots=True)
+# Legs are built by the thousand in a run: plain slotted classes (a frozen dataclass costs
+# five times as much to build). A leg is never changed once posted.
+@dataclass(slots=True)
 class Claim:
     """A change in a financial claim: ``amount`` (US$ bn) held by ``holder`` on ``issuer``."""
 
@@ -74,7 +78,7 @@ class Claim:
     amount: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Real:
     """A change in a real asset of ``agent`` (US$ bn at book value)."""
 
@@ -83,7 +87,7 @@ class Real:
     amount: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NetWorth:
     """A change in ``agent``'s net worth booked to a named account (revenue, depreciation...)."""
 
@@ -93,6 +97,73 @@ class NetWorth:
 
 
 Leg = Claim | Real | NetWorth
+Key = tuple[str, str, str]
+Bill = tuple[str, str, float, str]  # (debtor, creditor, amount, account)
+
+
+# ---------------------------------------------------------------------- legs of a posting
+# The common postings (payments, transfers, bills, settlements, repayments) are applied by
+# the ledger's own fast paths, balanced by construction; their legs are built only when the
+# transaction-flow matrix is asked for, by these functions (which the checked path posts).
+def _pay_legs(
+    payer: str, payee: str, amount: float, payer_account: str | None, payee_account: str | None
+) -> list[Leg]:
+    legs: list[Leg] = []
+    if payer != ROW:
+        legs.append(Claim(CASH, payer, ROW, -amount))
+    if payee != ROW:
+        legs.append(Claim(CASH, payee, ROW, amount))
+    if payer_account is not None:
+        legs.append(NetWorth(payer, payer_account, -amount))
+    if payee_account is not None:
+        legs.append(NetWorth(payee, payee_account, amount))
+    return legs
+
+
+def _transfer_legs(payer: str, payee: str, amount: float, counter: Claim) -> list[Leg]:
+    legs: list[Leg] = []
+    if payer != ROW:
+        legs.append(Claim(CASH, payer, ROW, -amount))
+    if payee != ROW:
+        legs.append(Claim(CASH, payee, ROW, amount))
+    legs.append(counter)
+    return legs
+
+
+def _bill_legs(bills: Sequence[Bill]) -> list[Leg]:
+    legs: list[Leg] = []
+    for debtor, creditor, amount, account in bills:
+        if amount == 0.0:
+            continue
+        legs.append(Claim(PAYABLE, creditor, debtor, amount))
+        legs.append(NetWorth(debtor, account, -amount))
+        legs.append(NetWorth(creditor, account, amount))
+    return legs
+
+
+def _settle_legs(debtor: str, paid_to: Sequence[tuple[str, float]], total: float) -> list[Leg]:
+    legs: list[Leg] = []
+    for creditor, paid in paid_to:
+        legs.append(Claim(PAYABLE, creditor, debtor, -paid))
+        if creditor != ROW:
+            legs.append(Claim(CASH, creditor, ROW, paid))
+    if debtor != ROW:
+        legs.append(Claim(CASH, debtor, ROW, -total))
+    return legs
+
+
+def _repay_legs(
+    debtor: str, kind: str, amount: float, parts: Sequence[tuple[str, float]]
+) -> list[Leg]:
+    legs: list[Leg] = [Claim(CASH, debtor, ROW, -amount)]
+    for holder, x in parts:
+        legs += [Claim(kind, holder, debtor, -x), Claim(CASH, holder, ROW, x)]
+    return legs
+
+
+def _finite_positive(x: float) -> bool:
+    """``x`` is a number above zero and below infinity."""
+    return 0.0 < x < math.inf
 
 
 class Ledger:
@@ -105,16 +176,23 @@ class Ledger:
 
     def __init__(self, sectors: dict[str, str]):
         self.sectors: dict[str, str] = {**sectors, ROW: "rest_of_world"}
-        self._claims: dict[tuple[str, str, str], float] = {}
+        self._claims: dict[Key, float] = {}
         self._real: dict[tuple[str, str], float] = defaultdict(float)
         self._net_worth: dict[str, dict[str, float]] = {a: defaultdict(float) for a in self.sectors}
         self._price: dict[str, float] = {}
-        self._holders: dict[str, set[str]] = defaultdict(set)  # issuer -> holders of its shares
-        # Indexes of claim keys by issuer and by holder (keys are never removed).
-        self._issued: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-        self._held: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-        # Flows since the last ``start_period``: the month's statistics.
-        self._period_postings: list[tuple[str, list[Leg] | tuple[Leg, ...]]] = []
+        # issuer -> holders of its shares (a dict as an ordered set: sums in a fixed order)
+        self._holders: dict[str, dict[str, None]] = defaultdict(dict)
+        # Indexes of claim keys (keys are never removed): by issuer, by holder, by issuer
+        # and kind (holder -> key), and the debt-like keys of each issuer.
+        self._issued: dict[str, dict[Key, None]] = defaultdict(dict)
+        self._held: dict[str, dict[Key, None]] = defaultdict(dict)
+        self._by_issuer: dict[tuple[str, str], dict[str, Key]] = {}
+        self._debt_keys: dict[str, list[Key]] = defaultdict(list)
+        # shares outstanding by issuer, forgotten when one of its equity claims changes
+        self._shares_out: dict[str, float] = {}
+        # Flows since the last ``start_period``: the month's statistics. Each posting is
+        # kept as (flow, build, args): its legs are ``args`` (build None) or build(*args).
+        self._period_postings: list[tuple[str, Callable[..., list[Leg]] | None, Any]] = []
         # Money provenance: each agent's cash as amounts by origin tag (an agent's name, or
         # the rest of the world); the tags of a balance always sum to the balance.
         self.tags: dict[str, dict[str, float]] = {a: {} for a in self.sectors if a != ROW}
@@ -143,7 +221,12 @@ class Ledger:
 
     def shares_outstanding(self, issuer: str) -> float:
         """All shares of ``issuer`` held by anyone."""
-        return sum(self._claims.get((EQUITY, h, issuer), 0.0) for h in self._holders[issuer])
+        n = self._shares_out.get(issuer)
+        if n is None:
+            claims = self._claims
+            n = sum([claims.get((EQUITY, h, issuer), 0.0) for h in self._holders[issuer]])
+            self._shares_out[issuer] = n
+        return n
 
     def price(self, issuer: str) -> float:
         """Current share price of ``issuer`` (US$ per share = US$ bn per bn shares)."""
@@ -151,7 +234,7 @@ class Ledger:
 
     def market_cap(self, issuer: str) -> float:
         """Shares outstanding times price."""
-        return self.shares_outstanding(issuer) * self.price(issuer)
+        return self.shares_outstanding(issuer) * self._price.get(issuer, 0.0)
 
     def real(self, agent: str, kind: str) -> float:
         """Book value of a real asset of ``agent``."""
@@ -159,21 +242,26 @@ class Ledger:
 
     def claims_of(self, agent: str) -> list[tuple[str, str, str, float]]:
         """Every claim ``agent`` holds or issues, as (kind, holder, issuer, value)."""
-        keys = sorted(self._held[agent] | self._issued[agent])
+        keys = sorted(self._held[agent].keys() | self._issued[agent].keys())
         return [(k, h, i, self.claim(k, h, i)) for (k, h, i) in keys if self._claims[(k, h, i)]]
 
     def debt_owed(self, issuer: str, kinds: frozenset[str] = DEBT_LIKE) -> float:
         """Debt-like claims on ``issuer`` (loans, payables, fund units)."""
         claims = self._claims
-        return sum(claims[key] for key in self._issued[issuer] if key[0] in kinds)
+        if kinds is DEBT_LIKE:
+            return sum([claims[key] for key in self._debt_keys[issuer]])
+        return sum([claims[key] for key in self._issued[issuer] if key[0] in kinds])
 
     def creditors(self, issuer: str, kind: str) -> dict[str, float]:
         """Holders of ``kind`` claims on ``issuer`` with their amounts (positive only)."""
-        claims = self._claims
-        out = {}
-        for key in self._issued[issuer]:
-            if key[0] == kind and claims[key] > 0.0:
-                out[key[1]] = claims[key]
+        index = self._by_issuer.get((issuer, kind))
+        out: dict[str, float] = {}
+        if index:
+            claims = self._claims
+            for holder, key in index.items():
+                v = claims[key]
+                if v > 0.0:
+                    out[holder] = v
         return out
 
     def holdings(self, holder: str, kind: str) -> dict[str, float]:
@@ -188,8 +276,16 @@ class Ledger:
 
     def assets(self, agent: str) -> float:
         """Financial plus real assets of ``agent`` at book (equity at market)."""
-        fin = sum(self.claim(*key) for key in self._held[agent])
-        return fin + sum(self._real.get((agent, k), 0.0) for k in REAL_KINDS)
+        claims = self._claims
+        price = self._price
+        fin = sum(
+            [
+                claims[key] * price.get(key[2], 0.0) if key[0] == EQUITY else claims[key]
+                for key in self._held[agent]
+            ]
+        )
+        real = self._real
+        return fin + sum([real.get((agent, k), 0.0) for k in REAL_KINDS])
 
     def liabilities(self, agent: str, *, include_equity: bool = True) -> float:
         """Claims on ``agent`` held by others (issued equity at market unless excluded)."""
@@ -214,6 +310,25 @@ class Ledger:
         return self.period_accounts.get((agent, account), 0.0)
 
     # ------------------------------------------------------------------ writing
+    def _new_key(self, key: Key) -> None:
+        """Enter a claim key (at 0.0) in the indexes."""
+        kind, holder, issuer = key
+        self._claims[key] = 0.0
+        self._issued[issuer][key] = None
+        self._held[holder][key] = None
+        self._by_issuer.setdefault((issuer, kind), {})[holder] = key
+        if kind in DEBT_LIKE:
+            self._debt_keys[issuer].append(key)
+
+    def _add(self, key: Key, amount: float) -> None:
+        """Add ``amount`` to a claim that is not equity (a fast path's one write)."""
+        claims = self._claims
+        v = claims.get(key)
+        if v is None:
+            self._new_key(key)
+            v = 0.0
+        claims[key] = v + amount
+
     def post(  # noqa: C901 - hot path, see benchmarks
         self,
         flow: str,
@@ -267,18 +382,18 @@ class Ledger:
         for leg in legs:
             a = leg.amount
             if type(leg) is Claim:
-                if leg.kind == CASH:
+                kind = leg.kind
+                if kind == CASH:
                     if cash_moves is None:
                         cash_moves = {}
                     cash_moves[leg.holder] = cash_moves.get(leg.holder, 0.0) + a
-                key = (leg.kind, leg.holder, leg.issuer)
+                key = (kind, leg.holder, leg.issuer)
                 if key not in claims:
-                    claims[key] = 0.0
-                    self._issued[leg.issuer].add(key)
-                    self._held[leg.holder].add(key)
-                if leg.kind == EQUITY:
+                    self._new_key(key)
+                if kind == EQUITY:
                     claims[key] += a / self._price[leg.issuer]
-                    self._holders[leg.issuer].add(leg.holder)
+                    self._holders[leg.issuer][leg.holder] = None
+                    self._shares_out.pop(leg.issuer, None)
                 else:
                     claims[key] += a
             elif type(leg) is Real:
@@ -286,7 +401,7 @@ class Ledger:
             elif type(leg) is NetWorth:  # every leg is one of the three (checked above)
                 self._net_worth[leg.agent][leg.account] += a
                 self.period_accounts[(leg.agent, leg.account)] += a
-        self._period_postings.append((flow, legs))
+        self._period_postings.append((flow, None, legs))
         if cash_moves:
             self._move_tags(flow, cash_moves)
         if memo:
@@ -361,6 +476,100 @@ class Ledger:
             for tag, v in got.items():
                 acc[tag] = acc.get(tag, 0.0) + v
 
+    # Fast paths for the provenance of the common payments. Each gives, operation for
+    # operation, what ``_move_tags`` gives for the same cash legs (tests/test_ledger.py
+    # compares them): one payer and no payee, no payer and one payee, one payer and payees.
+    def _tags_in(self, flow: str, payee: str, x: float) -> None:
+        """``x`` > 0 enters ``payee``'s cash from the rest of the world."""
+        origin = payee if flow == "opening" else ROW
+        mix = self.tags[payee]
+        mix[origin] = mix.get(origin, 0.0) + x
+        key = (flow, ROW, payee)
+        acc = self.period_tagged.get(key)
+        if acc is None:
+            acc = self.period_tagged[key] = {}
+        acc[origin] = acc.get(origin, 0.0) + x
+
+    def _tags_out(self, flow: str, payer: str, x: float) -> None:
+        """``x`` > 0 leaves ``payer``'s cash for the rest of the world: its mix pro rata."""
+        mix = self.tags[payer]
+        before = sum(mix.values())
+        if before <= 0.0:
+            return
+        if flow in STAMPED_FLOWS:
+            keep = max(0.0, 1.0 - x / before)
+            for tag in mix:
+                mix[tag] *= keep
+            return
+        share = min(1.0, x / before)
+        for tag, v in mix.items():
+            mix[tag] = v - v * share
+
+    def _tags_across(self, flow: str, payer: str, payee: str, x: float) -> None:
+        """``x`` > 0 goes from ``payer`` to ``payee``, both inside; a financing flow is stamped."""
+        key = (flow, payer, payee)
+        acc = self.period_tagged.get(key)
+        if acc is None:
+            acc = self.period_tagged[key] = {}
+        mix = self.tags[payer]
+        got = self.tags[payee]
+        before = sum(mix.values())
+        if flow in STAMPED_FLOWS:
+            if before > 0.0:
+                keep = max(0.0, 1.0 - x / before)
+                for tag in mix:
+                    mix[tag] *= keep
+            got[payer] = got.get(payer, 0.0) + x
+            acc[payer] = acc.get(payer, 0.0) + x
+            return
+        if before <= 0.0:
+            return
+        share = min(1.0, x / before)
+        for tag, v in mix.items():
+            take = v * share
+            mix[tag] = v - take
+            if take:
+                got[tag] = got.get(tag, 0.0) + take
+                acc[tag] = acc.get(tag, 0.0) + take
+
+    def _tags_spread(
+        self, flow: str, payer: str, x: float, payees: list[tuple[str, float]]
+    ) -> None:
+        """``x`` > 0 leaves ``payer`` (not a financing flow) for ``payees`` (amounts > 0)."""
+        tags = self.tags
+        mix = tags[payer]
+        parcel: list[tuple[str, float]] = []
+        before = sum(mix.values())
+        if before > 0.0:
+            share = min(1.0, x / before)
+            for tag, v in mix.items():
+                take = v * share
+                mix[tag] = v - take
+                parcel.append((tag, take))
+        received = 0.0
+        for _agent, d in payees:
+            received += d
+        from_parcel = min(received, x)
+        scale = from_parcel / x
+        outside = received - from_parcel
+        period_tagged = self.period_tagged
+        for agent, d in payees:
+            share = d / received
+            mix = tags[agent]
+            got: dict[str, float] = {}
+            for tag, v in parcel:
+                amount = v * scale * share
+                if amount:
+                    mix[tag] = mix.get(tag, 0.0) + amount
+                    got[tag] = amount
+            if outside > 0.0:
+                origin = agent if flow == "opening" else ROW
+                mix[origin] = mix.get(origin, 0.0) + outside * share
+                got[origin] = got.get(origin, 0.0) + outside * share
+            acc = period_tagged.setdefault((flow, payer, agent), {})
+            for tag, v in got.items():
+                acc[tag] = acc.get(tag, 0.0) + v
+
     def cash_tags(self, agent: str) -> dict[str, float]:
         """``agent``'s cash by origin tag (sums to its cash)."""
         return dict(self.tags[agent])
@@ -369,6 +578,10 @@ class Ledger:
         """Cash ``payee`` received from ``payer`` for ``flow`` this period, by origin tag."""
         return dict(self.period_tagged.get((flow, payer, payee), {}))
 
+    def _known(self, *agents: str) -> bool:
+        sectors = self.sectors
+        return all(a in sectors for a in agents)
+
     def transfer(self, flow: str, payer: str, payee: str, amount: float, counter: Claim) -> None:
         """Pay ``amount`` of cash from ``payer`` to ``payee`` for ``counter`` (new shares, a loan).
 
@@ -376,13 +589,44 @@ class Ledger:
         owes, so it has no leg) and the claim the money buys; recorded as this period's cash
         flow ``(flow, payer, payee)``.
         """
-        legs: list[Leg] = []
+        kind = counter.kind
+        if not (
+            _finite_positive(amount)
+            and type(counter) is Claim
+            and counter.holder == payer
+            and counter.issuer == payee
+            and counter.amount == amount
+            and payer != payee
+            and kind != CASH
+            and kind in _CLAIM_KIND_SET
+            and self._known(payer, payee)
+            and (kind != EQUITY or self._price.get(payee, 0.0) > 0.0)
+        ):
+            self.post(flow, _transfer_legs(payer, payee, amount, counter))
+            self.period_cash[(flow, payer, payee)] += amount
+            return
+        # the counter (payer holds a claim on payee worth ``amount``) balances the cash legs
         if payer != ROW:
-            legs.append(Claim(CASH, payer, ROW, -amount))
+            self._add((CASH, payer, ROW), -amount)
         if payee != ROW:
-            legs.append(Claim(CASH, payee, ROW, amount))
-        legs.append(counter)
-        self.post(flow, legs)
+            self._add((CASH, payee, ROW), amount)
+        key = (kind, payer, payee)
+        if kind == EQUITY:
+            claims = self._claims
+            if key not in claims:
+                self._new_key(key)
+            claims[key] += amount / self._price[payee]
+            self._holders[payee][payer] = None
+            self._shares_out.pop(payee, None)
+        else:
+            self._add(key, amount)
+        self._period_postings.append((flow, _transfer_legs, (payer, payee, amount, counter)))
+        if payer == ROW:
+            self._tags_in(flow, payee, amount)
+        elif payee == ROW:
+            self._tags_out(flow, payer, amount)
+        else:
+            self._tags_across(flow, payer, payee, amount)
         self.period_cash[(flow, payer, payee)] += amount
 
     def repay_pro_rata(self, flow: str, debtor: str, kind: str, at_most: float) -> None:
@@ -392,11 +636,16 @@ class Ledger:
         if owed <= 0.0:
             return
         amount = min(at_most, owed)
-        legs: list[Leg] = [Claim(CASH, debtor, ROW, -amount)]
-        for holder, v in sorted(held.items()):
-            x = amount * v / owed
-            legs += [Claim(kind, holder, debtor, -x), Claim(CASH, holder, ROW, x)]
-        self.post(flow, legs)
+        parts = [(holder, amount * v / owed) for holder, v in sorted(held.items())]
+        if not (_finite_positive(amount) and debtor != ROW and kind != CASH and ROW not in held):
+            self.post(flow, _repay_legs(debtor, kind, amount, parts))
+        else:
+            self._add((CASH, debtor, ROW), -amount)
+            for holder, x in parts:
+                self._add((kind, holder, debtor), -x)
+                self._add((CASH, holder, ROW), x)
+            self._period_postings.append((flow, _repay_legs, (debtor, kind, amount, parts)))
+            self._tags_spread(flow, debtor, amount, parts)
         for holder, v in held.items():
             self.period_cash[(flow, debtor, holder)] += amount * v / owed
 
@@ -417,16 +666,35 @@ class Ledger:
         """
         if amount == 0.0:
             return
-        legs: list[Leg] = []
+        if (
+            payer_account is None
+            or payee_account is None
+            or payer == payee
+            or not _finite_positive(amount)
+            or not self._known(payer, payee)
+        ):
+            self.post(flow, _pay_legs(payer, payee, amount, payer_account, payee_account))
+            self.period_cash[(flow, payer, payee)] += amount
+            return
         if payer != ROW:
-            legs.append(Claim(CASH, payer, ROW, -amount))
+            self._add((CASH, payer, ROW), -amount)
         if payee != ROW:
-            legs.append(Claim(CASH, payee, ROW, amount))
-        if payer_account is not None:
-            legs.append(NetWorth(payer, payer_account, -amount))
-        if payee_account is not None:
-            legs.append(NetWorth(payee, payee_account, amount))
-        self.post(flow, legs)
+            self._add((CASH, payee, ROW), amount)
+        net_worth = self._net_worth
+        accounts = self.period_accounts
+        net_worth[payer][payer_account] += -amount
+        accounts[(payer, payer_account)] += -amount
+        net_worth[payee][payee_account] += amount
+        accounts[(payee, payee_account)] += amount
+        self._period_postings.append(
+            (flow, _pay_legs, (payer, payee, amount, payer_account, payee_account))
+        )
+        if payer == ROW:
+            self._tags_in(flow, payee, amount)
+        elif payee == ROW:
+            self._tags_out(flow, payer, amount)
+        else:
+            self._tags_across(flow, payer, payee, amount)
         self.period_cash[(flow, payer, payee)] += amount
 
     def accrue(self, flow: str, debtor: str, creditor: str, amount: float, account: str) -> None:
@@ -436,46 +704,68 @@ class Ledger:
         """
         if amount == 0.0:
             return
-        self.post(
-            flow,
-            (
-                Claim(PAYABLE, creditor, debtor, amount),
-                NetWorth(debtor, account, -amount),
-                NetWorth(creditor, account, amount),
-            ),
-        )
+        self.accrue_many(flow, [(debtor, creditor, amount, account)])
 
-    def accrue_many(self, flow: str, bills: list[tuple[str, str, float, str]]) -> None:
+    def accrue_many(self, flow: str, bills: Sequence[Bill]) -> None:
         """Book several bills, each (debtor, creditor, amount, account), as one posting."""
-        legs: list[Leg] = []
+        sectors = self.sectors
+        n = 0
+        for debtor, creditor, amount, _account in bills:
+            if amount == 0.0:
+                continue
+            if not (
+                math.isfinite(amount)
+                and debtor != creditor
+                and debtor in sectors
+                and creditor in sectors
+            ):
+                self.post(flow, _bill_legs(bills))  # refused, with the reason
+                return
+            n += 1
+        if not n:
+            return
+        net_worth = self._net_worth
+        accounts = self.period_accounts
         for debtor, creditor, amount, account in bills:
             if amount == 0.0:
                 continue
-            legs.append(Claim(PAYABLE, creditor, debtor, amount))
-            legs.append(NetWorth(debtor, account, -amount))
-            legs.append(NetWorth(creditor, account, amount))
-        if legs:
-            self.post(flow, legs)
+            self._add((PAYABLE, creditor, debtor), amount)
+            net_worth[debtor][account] += -amount
+            accounts[(debtor, account)] += -amount
+            net_worth[creditor][account] += amount
+            accounts[(creditor, account)] += amount
+        self._period_postings.append((flow, _bill_legs, (tuple(bills),)))
 
     def settle_all(self, flow: str, debtor: str, amounts: dict[str, float]) -> float:
         """Pay several creditors of ``debtor`` at once (creditor -> amount, at most what is due)."""
-        legs: list[Leg] = []
+        claims = self._claims
         total = 0.0
         paid_to: list[tuple[str, float]] = []
         for creditor in sorted(amounts):
-            paid = min(amounts[creditor], self._claims.get((PAYABLE, creditor, debtor), 0.0))
+            paid = min(amounts[creditor], claims.get((PAYABLE, creditor, debtor), 0.0))
             if paid <= 0.0:
                 continue
-            legs.append(Claim(PAYABLE, creditor, debtor, -paid))
-            if creditor != ROW:
-                legs.append(Claim(CASH, creditor, ROW, paid))
             total += paid
             paid_to.append((creditor, paid))
-        if not legs:
+        if not paid_to:
             return 0.0
-        if debtor != ROW:
-            legs.append(Claim(CASH, debtor, ROW, -total))
-        self.post(flow, legs)
+        if debtor == ROW or not math.isfinite(total):
+            self.post(flow, _settle_legs(debtor, paid_to, total))
+        else:
+            payees = []
+            for creditor, paid in paid_to:
+                self._add((PAYABLE, creditor, debtor), -paid)
+                if creditor != ROW:
+                    self._add((CASH, creditor, ROW), paid)
+                    payees.append((creditor, paid))
+            self._add((CASH, debtor, ROW), -total)
+            self._period_postings.append((flow, _settle_legs, (debtor, paid_to, total)))
+            if len(payees) == 1 and payees[0][1] == total:
+                self._tags_across(flow, debtor, payees[0][0], total)
+            elif payees:
+                self._tags_spread(flow, debtor, total, payees)
+            else:
+                self._tags_out(flow, debtor, total)
         for creditor, paid in paid_to:
             self.period_cash[(flow, debtor, creditor)] += paid
         return total
@@ -493,11 +783,13 @@ class Ledger:
         self._price[issuer] = price
         if dp == 0.0:
             return
+        claims = self._claims
+        net_worth = self._net_worth
         for holder in self._holders[issuer]:
-            d = self._claims.get((EQUITY, holder, issuer), 0.0) * dp
+            d = claims.get((EQUITY, holder, issuer), 0.0) * dp
             if d:
-                self._net_worth[holder][REVALUATION] += d
-                self._net_worth[issuer][REVALUATION] -= d
+                net_worth[holder][REVALUATION] += d
+                net_worth[issuer][REVALUATION] -= d
 
     def start_period(self) -> None:
         """Forget last period's flows; stocks carry on."""
@@ -601,8 +893,8 @@ class Ledger:
         """
         sectors = self.sectors
         tfm: dict[tuple[str, str], float] = defaultdict(float)
-        for flow, legs in self._period_postings:
-            for leg in legs:
+        for flow, build, args in self._period_postings:
+            for leg in args if build is None else build(*args):
                 a = leg.amount
                 if type(leg) is Claim:
                     row = "d_" + leg.kind
