@@ -41,6 +41,29 @@ def _column(name: str) -> Callable[[AIBubbleModel], Any]:
     return get
 
 
+class _Collector(mesa.DataCollector):
+    """Mesa's data collector of every column, taking the month's row in one pass.
+
+    The reporters stay (one per column, reading ``observation.stats``), so the collector
+    reads and extends as Mesa's does; while they are the columns alone, a month's row is
+    appended straight from the stats (the values are numbers and strings: no copies).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: _column(name) for name in COLUMN_NAMES})
+        self._row = [(name, self.model_vars[name]) for name in COLUMN_NAMES]
+
+    def collect(self, model: Any) -> None:
+        """Collect the month's columns (Mesa's way when other reporters were added)."""
+        if len(self.model_reporters) != len(self._row) or self.agent_reporters:
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        stats = model.observation.stats
+        for name, values in self._row:
+            values.append(stats[name])
+
+
 class AIBubbleModel(mesa.Model):
     """The loop: chip suppliers, cloud providers, the app company and investors.
 
@@ -96,9 +119,7 @@ class AIBubbleModel(mesa.Model):
             [i.name for i in self.investors],
         )
         self.contracting.mark_opening()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _column(name) for name in COLUMN_NAMES}
-        )
+        self.datacollector = _Collector()
 
     def _create_agents(self) -> None:
         self.suppliers = [ChipSupplier(self, s, LABELS[s]) for s in SUPPLIERS]

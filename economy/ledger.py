@@ -43,6 +43,7 @@ GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid 
 CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS, VENDOR_LOAN, CONVERTIBLE, GUARANTEE)
 
 _CLAIM_KIND_SET = frozenset(CLAIM_KINDS)
+_DEBT_KIND_SET = _CLAIM_KIND_SET - {CASH, EQUITY}  # claims held at face value, not cash
 
 # Claims that count as debt when judging solvency on book equity (convention 6).
 DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE})
@@ -161,9 +162,13 @@ def _repay_legs(
     return legs
 
 
-def _finite_positive(x: float) -> bool:
-    """``x`` is a number above zero and below infinity."""
-    return 0.0 < x < math.inf
+def _reclassify_legs(
+    holder: str, issuer: str, from_kind: str, to_kind: str, amount: float
+) -> list[Leg]:
+    return [Claim(from_kind, holder, issuer, -amount), Claim(to_kind, holder, issuer, amount)]
+
+
+_INF = math.inf
 
 
 class Ledger:
@@ -578,10 +583,6 @@ class Ledger:
         """Cash ``payee`` received from ``payer`` for ``flow`` this period, by origin tag."""
         return dict(self.period_tagged.get((flow, payer, payee), {}))
 
-    def _known(self, *agents: str) -> bool:
-        sectors = self.sectors
-        return all(a in sectors for a in agents)
-
     def transfer(self, flow: str, payer: str, payee: str, amount: float, counter: Claim) -> None:
         """Pay ``amount`` of cash from ``payer`` to ``payee`` for ``counter`` (new shares, a loan).
 
@@ -591,7 +592,7 @@ class Ledger:
         """
         kind = counter.kind
         if not (
-            _finite_positive(amount)
+            0.0 < amount < _INF
             and type(counter) is Claim
             and counter.holder == payer
             and counter.issuer == payee
@@ -599,7 +600,8 @@ class Ledger:
             and payer != payee
             and kind != CASH
             and kind in _CLAIM_KIND_SET
-            and self._known(payer, payee)
+            and payer in self.sectors
+            and payee in self.sectors
             and (kind != EQUITY or self._price.get(payee, 0.0) > 0.0)
         ):
             self.post(flow, _transfer_legs(payer, payee, amount, counter))
@@ -637,7 +639,7 @@ class Ledger:
             return
         amount = min(at_most, owed)
         parts = [(holder, amount * v / owed) for holder, v in sorted(held.items())]
-        if not (_finite_positive(amount) and debtor != ROW and kind != CASH and ROW not in held):
+        if not (0.0 < amount < _INF and debtor != ROW and kind != CASH and ROW not in held):
             self.post(flow, _repay_legs(debtor, kind, amount, parts))
         else:
             self._add((CASH, debtor, ROW), -amount)
@@ -666,20 +668,33 @@ class Ledger:
         """
         if amount == 0.0:
             return
+        sectors = self.sectors
         if (
             payer_account is None
             or payee_account is None
             or payer == payee
-            or not _finite_positive(amount)
-            or not self._known(payer, payee)
+            or not 0.0 < amount < _INF
+            or payer not in sectors
+            or payee not in sectors
         ):
             self.post(flow, _pay_legs(payer, payee, amount, payer_account, payee_account))
             self.period_cash[(flow, payer, payee)] += amount
             return
+        claims = self._claims
         if payer != ROW:
-            self._add((CASH, payer, ROW), -amount)
+            key = (CASH, payer, ROW)
+            v = claims.get(key)
+            if v is None:
+                self._new_key(key)
+                v = 0.0
+            claims[key] = v + -amount
         if payee != ROW:
-            self._add((CASH, payee, ROW), amount)
+            key = (CASH, payee, ROW)
+            v = claims.get(key)
+            if v is None:
+                self._new_key(key)
+                v = 0.0
+            claims[key] = v + amount
         net_worth = self._net_worth
         accounts = self.period_accounts
         net_worth[payer][payer_account] += -amount
@@ -749,14 +764,20 @@ class Ledger:
             paid_to.append((creditor, paid))
         if not paid_to:
             return 0.0
-        if debtor == ROW or not math.isfinite(total):
+        if debtor == ROW or not total < _INF:
             self.post(flow, _settle_legs(debtor, paid_to, total))
         else:
             payees = []
             for creditor, paid in paid_to:
-                self._add((PAYABLE, creditor, debtor), -paid)
+                key = (PAYABLE, creditor, debtor)
+                claims[key] = claims[key] + -paid  # the bill exists: it was read above
                 if creditor != ROW:
-                    self._add((CASH, creditor, ROW), paid)
+                    key = (CASH, creditor, ROW)
+                    v = claims.get(key)
+                    if v is None:
+                        self._new_key(key)
+                        v = 0.0
+                    claims[key] = v + paid
                     payees.append((creditor, paid))
             self._add((CASH, debtor, ROW), -total)
             self._period_postings.append((flow, _settle_legs, (debtor, paid_to, total)))
@@ -769,6 +790,31 @@ class Ledger:
         for creditor, paid in paid_to:
             self.period_cash[(flow, debtor, creditor)] += paid
         return total
+
+    def reclassify(
+        self, flow: str, holder: str, issuer: str, from_kind: str, to_kind: str, amount: float
+    ) -> None:
+        """Move ``amount`` of ``holder``'s claim on ``issuer`` from one kind to another.
+
+        No cash and no income: a loan instalment falling due (a vendor loan becomes a bill),
+        a called guarantee falling due. One posting of two legs.
+        """
+        if not (
+            math.isfinite(amount)
+            and holder != issuer
+            and from_kind in _DEBT_KIND_SET
+            and to_kind in _DEBT_KIND_SET
+            and from_kind != to_kind
+            and holder in self.sectors
+            and issuer in self.sectors
+        ):
+            self.post(flow, _reclassify_legs(holder, issuer, from_kind, to_kind, amount))
+            return
+        self._add((from_kind, holder, issuer), -amount)
+        self._add((to_kind, holder, issuer), amount)
+        self._period_postings.append(
+            (flow, _reclassify_legs, (holder, issuer, from_kind, to_kind, amount))
+        )
 
     def payable(self, debtor: str, creditor: str) -> float:
         """What ``debtor`` owes ``creditor`` in unpaid bills."""

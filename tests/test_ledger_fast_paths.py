@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from economy import ledger as legs_of
-from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, ROW, Claim, Ledger, NetWorth
+from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, ROW, Claim, Ledger, Leg, NetWorth
 
 AGENTS = ("a", "b", "c", "bank", "fund")
 
@@ -69,7 +69,7 @@ class Checked(Ledger):
 def opened(cls):
     ledger = cls(dict.fromkeys(AGENTS, "firms"))
     cash = {"a": 10.0, "b": 5.0, "c": 0.0, "bank": 50.0, "fund": 7.0}
-    legs = [Claim(CASH, n, ROW, x) for n, x in cash.items() if x]
+    legs: list[Leg] = [Claim(CASH, n, ROW, x) for n, x in cash.items() if x]
     legs += [NetWorth(n, "opening", x) for n, x in cash.items() if x]
     legs.append(NetWorth(ROW, "opening", -sum(cash.values())))
     ledger.post("opening", legs)

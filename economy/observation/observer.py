@@ -34,6 +34,7 @@ from .names import LABELS
 from .summary import RunSummary
 
 ROUNDING = 1e-12  # a reported value this close to zero is shown as zero
+_COMPUTE = [(c.name, c.compute) for c in COLUMNS]
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
 LOOP_REVENUE_WINDOW = 3  # months of loop revenue a valuation averages
@@ -123,6 +124,16 @@ class Observation:
         self.defined: dict[str, int] = {c.name: 0 for c in CARRIED}
         self._stats: dict[str, Any] = {}
         self._stats_month: int | None = None
+        # circularity by (supplier, clouds only), computed this month (histories unchanged)
+        self._circularity: dict[tuple[str, bool], float] = {}
+        # the statistics a supplier's chip receipts are read from, in summing order
+        self._receipt_keys = {
+            s: (
+                [("vendor_credit", s, c) for c in self.cloud_names],
+                [("settle", c, s) for c in self.cloud_names],
+            )
+            for s in self.supplier_names
+        }
 
     # ------------------------------------------------------------------ what agents report
     @property
@@ -187,6 +198,7 @@ class Observation:
         """A new month: forget last month's flags."""
         self.month = month
         self.commitment_limited = False
+        self._circularity = {}
 
     def record_month(self) -> None:
         """Phase 8: record the month's flows and classify the regime."""
@@ -194,6 +206,7 @@ class Observation:
         ledger = self.ledger
         pc = ledger.period_cash
         hist = self.hist
+        self._circularity = {}
         flows = {f.column: f.amount(pc) for f in LOOP_FLOWS}
         capex = sum(c.capex_this_month for c in self.clouds)
         accounts = ledger.period_accounts
@@ -203,8 +216,9 @@ class Observation:
         }
         chip_rev = {s: accounts.get((s, "chip_sales"), 0.0) for s in self.supplier_names}
         book = self.register.book
-        self.new_contracts = new = [c for c in self.register.open if c.signed == t]
-        deployed = float(book.at("gw", t).sum())
+        # the open contracts signed this month (one cancelled this month has ended)
+        self.new_contracts = new = [c for c in self.register.signed_in(t) if c.end > t]
+        deployed = book.total_at("gw", t)
         backlog_left = book.future_bills(None, t + 1) > 0.0  # rounding already cleared
         hist["capex"].append(capex)
         hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
@@ -295,13 +309,13 @@ class Observation:
         for f in self.firms:
             self.ocf_hist[f.name].append(inflow.get(f.name, 0.0) - outflow.get(f.name, 0.0))
         flows = ledger.period_flows
-        clouds = self.cloud_names
+        tagged = ledger.period_tagged
+        no_tags: dict[str, float] = {}
         for s in self.supplier_names:
-            credit = sum(flows.get(("vendor_credit", s, c), 0.0) for c in clouds)
-            own = credit + sum(
-                ledger.period_tagged.get(("settle", c, s), {}).get(s, 0.0) for c in clouds
-            )
-            loop = credit + sum(pc.get(("settle", c, s), 0.0) for c in clouds)
+            credit_keys, settle_keys = self._receipt_keys[s]
+            credit = sum([flows.get(k, 0.0) for k in credit_keys])
+            own = credit + sum([tagged.get(k, no_tags).get(s, 0.0) for k in settle_keys])
+            loop = credit + sum([pc.get(k, 0.0) for k in settle_keys])
             h = self.circ_hist[s]
             h["own"].append(own)
             h["loop"].append(loop)
@@ -321,12 +335,16 @@ class Observation:
         """
         if self.app.defaulted:  # the loop has ended: a ratio over leftover receipts misleads
             return math.nan
-        h = self.circ_hist[supplier]
-        own = trailing_sum(h["own"], CIRCULARITY_WINDOW)
-        total = trailing_sum(h["loop"], CIRCULARITY_WINDOW)
-        if not clouds_only:
-            total += trailing_sum(h["outside"], CIRCULARITY_WINDOW)
-        return ratio(own, total)
+        key = (supplier, clouds_only)
+        x = self._circularity.get(key)  # the month's value, once computed
+        if x is None:
+            h = self.circ_hist[supplier]
+            own = trailing_sum(h["own"], CIRCULARITY_WINDOW)
+            total = trailing_sum(h["loop"], CIRCULARITY_WINDOW)
+            if not clouds_only:
+                total += trailing_sum(h["outside"], CIRCULARITY_WINDOW)
+            x = self._circularity[key] = ratio(own, total)
+        return x
 
     def runway(self, name: str) -> float:
         """``name``'s cash-flow runway (see ``indicators.cash_flow_runway``); 0 after default."""
@@ -346,10 +364,12 @@ class Observation:
         if self.month < 0:
             return {}
         view = _Month(self)
-        s = {c.name: c.compute(view) for c in COLUMNS}
-        for k, v in s.items():  # rounding left by pro-rata payouts is not a balance
-            if type(v) is float and abs(v) < ROUNDING:
-                s[k] = 0.0
+        s = {}
+        for name, compute in _COMPUTE:
+            v = compute(view)
+            if type(v) is float and -ROUNDING < v < ROUNDING:
+                v = 0.0  # rounding left by pro-rata payouts is not a balance
+            s[name] = v
         return s
 
     def summary(self) -> RunSummary:
