@@ -13,9 +13,6 @@ from economy.ledger import (
     PAYABLE,
     ROW,
     VENDOR_LOAN,
-    Claim,
-    NetWorth,
-    Real,
 )
 
 from .base import Firm
@@ -156,22 +153,12 @@ class CloudProvider(Firm):
                 self._commission(c)
         for s in sorted(chips):
             suppliers[s].sell_chips(self.name, chips[s])
-        if other > 0.0:
-            self.model.ledger.post(
-                "construction",
-                (
-                    Claim(PAYABLE, ROW, self.name, other),
-                    Real(self.name, CIP, other),
-                    NetWorth(ROW, "construction", other),
-                ),
-            )
+        if other > 0.0:  # the builders' bill
+            self.model.ledger.purchase("construction", self.name, ROW, CIP, other, "construction")
         return capex
 
     def _commission(self, c: CloudContract) -> None:
-        self.ledger.post(
-            "commissioning",
-            (Real(self.name, CIP, -c.built), Real(self.name, CAPACITY, c.built)),
-        )
+        self.model.ledger.move_real("commissioning", self.name, CIP, CAPACITY, c.built)
         life = round(12 * self.p.depreciation_years)
         self.add_cohort(
             Cohort(c.built, c.start, life, c.built, c.id, c.gw * c.price_per_gw_month, c.end)
@@ -188,10 +175,7 @@ class CloudProvider(Firm):
                 h.book = book - d
                 total += d
         if total > 0.0:
-            self.model.ledger.post(
-                "depreciation",
-                (Real(self.name, CAPACITY, -total), NetWorth(self.name, "depreciation", -total)),
-            )
+            self.model.ledger.book_real("depreciation", self.name, CAPACITY, -total, "depreciation")
 
     def deliver_service(self) -> None:
         """Phase 5: bill the app company for capacity in service; pay running costs and interest."""
@@ -302,16 +286,11 @@ class CloudProvider(Firm):
                 loss += d
         ledger = self.ledger
         if loss > 0.0:
-            ledger.post(
-                "impairment",
-                (Real(self.name, CAPACITY, -loss), NetWorth(self.name, "impairment", -loss)),
-            )
+            ledger.book_real("impairment", self.name, CAPACITY, -loss, "impairment")
         cancelled = c.cancelled if c.cancelled is not None else c.start
         if c.start > cancelled and c.built > 0.0:  # cancelled under construction
             d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
             c.built -= d
-            ledger.post(
-                "impairment", (Real(self.name, CIP, -d), NetWorth(self.name, "impairment", -d))
-            )
+            ledger.book_real("impairment", self.name, CIP, -d, "impairment")
             loss += d
         return loss

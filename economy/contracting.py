@@ -175,7 +175,7 @@ class Contracting:
 
     def gw_by_supplier(self, month: int) -> dict[str, float]:
         """Capacity in service in ``month`` by the supplier of its chips, GW."""
-        by_chip = self.book.at("gw_by_chip", month).tolist()
+        by_chip = self.book.column("gw_by_chip", month)
         return dict(zip(self.book.suppliers, by_chip, strict=True))
 
     def mark_opening(self) -> None:

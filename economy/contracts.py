@@ -284,23 +284,41 @@ class ContractBook:
         return total
 
     def at(self, table: str, month: int) -> np.ndarray:
-        """Column ``month`` of a table (zeros past the horizon); do not change it."""
+        """Column ``month`` of a table (zeros past the horizon)."""
+        return np.array(self.column(table, month))
+
+    def column(self, table: str, month: int) -> list[float]:
+        """Column ``month`` of a table, one value per row (zeros past the horizon).
+
+        Values closer to zero than ``ROUNDING`` are zero. Do not change the list: it is
+        kept until a contract changes.
+        """
         key = (table, None, month)
         col = self._read.get(key)
         if col is None:
             a = getattr(self, table)
             if 0 <= month < self.horizon:
-                col = a[:, month]
-                col = np.where(np.abs(col) < ROUNDING, 0.0, col)
+                col = [0.0 if abs(x) < ROUNDING else x for x in a[:, month].tolist()]
             else:
-                col = np.zeros(a.shape[0])
+                col = [0.0] * a.shape[0]
             self._read[key] = col
         return col
 
     def total_at(self, table: str, month: int) -> float:
-        """The sum of column ``month`` of a table, over its rows."""
+        """The sum of column ``month`` of a table, over its rows.
+
+        Summed left to right, as numpy sums a column of fewer than 8 rows (numpy itself
+        for more), so the total is the same float as ``at(table, month).sum()``.
+        """
         key = (table, "total", month)
         total = self._read.get(key)
         if total is None:
-            total = self._read[key] = float(self.at(table, month).sum())
+            col = self.column(table, month)
+            if len(col) < 8:
+                total = 0.0
+                for x in col:
+                    total += x
+            else:
+                total = float(np.array(col).sum())
+            self._read[key] = total
         return total

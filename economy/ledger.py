@@ -53,6 +53,7 @@ CAPACITY = "capacity"  # data centres in service, at book value
 CIP = "construction_in_progress"
 OTHER_ASSETS = "other_assets"  # everything outside the loop (other businesses), at book
 REAL_KINDS = (CAPACITY, CIP, OTHER_ASSETS)
+_REAL_KIND_SET = frozenset(REAL_KINDS)
 
 REVALUATION = "revaluation"
 
@@ -168,6 +169,24 @@ def _reclassify_legs(
     return [Claim(from_kind, holder, issuer, -amount), Claim(to_kind, holder, issuer, amount)]
 
 
+def _real_legs(agent: str, kind: str, amount: float, account: str) -> list[Leg]:
+    return [Real(agent, kind, amount), NetWorth(agent, account, amount)]
+
+
+def _purchase_legs(
+    buyer: str, seller: str, kind: str, amount: float, account: str
+) -> list[Leg]:
+    return [
+        Claim(PAYABLE, seller, buyer, amount),
+        Real(buyer, kind, amount),
+        NetWorth(seller, account, amount),
+    ]
+
+
+def _move_real_legs(agent: str, from_kind: str, to_kind: str, amount: float) -> list[Leg]:
+    return [Real(agent, from_kind, -amount), Real(agent, to_kind, amount)]
+
+
 _INF = math.inf
 
 
@@ -193,6 +212,9 @@ class Ledger:
         self._held: dict[str, dict[Key, None]] = defaultdict(dict)
         self._by_issuer: dict[tuple[str, str], dict[str, Key]] = {}
         self._debt_keys: dict[str, list[Key]] = defaultdict(list)
+        # what each agent holds: claims at face value, and equity (key, issuer) at a price
+        self._held_at_face: dict[str, list[Key]] = defaultdict(list)
+        self._held_shares: dict[str, list[tuple[Key, str]]] = defaultdict(list)
         # shares outstanding by issuer, forgotten when one of its equity claims changes
         self._shares_out: dict[str, float] = {}
         # Flows since the last ``start_period``: the month's statistics. Each posting is
@@ -254,7 +276,7 @@ class Ledger:
         """Debt-like claims on ``issuer`` (loans, payables, fund units)."""
         claims = self._claims
         if kinds is DEBT_LIKE:
-            return sum([claims[key] for key in self._debt_keys[issuer]])
+            return sum(map(claims.__getitem__, self._debt_keys[issuer]))
         return sum([claims[key] for key in self._issued[issuer] if key[0] in kinds])
 
     def creditors(self, issuer: str, kind: str) -> dict[str, float]:
@@ -285,8 +307,8 @@ class Ledger:
         price = self._price
         fin = sum(
             [
-                claims[key] * price.get(key[2], 0.0) if key[0] == EQUITY else claims[key]
-                for key in self._held[agent]
+                *map(claims.__getitem__, self._held_at_face[agent]),
+                *[claims[key] * price.get(issuer, 0.0) for key, issuer in self._held_shares[agent]],
             ]
         )
         real = self._real
@@ -301,6 +323,21 @@ class Ledger:
     def book_equity(self, agent: str) -> float:
         """Assets minus debt-like liabilities: the solvency measure (convention 6)."""
         return self.assets(agent) - self.debt_owed(agent)
+
+    def clearly_solvent(self, agent: str) -> bool:
+        """Cash and real assets alone exceed ``agent``'s debt-like claims, with room to spare.
+
+        Its other assets are claims worth at least zero (beyond rounding), so its book
+        equity is then positive: a cheap test that settles most months without summing
+        every claim it holds (``book_equity`` decides the rest).
+        """
+        claims = self._claims
+        real = self._real
+        floor = claims.get((CASH, agent, ROW), 0.0)
+        for kind in REAL_KINDS:
+            floor += real.get((agent, kind), 0.0)
+        debt = sum(map(claims.__getitem__, self._debt_keys[agent]))
+        return floor - debt > 1e-6 * (1.0 + abs(floor) + abs(debt))
 
     def net_worth(self, agent: str) -> float:
         """Accumulated net-worth flows of ``agent`` (opening balance included)."""
@@ -324,6 +361,10 @@ class Ledger:
         self._by_issuer.setdefault((issuer, kind), {})[holder] = key
         if kind in DEBT_LIKE:
             self._debt_keys[issuer].append(key)
+        if kind == EQUITY:
+            self._held_shares[holder].append((key, issuer))
+        else:
+            self._held_at_face[holder].append(key)
 
     def _add(self, key: Key, amount: float) -> None:
         """Add ``amount`` to a claim that is not equity (a fast path's one write)."""
@@ -543,37 +584,62 @@ class Ledger:
         """``x`` > 0 leaves ``payer`` (not a financing flow) for ``payees`` (amounts > 0)."""
         tags = self.tags
         mix = tags[payer]
-        parcel: list[tuple[str, float]] = []
+        parcel: list[tuple[str, float]] = []  # the tags that leave (a zero passes nothing on)
         before = sum(mix.values())
         if before > 0.0:
             share = min(1.0, x / before)
             for tag, v in mix.items():
                 take = v * share
                 mix[tag] = v - take
-                parcel.append((tag, take))
+                if take:
+                    parcel.append((tag, take))
         received = 0.0
         for _agent, d in payees:
             received += d
         from_parcel = min(received, x)
         scale = from_parcel / x
         outside = received - from_parcel
+        if scale != 1.0:  # each payee gets (v * scale) * share of a tag
+            parcel = [(tag, v * scale) for tag, v in parcel]
         period_tagged = self.period_tagged
         for agent, d in payees:
             share = d / received
             mix = tags[agent]
-            got: dict[str, float] = {}
+            key = (flow, payer, agent)
+            acc = period_tagged.get(key)
+            if acc is None:
+                acc = period_tagged[key] = {}
+            if outside > 0.0:  # more arrived than left the payer: the rest is from outside
+                self._tags_from_outside(flow, agent, parcel, share, outside, acc)
+                continue
             for tag, v in parcel:
-                amount = v * scale * share
+                amount = v * share
                 if amount:
                     mix[tag] = mix.get(tag, 0.0) + amount
-                    got[tag] = amount
-            if outside > 0.0:
-                origin = agent if flow == "opening" else ROW
-                mix[origin] = mix.get(origin, 0.0) + outside * share
-                got[origin] = got.get(origin, 0.0) + outside * share
-            acc = period_tagged.setdefault((flow, payer, agent), {})
-            for tag, v in got.items():
-                acc[tag] = acc.get(tag, 0.0) + v
+                    acc[tag] = acc.get(tag, 0.0) + amount
+
+    def _tags_from_outside(
+        self,
+        flow: str,
+        agent: str,
+        parcel: list[tuple[str, float]],
+        share: float,
+        outside: float,
+        acc: dict[str, float],
+    ) -> None:
+        """A payee's part of a parcel plus ``outside * share`` from the rest of the world."""
+        mix = self.tags[agent]
+        got: dict[str, float] = {}
+        for tag, v in parcel:
+            amount = v * share
+            if amount:
+                mix[tag] = mix.get(tag, 0.0) + amount
+                got[tag] = amount
+        origin = agent if flow == "opening" else ROW
+        mix[origin] = mix.get(origin, 0.0) + outside * share
+        got[origin] = got.get(origin, 0.0) + outside * share
+        for tag, v in got.items():
+            acc[tag] = acc.get(tag, 0.0) + v
 
     def cash_tags(self, agent: str) -> dict[str, float]:
         """``agent``'s cash by origin tag (sums to its cash)."""
@@ -647,7 +713,10 @@ class Ledger:
                 self._add((kind, holder, debtor), -x)
                 self._add((CASH, holder, ROW), x)
             self._period_postings.append((flow, _repay_legs, (debtor, kind, amount, parts)))
-            self._tags_spread(flow, debtor, amount, parts)
+            if len(parts) == 1 and parts[0][1] == amount:
+                self._tags_across(flow, debtor, parts[0][0], amount)
+            else:
+                self._tags_spread(flow, debtor, amount, parts)
         for holder, v in held.items():
             self.period_cash[(flow, debtor, holder)] += amount * v / owed
 
@@ -815,6 +884,57 @@ class Ledger:
         self._period_postings.append(
             (flow, _reclassify_legs, (holder, issuer, from_kind, to_kind, amount))
         )
+
+    def book_real(self, flow: str, agent: str, kind: str, amount: float, account: str) -> None:
+        """Change a real asset of ``agent`` against its net worth (depreciation, impairment).
+
+        One posting of two legs: the asset changes by ``amount`` and the account by the same.
+        """
+        if not (-_INF < amount < _INF and kind in _REAL_KIND_SET and agent in self.sectors):
+            self.post(flow, _real_legs(agent, kind, amount, account))
+            return
+        self._real[(agent, kind)] += amount
+        self._net_worth[agent][account] += amount
+        self.period_accounts[(agent, account)] += amount
+        self._period_postings.append((flow, _real_legs, (agent, kind, amount, account)))
+
+    def purchase(
+        self, flow: str, buyer: str, seller: str, kind: str, amount: float, account: str
+    ) -> None:
+        """``buyer`` gets a real asset invoiced by ``seller`` (income on ``account``), unpaid.
+
+        One posting: a bill (payable) to the seller, the asset, the seller's income.
+        """
+        sectors = self.sectors
+        if not (
+            -_INF < amount < _INF
+            and kind in _REAL_KIND_SET
+            and buyer != seller
+            and buyer in sectors
+            and seller in sectors
+        ):
+            self.post(flow, _purchase_legs(buyer, seller, kind, amount, account))
+            return
+        self._add((PAYABLE, seller, buyer), amount)
+        self._real[(buyer, kind)] += amount
+        self._net_worth[seller][account] += amount
+        self.period_accounts[(seller, account)] += amount
+        self._period_postings.append((flow, _purchase_legs, (buyer, seller, kind, amount, account)))
+
+    def move_real(self, flow: str, agent: str, from_kind: str, to_kind: str, amount: float) -> None:
+        """Move ``amount`` of ``agent``'s real assets from one kind to another (commissioning)."""
+        if not (
+            -_INF < amount < _INF
+            and from_kind in _REAL_KIND_SET
+            and to_kind in _REAL_KIND_SET
+            and agent in self.sectors
+        ):
+            self.post(flow, _move_real_legs(agent, from_kind, to_kind, amount))
+            return
+        real = self._real
+        real[(agent, from_kind)] += -amount
+        real[(agent, to_kind)] += amount
+        self._period_postings.append((flow, _move_real_legs, (agent, from_kind, to_kind, amount)))
 
     def payable(self, debtor: str, creditor: str) -> float:
         """What ``debtor`` owes ``creditor`` in unpaid bills."""

@@ -301,7 +301,7 @@ class _Month:
         self.pc = pc = obs.ledger.period_cash
         book = obs.register.book
         clouds = obs.cloud_names
-        self.deployed_by_cloud = dict(zip(clouds, book.at("gw", t).tolist(), strict=True))
+        self.deployed_by_cloud = dict(zip(clouds, book.column("gw", t), strict=True))
         self.backlog_by_cloud = {c: book.future_bills(c, t + 1) for c in clouds}
         self.deployed_compute = book.total_at("compute", t)
         self.contracted_gw = book.total_at("committed", t)

@@ -34,6 +34,7 @@ from .names import LABELS
 from .summary import RunSummary
 
 ROUNDING = 1e-12  # a reported value this close to zero is shown as zero
+_INF = math.inf
 _COMPUTE = [(c.name, c.compute) for c in COLUMNS]
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
@@ -124,6 +125,10 @@ class Observation:
         self.defined: dict[str, int] = {c.name: 0 for c in CARRIED}
         self._stats: dict[str, Any] = {}
         self._stats_month: int | None = None
+        # the statistics a month's loop revenue is read from, and the market-cap columns
+        self._rev_keys = [(c, (c, "compute"), (c, "revenue_share")) for c in self.cloud_names]
+        self._sales_keys = [(s, (s, "chip_sales")) for s in self.supplier_names]
+        self._cap_columns = [(f"market_cap_{f.name}", f.name) for f in self.firms]
         # circularity by (supplier, clouds only), computed this month (histories unchanged)
         self._circularity: dict[tuple[str, bool], float] = {}
         # the statistics a supplier's chip receipts are read from, in summing order
@@ -208,13 +213,10 @@ class Observation:
         hist = self.hist
         self._circularity = {}
         flows = {f.column: f.amount(pc) for f in LOOP_FLOWS}
-        capex = sum(c.capex_this_month for c in self.clouds)
-        accounts = ledger.period_accounts
-        cloud_rev = {
-            c: accounts.get((c, "compute"), 0.0) + accounts.get((c, "revenue_share"), 0.0)
-            for c in self.cloud_names
-        }
-        chip_rev = {s: accounts.get((s, "chip_sales"), 0.0) for s in self.supplier_names}
+        capex = sum([c.capex_this_month for c in self.clouds])
+        get = ledger.period_accounts.get
+        cloud_rev = {c: get(compute, 0.0) + get(share, 0.0) for c, compute, share in self._rev_keys}
+        chip_rev = {s: get(sales, 0.0) for s, sales in self._sales_keys}
         book = self.register.book
         # the open contracts signed this month (one cancelled this month has ended)
         self.new_contracts = new = [c for c in self.register.signed_in(t) if c.end > t]
@@ -222,17 +224,20 @@ class Observation:
         backlog_left = book.future_bills(None, t + 1) > 0.0  # rounding already cleared
         hist["capex"].append(capex)
         hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
-        hist["capex_ordered"].append(sum(c.capex for c in new))
-        hist["compute_ordered"].append(sum(c.gw * c.efficiency for c in new))
+        hist["capex_ordered"].append(sum([c.capex for c in new]))
+        hist["compute_ordered"].append(sum([c.gw * c.efficiency for c in new]))
         for name, v in flows.items():
             hist[name].append(v)
-        for name, v in (*cloud_rev.items(), *chip_rev.items()):
-            self.loop_revenue_hist[name].append(v)
+        revenue_hist = self.loop_revenue_hist
+        for name, v in cloud_rev.items():
+            revenue_hist[name].append(v)
+        for name, v in chip_rev.items():
+            revenue_hist[name].append(v)
         self.milestone_total += flows["flow_supplier_equity"]
         self._record_cash_flows()
         equity, app_to_clouds, clouds_to_suppliers = (hist[f.column] for f in LOOP_FLOWS)
         self.throughput = loop_throughput(equity, app_to_clouds, clouds_to_suppliers)
-        self.n_defaults = sum(f.defaulted for f in self.firms)
+        self.n_defaults = sum([f.defaulted for f in self.firms])
         self.regime = self.regimes.update(
             Signals(
                 deployed_gw=deployed,
@@ -253,26 +258,27 @@ class Observation:
         if not math.isnan(circ) and not circ <= self.peak_circularity:
             self.peak_circularity = circ  # the first number replaces the opening NaN
         self.app_cash_low = min(self.app_cash_low, ledger.cash(APP))
+        defined = self.defined
+        carried = self.carried
         for c in CARRIED:
             x = c.raw(self)
-            self.defined[c.name] = int(math.isfinite(x))
-            if self.defined[c.name]:
-                self.carried[c.name] = x
-        self._check_bounds(
-            {
-                "app_revenue": self.app.revenue,
-                "capex": capex,
-                "deployed_gw": deployed,
-                **{f"market_cap_{f.name}": ledger.market_cap(f.name) for f in self.firms},
-            }
-        )
+            if -_INF < x < _INF:  # math.isfinite
+                defined[c.name] = 1
+                carried[c.name] = x
+            else:
+                defined[c.name] = 0
+        values = {"app_revenue": self.app.revenue, "capex": capex, "deployed_gw": deployed}
+        market_cap = ledger.market_cap
+        for column, name in self._cap_columns:
+            values[column] = market_cap(name)
+        self._check_bounds(values)
         self._stats_month = None
 
     def _check_bounds(self, values: dict[str, float]) -> None:
         """Note the quantities beyond their plausible bounds; log the first month of each."""
         self.implausible_now = []
         for b in PLAUSIBLE_BOUNDS:
-            column = max(b.columns, key=lambda c: values[c])
+            column = max(b.columns, key=values.__getitem__)
             value = values[column]
             if value <= b.bound:  # NaN and infinity count as beyond
                 continue
