@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -90,6 +91,9 @@ class AIBubbleModel(mesa.Model):
         firms: suppliers, clouds and the app company; investors: the funds and lenders
             (every balance sheet that is not a firm's).
     """
+
+    time: float  # Mesa's clock: one unit a month
+    steps: int  # Mesa's count of steps run
 
     def __init__(
         self,
@@ -192,6 +196,72 @@ class AIBubbleModel(mesa.Model):
         self.observation.record_month()
         if self.collect:
             self.datacollector.collect(self)
+
+    def run_for(self, duration: float | int) -> None:
+        """Run ``duration`` months (Mesa's ``run_for``).
+
+        While nothing but the monthly step is scheduled (the usual case), the months run in a
+        plain loop that leaves Mesa's clock, step count and schedule as Mesa's event loop
+        leaves them (``tests/test_run_for.py``); otherwise Mesa's event loop runs them.
+        """
+        schedule = self._default_schedule
+        event = schedule._current_event
+        if event is None or not self._only_months_scheduled(duration):
+            super().run_for(duration)
+            return
+        heap = self._event_list._events
+        until: float = self.time + duration
+        heap.remove(event)  # each month's event is spent as it runs (Mesa pops it)
+        when = event.time
+        while when <= until:
+            self.time = when
+            self.steps += 1
+            self._user_step()
+            schedule._execution_count += 1
+            when = self.time + 1.0
+            if heap:  # the month scheduled an event: Mesa's loop runs the rest
+                schedule._schedule_next(when)
+                self._run_events(until)
+                return
+        schedule._schedule_next(when)
+        self.time = until
+
+    def _run_events(self, until: float) -> None:
+        """Mesa's event loop up to ``until`` (``Model._advance_time`` less its time check)."""
+        events = self._event_list
+        while True:
+            try:
+                event = events.pop_event()
+            except IndexError:
+                break
+            if event.time > until:
+                events.add_event(event)
+                break
+            self.time = event.time
+            event.execute()
+        self.time = until
+
+    def _only_months_scheduled(self, duration: float | int) -> bool:
+        """Whether Mesa's event list holds the next monthly step and nothing else."""
+        schedule = self._default_schedule
+        event = schedule._current_event
+        plan = schedule.schedule
+        return (
+            type(duration) is int
+            and duration >= 1
+            and event is not None
+            and len(self._event_list._events) == 1
+            and self._event_list._events[0] is event
+            and not event.CANCELED
+            and event.time == self.time + 1.0
+            and self._event_generators == {schedule}
+            and schedule.is_active
+            and not schedule._paused
+            and plan.interval == 1.0
+            and plan.end is None
+            and plan.count is None
+            and not mesa.model._mesa_logger.isEnabledFor(logging.INFO)  # it logs each step
+        )
 
     # ------------------------------------------------------------------ reading
     @property

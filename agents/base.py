@@ -88,11 +88,12 @@ class Firm(mesa.Agent):
         total = sum(due.values())
         if total <= 0.0:
             return 0.0
-        short = total - ledger.cash(name)
+        cash = ledger.cash(name)
+        short = total - cash
         if short > 0.0 and self.can_borrow:
             self.model.lenders.lend(self, short)
-        available = min(ledger.cash(name), total)
-        share = available / total if total > 0 else 0.0
+            cash = ledger.cash(name)
+        share = min(cash, total) / total  # what can be paid, pro rata
         paid = ledger.settle_all("settle", name, {c: v * share for c, v in due.items()})
         return total - paid
 

@@ -77,11 +77,10 @@ class Cohort:
     contract_id: int | None = None
     rent_per_month: float = 0.0  # what the capacity bills under its contract
     contract_end: int = 0  # first month its contract no longer bills
+    monthly_depreciation: float = field(init=False)  # cost spread evenly over the life
 
-    @property
-    def monthly_depreciation(self) -> float:
-        """Cost spread evenly over the life."""
-        return self.cost / self.life_months
+    def __post_init__(self) -> None:
+        self.monthly_depreciation = self.cost / self.life_months
 
 
 @dataclass(slots=True)

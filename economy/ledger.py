@@ -215,6 +215,7 @@ class Ledger:
         # what each agent holds: claims at face value, and equity (key, issuer) at a price
         self._held_at_face: dict[str, list[Key]] = defaultdict(list)
         self._held_shares: dict[str, list[tuple[Key, str]]] = defaultdict(list)
+        self._real_keys_of: dict[str, tuple[tuple[str, str], ...]] = {}
         # shares outstanding by issuer, forgotten when one of its equity claims changes
         self._shares_out: dict[str, float] = {}
         # Flows since the last ``start_period``: the month's statistics. Each posting is
@@ -304,15 +305,19 @@ class Ledger:
     def assets(self, agent: str) -> float:
         """Financial plus real assets of ``agent`` at book (equity at market)."""
         claims = self._claims
-        price = self._price
-        fin = sum(
-            [
-                *map(claims.__getitem__, self._held_at_face[agent]),
-                *[claims[key] * price.get(issuer, 0.0) for key, issuer in self._held_shares[agent]],
-            ]
-        )
+        values = [claims[key] for key in self._held_at_face.get(agent, ())]
+        shares = self._held_shares.get(agent)
+        if shares:
+            price = self._price
+            values += [claims[key] * price.get(issuer, 0.0) for key, issuer in shares]
         real = self._real
-        return fin + sum([real.get((agent, k), 0.0) for k in REAL_KINDS])
+        return sum(values) + sum([real.get(key, 0.0) for key in self._real_keys(agent)])
+
+    def _real_keys(self, agent: str) -> tuple[tuple[str, str], ...]:
+        keys = self._real_keys_of.get(agent)
+        if keys is None:
+            keys = self._real_keys_of[agent] = tuple((agent, k) for k in REAL_KINDS)
+        return keys
 
     def liabilities(self, agent: str, *, include_equity: bool = True) -> float:
         """Claims on ``agent`` held by others (issued equity at market unless excluded)."""

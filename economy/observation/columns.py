@@ -305,8 +305,15 @@ class _Month:
         self.backlog_by_cloud = {c: book.future_bills(c, t + 1) for c in clouds}
         self.deployed_compute = book.total_at("compute", t)
         self.contracted_gw = book.total_at("committed", t)
-        self.money_in = sum(v for (_f, payer, _p), v in pc.items() if payer == ROW)
-        self.money_out = sum(v for (_f, _payer, payee), v in pc.items() if payee == ROW)
+        paid_in = []
+        paid_out = []
+        for (_flow, payer, payee), v in pc.items():
+            if payer == ROW:
+                paid_in.append(v)
+            if payee == ROW:
+                paid_out.append(v)
+        self.money_in = sum(paid_in)
+        self.money_out = sum(paid_out)
         self.costs = obs.app.costs
         self.compute = self.costs.get("compute", 0.0)
 
