@@ -173,9 +173,7 @@ def _real_legs(agent: str, kind: str, amount: float, account: str) -> list[Leg]:
     return [Real(agent, kind, amount), NetWorth(agent, account, amount)]
 
 
-def _purchase_legs(
-    buyer: str, seller: str, kind: str, amount: float, account: str
-) -> list[Leg]:
+def _purchase_legs(buyer: str, seller: str, kind: str, amount: float, account: str) -> list[Leg]:
     return [
         Claim(PAYABLE, seller, buyer, amount),
         Real(buyer, kind, amount),
