@@ -209,6 +209,7 @@ class Ledger:
         self._issued: dict[str, dict[Key, None]] = defaultdict(dict)
         self._held: dict[str, dict[Key, None]] = defaultdict(dict)
         self._by_issuer: dict[tuple[str, str], dict[str, Key]] = {}
+        self._by_holder: dict[tuple[str, str], dict[str, Key]] = {}
         self._debt_keys: dict[str, list[Key]] = defaultdict(list)
         # what each agent holds: claims at face value, and equity (key, issuer) at a price
         self._held_at_face: dict[str, list[Key]] = defaultdict(list)
@@ -292,12 +293,15 @@ class Ledger:
 
     def holdings(self, holder: str, kind: str) -> dict[str, float]:
         """Value of ``kind`` claims held by ``holder``, by issuer (positive only)."""
-        out = {}
-        for key in self._held[holder]:
-            if key[0] == kind:
-                v = self.claim(*key)
+        index = self._by_holder.get((holder, kind))
+        out: dict[str, float] = {}
+        if index:
+            claims = self._claims
+            price = self._price
+            for issuer, key in index.items():
+                v = claims[key] * price.get(issuer, 0.0) if kind == EQUITY else claims[key]
                 if v > 0.0:
-                    out[key[2]] = v
+                    out[issuer] = v
         return out
 
     def assets(self, agent: str) -> float:
@@ -362,6 +366,7 @@ class Ledger:
         self._issued[issuer][key] = None
         self._held[holder][key] = None
         self._by_issuer.setdefault((issuer, kind), {})[holder] = key
+        self._by_holder.setdefault((holder, kind), {})[issuer] = key
         if kind in DEBT_LIKE:
             self._debt_keys[issuer].append(key)
         if kind == EQUITY:
