@@ -204,6 +204,8 @@ class Ledger:
         self._price: dict[str, float] = {}
         # issuer -> holders of its shares (a dict as an ordered set: sums in a fixed order)
         self._holders: dict[str, dict[str, None]] = defaultdict(dict)
+        # issuer -> (claim key, holder's net-worth accounts) of each holder, in that order
+        self._equity_keys: dict[str, list[tuple[Key, dict[str, float]]]] = defaultdict(list)
         # Indexes of claim keys (keys are never removed): by issuer, by holder, by issuer
         # and kind (holder -> key), and the debt-like keys of each issuer.
         self._issued: dict[str, dict[Key, None]] = defaultdict(dict)
@@ -251,7 +253,7 @@ class Ledger:
         n = self._shares_out.get(issuer)
         if n is None:
             claims = self._claims
-            n = sum([claims.get((EQUITY, h, issuer), 0.0) for h in self._holders[issuer]])
+            n = sum([claims[key] for key, _ in self._equity_keys[issuer]])
             self._shares_out[issuer] = n
         return n
 
@@ -374,6 +376,14 @@ class Ledger:
         else:
             self._held_at_face[holder].append(key)
 
+    def _new_holder(self, key: Key) -> None:
+        """Note a holder of shares (``key`` an equity claim that exists)."""
+        _, holder, issuer = key
+        holders = self._holders[issuer]
+        if holder not in holders:
+            holders[holder] = None
+            self._equity_keys[issuer].append((key, self._net_worth[holder]))
+
     def _add(self, key: Key, amount: float) -> None:
         """Add ``amount`` to a claim that is not equity (a fast path's one write)."""
         claims = self._claims
@@ -446,7 +456,7 @@ class Ledger:
                     self._new_key(key)
                 if kind == EQUITY:
                     claims[key] += a / self._price[leg.issuer]
-                    self._holders[leg.issuer][leg.holder] = None
+                    self._new_holder(key)
                     self._shares_out.pop(leg.issuer, None)
                 else:
                     claims[key] += a
@@ -692,7 +702,7 @@ class Ledger:
             if key not in claims:
                 self._new_key(key)
             claims[key] += amount / self._price[payee]
-            self._holders[payee][payer] = None
+            self._new_holder(key)
             self._shares_out.pop(payee, None)
         else:
             self._add(key, amount)
@@ -958,12 +968,12 @@ class Ledger:
         if dp == 0.0:
             return
         claims = self._claims
-        net_worth = self._net_worth
-        for holder in self._holders[issuer]:
-            d = claims.get((EQUITY, holder, issuer), 0.0) * dp
+        own = self._net_worth[issuer]
+        for key, accounts in self._equity_keys[issuer]:
+            d = claims[key] * dp
             if d:
-                net_worth[holder][REVALUATION] += d
-                net_worth[issuer][REVALUATION] -= d
+                accounts[REVALUATION] += d
+                own[REVALUATION] -= d
 
     def start_period(self) -> None:
         """Forget last period's flows; stocks carry on."""
