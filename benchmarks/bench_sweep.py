@@ -1,7 +1,7 @@
 """Sweep throughput: this engine, `mesa.batch_run` and a plain loop; memory over a long sweep.
 
     uv run python benchmarks/bench_sweep.py [--runs 400] [--months 120] [--workers 2]
-                                            [--long-runs 2000] [--scenario seed]
+                                            [--long-runs 2000] [--scenario seed] [--status]
 
 The same runs (same model, parameters, seeds and run-summary outputs; a Latin hypercube
 over milestone_investment_per_gw and paid_growth_decay, one seed per point derived as the
@@ -16,7 +16,9 @@ engine derives it) are made three ways, each in its own fresh process:
 Every way's wall time counts from after its imports to the last result (pool start-up
 included). The summaries of all ways are hashed and must match. Then a long engine sweep
 (``--long-runs``) samples the driver's and the workers' resident memory at every tenth of
-the way and prints the peaks. Nothing is asserted; tests never assert on wall time.
+the way and prints the peaks. ``--status`` writes the throughput table into
+``docs/status.md`` (its ``bench_sweep`` block). Nothing is asserted; tests never assert on
+wall time.
 """
 
 from __future__ import annotations
@@ -277,6 +279,45 @@ def run_child(way: str, args: argparse.Namespace, plan_path: Path, **extra: Any)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def write_status(args: argparse.Namespace, results: dict[str, dict], same: bool) -> None:
+    """The throughput table into docs/status.md (block ``bench_sweep``)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from status_page import provenance, write_block
+
+    rate = {k: v["runs"] / v["wall_s"] for k, v in results.items()}
+    n = f"engine, {args.workers} workers"
+    lines = [
+        f"{args.runs:,} runs of {args.months} months, scenario {args.scenario}, run summaries "
+        "only, each way in its own process (start-up included); "
+        + provenance("uv run python benchmarks/bench_sweep.py " + " ".join(sys.argv[1:]))
+        + ".",
+        "",
+        "| way | wall s | runs/s |",
+        "|---|---:|---:|",
+        *[f"| {k.strip()} | {v['wall_s']:.1f} | {rate[k]:.1f} |" for k, v in results.items()],
+        "",
+        f"Engine 1 -> {args.workers} workers: **{rate[n] / rate['engine, 1 worker']:.2f}x**; "
+        f"engine {args.workers} workers / `mesa.batch_run` {args.workers} processes: "
+        f"{rate[n] / rate[f'mesa.batch_run, {args.workers} processes']:.2f}x; "
+        f"the same run summaries every way: {'yes' if same else 'no'}.",
+    ]
+    write_block("bench_sweep", "\n".join(lines))
+    print("wrote the table into docs/status.md")
+
+
+def run_as_child(args: argparse.Namespace) -> dict[str, Any]:
+    """One way, in this (fresh) process."""
+    if args.child == "loop":
+        return child_loop(_plan())
+    if args.child.startswith("batch_run"):
+        if args.child == "batch_run_collect":
+            os.environ["BENCH_SWEEP_COLLECT"] = "1"  # before the pool spawns
+        return child_batch_run(_plan(), args.workers)
+    return child_engine(
+        args.runs, args.months, args.scenario, args.workers, args.child == "engine-long"
+    )
+
+
 def main() -> None:
     """Run every way and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -293,21 +334,14 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=1, help="run each way this many times, keep the fastest"
     )
+    ap.add_argument(
+        "--status", action="store_true", help="write the table into docs/status.md (bench_sweep)"
+    )
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--sample-memory", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        if args.child == "loop":
-            res = child_loop(_plan())
-        elif args.child.startswith("batch_run"):
-            if args.child == "batch_run_collect":
-                os.environ["BENCH_SWEEP_COLLECT"] = "1"  # before the pool spawns
-            res = child_batch_run(_plan(), args.workers)
-        else:
-            res = child_engine(
-                args.runs, args.months, args.scenario, args.workers, args.child == "engine-long"
-            )
-        print(json.dumps(res))
+        print(json.dumps(run_as_child(args)))
         return
 
     print(
@@ -358,6 +392,8 @@ def main() -> None:
             f"engine 1 worker / plain loop: "
             f"{rate['engine, 1 worker'] / rate['loop (1 process)']:.2f}x"
         )
+        if args.status:
+            write_status(args, results, len(digests) == 1)
         if args.long_runs:
             months = args.long_months or args.months
             r = run_child("engine-long", args, plan_path, runs=args.long_runs, months=months)
