@@ -370,12 +370,10 @@ class Observation:
         if self.month < 0:
             return {}
         view = _Month(self)
-        s = {}
-        for name, compute in _COMPUTE:
-            v = compute(view)
+        s = {name: compute(view) for name, compute in _COMPUTE}
+        for k, v in s.items():  # rounding left by pro-rata payouts is not a balance
             if type(v) is float and -ROUNDING < v < ROUNDING:
-                v = 0.0  # rounding left by pro-rata payouts is not a balance
-            s[name] = v
+                s[k] = 0.0
         return s
 
     def summary(self) -> RunSummary:
