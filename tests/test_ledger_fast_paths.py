@@ -1,6 +1,7 @@
 """The ledger's fast paths give, to the last bit, what posting their legs one by one gives.
 
-``pay``, ``transfer``, ``accrue_many``, ``settle_all`` and ``repay_pro_rata`` apply their
+``pay``, ``transfer``, ``accrue_many``, ``settle_all``, ``repay_pro_rata``, ``reclassify``,
+``book_real``, ``purchase`` and ``move_real`` apply their
 postings without building legs (issue 16). A twin ledger that builds the legs and posts them
 through the checked ``post`` (and the general ``_move_tags``) must end every step with the
 same balances, provenance tags and flow statistics, compared with ``==``.
@@ -10,7 +11,20 @@ import numpy as np
 import pytest
 
 from economy import ledger as legs_of
-from economy.ledger import CASH, EQUITY, FUND_UNITS, LOAN, ROW, Claim, Ledger, Leg, NetWorth
+from economy.ledger import (
+    CAPACITY,
+    CASH,
+    CIP,
+    EQUITY,
+    FUND_UNITS,
+    LOAN,
+    PAYABLE,
+    ROW,
+    Claim,
+    Ledger,
+    Leg,
+    NetWorth,
+)
 
 AGENTS = ("a", "b", "c", "bank", "fund")
 
@@ -53,6 +67,22 @@ class Checked(Ledger):
             self.period_cash[(flow, debtor, creditor)] += paid
         return total
 
+    def reclassify(self, flow, holder, issuer, from_kind, to_kind, amount):
+        """Post the reclassification's legs."""
+        self.post(flow, legs_of._reclassify_legs(holder, issuer, from_kind, to_kind, amount))
+
+    def book_real(self, flow, agent, kind, amount, account):
+        """Post the real asset's legs."""
+        self.post(flow, legs_of._real_legs(agent, kind, amount, account))
+
+    def purchase(self, flow, buyer, seller, kind, amount, account):
+        """Post the purchase's legs."""
+        self.post(flow, legs_of._purchase_legs(buyer, seller, kind, amount, account))
+
+    def move_real(self, flow, agent, from_kind, to_kind, amount):
+        """Post the move's legs."""
+        self.post(flow, legs_of._move_real_legs(agent, from_kind, to_kind, amount))
+
     def repay_pro_rata(self, flow, debtor, kind, at_most):
         """Post the repayment's legs."""
         held = self.creditors(debtor, kind)
@@ -86,6 +116,7 @@ def state(ledger):
         dict(ledger.period_cash),
         dict(ledger.period_accounts),
         {a: ledger.net_worth_accounts(a) for a in ledger.sectors},
+        {(a, k): ledger.real(a, k) for a in ledger.sectors for k in (CIP, CAPACITY)},
         ledger.flow_matrix(),
         [ledger.shares_outstanding(a) for a in AGENTS],
     )
@@ -99,7 +130,7 @@ def pick(rnd, items, n):
 def one_step(rnd, ledger, step):
     """Apply one random operation, the same for both ledgers when ``rnd`` is in the same state."""
     parties = (*AGENTS, ROW)
-    op = int(rnd.integers(6))
+    op = int(rnd.integers(8))
     x = [float(rnd.uniform(0.01, 20.0)), float(rnd.uniform(0.0, 1e-6)), 3.0][int(rnd.integers(3))]
     if op == 0:
         payer, payee = pick(rnd, parties, 2)
@@ -128,8 +159,19 @@ def one_step(rnd, ledger, step):
         if step % 2:
             ledger.transfer("savings_inflow", ROW, fund, x, Claim(FUND_UNITS, ROW, fund, x))
         ledger.transfer("equity_round", fund, issuer, x, Claim(EQUITY, fund, issuer, x))
-    else:
+    elif op == 5:
         ledger.repay_pro_rata("loan_repayment", pick(rnd, ("a", "b", "c"), 1)[0], LOAN, x)
+    elif op == 6:  # a loan instalment falls due; then real assets bought, built, written down
+        borrower = pick(rnd, ("a", "b", "c"), 1)[0]
+        due = ledger.claim(LOAN, "bank", borrower) / 7.0
+        ledger.reclassify("vendor_loan_due", "bank", borrower, LOAN, PAYABLE, due)
+        buyer, seller = pick(rnd, parties, 2)
+        ledger.purchase("construction", buyer, seller, CIP, x, "construction")
+    else:
+        agent = pick(rnd, AGENTS, 1)[0]
+        built = ledger.real(agent, CIP) / 2.0
+        ledger.move_real("commissioning", agent, CIP, CAPACITY, built)
+        ledger.book_real("depreciation", agent, CAPACITY, -built / 3.0, "depreciation")
 
 
 @pytest.mark.parametrize("seed", range(8))
