@@ -56,7 +56,11 @@ class _Collector(mesa.DataCollector):
 
     def collect(self, model: Any) -> None:
         """Collect the month's columns (Mesa's way when other reporters were added)."""
-        if len(self.model_reporters) != len(self._row) or self.agent_reporters:
+        if (
+            len(self.model_reporters) != len(self._row)
+            or self.agent_reporters
+            or self.agenttype_reporters
+        ):
             super().collect(model)
             return
         self._collection_steps.append(model.time)

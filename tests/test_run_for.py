@@ -75,3 +75,14 @@ def test_other_events_and_fractions_go_to_mesa():
     assert (m.steps, m.time) == (2, 2.5)
     m.run_for(1)  # the next month is not a whole unit away: Mesa's loop again
     assert (m.steps, m.time) == (3, 3.5)
+
+
+def test_the_collector_takes_the_columns_and_any_reporter_added():
+    plain = AIBubbleModel(rng=2)
+    plain.run_for(4)
+    m = AIBubbleModel(rng=2)
+    m.datacollector._new_model_reporter("twice_users", lambda model: 2 * model.app.users)
+    m.run_for(4)  # another reporter: Mesa's own collect
+    frame = m.datacollector.get_model_vars_dataframe()
+    assert frame["twice_users"].tolist() == (2 * frame["users_m"]).tolist()
+    assert frame.drop(columns="twice_users").equals(plain.datacollector.get_model_vars_dataframe())
