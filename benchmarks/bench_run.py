@@ -158,6 +158,11 @@ def main(argv: list[str] | None = None) -> None:
         worker(args.worker)
         return
     scenarios = args.scenario.split(",")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from status_page import provenance, write_block
+
+    # the commit, date and load as the measurement starts
+    where = provenance("uv run python benchmarks/bench_run.py " + " ".join(sys.argv[1:]))
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         roots = {"current": ROOT}
         if args.baseline:
@@ -174,14 +179,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nscenario {scenario}")
         print("\n".join(text_table(times, list(roots), scenario)))
     if args.status:
-        from status_page import provenance, write_block
-
-        command_args = " ".join(sys.argv[1:])
         head = (
             f"One run of {args.months} months, seeds 0-{args.seeds - 1}: medians of runs "
-            "asked of both models in turn; speed-up = baseline time / current time. "
-            + provenance(f"uv run python benchmarks/bench_run.py {command_args}")
-            + "."
+            f"asked of both models in turn; speed-up = baseline time / current time. {where}."
         )
         write_block("bench_run", "\n".join([head, "", *markdown_table(times, list(roots))]))
         print("\nwrote the table into docs/status.md")

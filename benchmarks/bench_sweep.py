@@ -268,18 +268,17 @@ def run_child(way: str, args: argparse.Namespace, plan_path: Path, **extra: Any)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def write_status(args: argparse.Namespace, results: dict[str, dict], same: bool) -> None:
+def write_status(
+    args: argparse.Namespace, results: dict[str, dict], same: bool, where: str
+) -> None:
     """The throughput table into docs/status.md (block ``bench_sweep``)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from status_page import provenance, write_block
+    from status_page import write_block
 
     rate = {k: v["runs"] / v["wall_s"] for k, v in results.items()}
     n = f"engine, {args.workers} workers"
     lines = [
         f"{args.runs:,} runs of {args.months} months, scenario {args.scenario}, run summaries "
-        "only, each way in its own process (start-up included); "
-        + provenance("uv run python benchmarks/bench_sweep.py " + " ".join(sys.argv[1:]))
-        + ".",
+        f"only, each way in its own process (start-up included); {where}.",
         "",
         "| way | wall s | runs/s |",
         "|---|---:|---:|",
@@ -333,6 +332,11 @@ def main() -> None:
         print(json.dumps(run_as_child(args)))
         return
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from status_page import provenance
+
+    # the commit, date and load as the measurement starts
+    where = provenance("uv run python benchmarks/bench_sweep.py " + " ".join(sys.argv[1:]))
     print(
         f"{args.runs} runs of {args.months} months, scenario {args.scenario}, "
         f"{os.cpu_count()} cores; each way in its own process"
@@ -382,7 +386,7 @@ def main() -> None:
             f"{rate['engine, 1 worker'] / rate['loop (1 process)']:.2f}x"
         )
         if args.status:
-            write_status(args, results, len(digests) == 1)
+            write_status(args, results, len(digests) == 1, where)
         if args.long_runs:
             months = args.long_months or args.months
             r = run_child("engine-long", args, plan_path, runs=args.long_runs, months=months)
