@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,33 @@ def _column(name: str) -> Callable[[AIBubbleModel], Any]:
 
     get.__name__ = name
     return get
+
+
+class _Collector(mesa.DataCollector):
+    """Mesa's data collector of every column, taking the month's row in one pass.
+
+    The reporters stay (one per column, reading ``observation.stats``), so the collector
+    reads and extends as Mesa's does; while they are the columns alone, a month's row is
+    appended straight from the stats (the values are numbers and strings: no copies).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: _column(name) for name in COLUMN_NAMES})
+        self._row = [(name, self.model_vars[name]) for name in COLUMN_NAMES]
+
+    def collect(self, model: Any) -> None:
+        """Collect the month's columns (Mesa's way when other reporters were added)."""
+        if (
+            len(self.model_reporters) != len(self._row)
+            or self.agent_reporters
+            or self.agenttype_reporters
+        ):
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        stats = model.observation.stats
+        for name, values in self._row:
+            values.append(stats[name])
 
 
 class AIBubbleModel(mesa.Model):
@@ -68,6 +96,9 @@ class AIBubbleModel(mesa.Model):
             (every balance sheet that is not a firm's).
     """
 
+    time: float  # Mesa's clock: one unit a month
+    steps: int  # Mesa's count of steps run
+
     def __init__(
         self,
         rng: Any = None,
@@ -96,9 +127,7 @@ class AIBubbleModel(mesa.Model):
             [i.name for i in self.investors],
         )
         self.contracting.mark_opening()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _column(name) for name in COLUMN_NAMES}
-        )
+        self.datacollector = _Collector()
 
     def _create_agents(self) -> None:
         self.suppliers = [ChipSupplier(self, s, LABELS[s]) for s in SUPPLIERS]
@@ -142,23 +171,28 @@ class AIBubbleModel(mesa.Model):
         self.ledger.start_period()
         self.observation.start_month(t)
         self.contracting.start_month()
-        apps = self.agents_by_type[AppCompany]
-        clouds = self.agents_by_type[CloudProvider]
-        suppliers = self.agents_by_type[ChipSupplier]
-        apps.do("update_demand")  # 1. demand
+        # the phase order is fixed, and so is the order of agents within a phase (the order
+        # they were created in, as ``agents_by_type`` lists them): plain loops, no dispatch
+        app, clouds, suppliers = self.app, self.clouds, self.suppliers
+        app.update_demand()  # 1. demand
         # 2. contracting: the deals signed in fact, then the app company's own
         self.contracting.sign_scheduled(t)
-        apps.do("sign_contracts")
-        clouds.do("invest")  # 3. capex
+        app.sign_contracts()
+        for cloud in clouds:  # 3. capex
+            cloud.invest()
         self.contracting.measure_deployment(t)
-        suppliers.do("unlock_milestones")  # 4. milestones
-        suppliers.do("vest_warrants")
-        clouds.do("deliver_service")  # 5. service
-        apps.do("pay_running_costs")
-        suppliers.do("settle_month")
+        for supplier in suppliers:  # 4. milestones
+            supplier.unlock_milestones()
+        for supplier in suppliers:
+            supplier.vest_warrants()
+        for cloud in clouds:  # 5. service
+            cloud.deliver_service()
+        app.pay_running_costs()
+        for supplier in suppliers:
+            supplier.settle_month()
         self.equity_investors.form_views()  # 6. capital market
         self.market.clear(self.equity_investors.price_pressure())
-        apps.do("raise_capital")
+        app.raise_capital()
         self.solvency.end_of_month(t, self.firms)  # 7. solvency
         self.contracting.end_month(t)
         if self.check_invariants:  # 8. books and indicators
@@ -166,6 +200,72 @@ class AIBubbleModel(mesa.Model):
         self.observation.record_month()
         if self.collect:
             self.datacollector.collect(self)
+
+    def run_for(self, duration: float | int) -> None:
+        """Run ``duration`` months (Mesa's ``run_for``).
+
+        While nothing but the monthly step is scheduled (the usual case), the months run in a
+        plain loop that leaves Mesa's clock, step count and schedule as Mesa's event loop
+        leaves them (``tests/test_run_for.py``); otherwise Mesa's event loop runs them.
+        """
+        schedule = self._default_schedule
+        event = schedule._current_event
+        if event is None or not self._only_months_scheduled(duration):
+            super().run_for(duration)
+            return
+        heap = self._event_list._events
+        until: float = self.time + duration
+        heap.remove(event)  # each month's event is spent as it runs (Mesa pops it)
+        when = event.time
+        while when <= until:
+            self.time = when
+            self.steps += 1
+            self._user_step()
+            schedule._execution_count += 1
+            when = self.time + 1.0
+            if heap:  # the month scheduled an event: Mesa's loop runs the rest
+                schedule._schedule_next(when)
+                self._run_events(until)
+                return
+        schedule._schedule_next(when)
+        self.time = until
+
+    def _run_events(self, until: float) -> None:
+        """Mesa's event loop up to ``until`` (``Model._advance_time`` less its time check)."""
+        events = self._event_list
+        while True:
+            try:
+                event = events.pop_event()
+            except IndexError:
+                break
+            if event.time > until:
+                events.add_event(event)
+                break
+            self.time = event.time
+            event.execute()
+        self.time = until
+
+    def _only_months_scheduled(self, duration: float | int) -> bool:
+        """Whether Mesa's event list holds the next monthly step and nothing else."""
+        schedule = self._default_schedule
+        event = schedule._current_event
+        plan = schedule.schedule
+        return (
+            type(duration) is int
+            and duration >= 1
+            and event is not None
+            and len(self._event_list._events) == 1
+            and self._event_list._events[0] is event
+            and not event.CANCELED
+            and event.time == self.time + 1.0
+            and self._event_generators == {schedule}
+            and schedule.is_active
+            and not schedule._paused
+            and plan.interval == 1.0
+            and plan.end is None
+            and plan.count is None
+            and not mesa.model._mesa_logger.isEnabledFor(logging.INFO)  # it logs each step
+        )
 
     # ------------------------------------------------------------------ reading
     @property

@@ -36,6 +36,12 @@ class Firm(mesa.Agent):
         self.defaulted = False
         self.default_month: int | None = None
         self.months_in_arrears = 0
+        # per-run constants (the parameters are frozen), computed once: the same floats
+        # every month, without a lookup
+        p = model.p
+        # net cash from business outside the loop (the app company has none: it has revenue)
+        self.other_income: float = getattr(p, f"other_income_{name}", 0.0)
+        self.loan_rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0  # monthly interest
 
     # ------------------------------------------------------------------ reading
     @property
@@ -60,11 +66,13 @@ class Firm(mesa.Agent):
     # ------------------------------------------------------------------ acting
     def earn_other_income(self) -> None:
         """Net cash from the firm's business outside the loop, paid in by the rest of the world."""
-        amount = self.p.firm("other_income", self.name)
+        amount = self.other_income
         if amount > 0:
-            self.ledger.pay("other_income", ROW, self.name, amount, "other_income", "other_income")
+            self.model.ledger.pay(
+                "other_income", ROW, self.name, amount, "other_income", "other_income"
+            )
         elif amount < 0:
-            self.ledger.accrue("other_income", self.name, ROW, -amount, "other_income")
+            self.model.ledger.accrue("other_income", self.name, ROW, -amount, "other_income")
 
     def pay_bills(self) -> float:
         """Pay every unpaid bill, borrowing first if lenders allow; pro rata when short.
@@ -72,16 +80,21 @@ class Firm(mesa.Agent):
         Accrual first, cash second: what cannot be paid stays a payable; the solvency
         phase counts the months a firm ends in arrears. Returns the amount left unpaid.
         """
-        due = self.bills_due()
+        ledger = self.model.ledger
+        name = self.name
+        due = ledger.creditors(name, PAYABLE)
+        if not due:
+            return 0.0
         total = sum(due.values())
         if total <= 0.0:
             return 0.0
-        short = total - self.cash
+        cash = ledger.cash(name)
+        short = total - cash
         if short > 0.0 and self.can_borrow:
             self.model.lenders.lend(self, short)
-        available = min(self.cash, total)
-        share = available / total if total > 0 else 0.0
-        paid = self.ledger.settle_all("settle", self.name, {c: v * share for c, v in due.items()})
+            cash = ledger.cash(name)
+        share = min(cash, total) / total  # what can be paid, pro rata
+        paid = ledger.settle_all("settle", name, {c: v * share for c, v in due.items()})
         return total - paid
 
     def collateral(self) -> float:
@@ -90,10 +103,11 @@ class Firm(mesa.Agent):
 
     def interest_bills(self) -> list[tuple[str, str, float, str]]:
         """A month's interest on loans, as bills (debtor, lender, amount, account)."""
-        rate = (1.0 + self.p.interest_rate) ** (1.0 / 12.0) - 1.0
+        rate = self.loan_rate
         if rate <= 0.0:
             return []
+        name = self.name
         return [
-            (self.name, lender, principal * rate, "interest")
-            for lender, principal in sorted(self.ledger.creditors(self.name, LOAN).items())
+            (name, lender, principal * rate, "interest")
+            for lender, principal in sorted(self.model.ledger.creditors(name, LOAN).items())
         ]

@@ -6,6 +6,7 @@ from economy.ledger import CIP, EQUITY, PAYABLE, ROW, VENDOR_LOAN, Claim, Leg, N
 from economy.observation import EventKind
 
 from .base import Firm
+from .world import World
 
 
 class ChipSupplier(Firm):
@@ -18,6 +19,10 @@ class ChipSupplier(Firm):
 
     sector = "chip_suppliers"
     group = "fuel"
+
+    def __init__(self, model: World, name: str, label: str):
+        super().__init__(model, name, label)
+        self.gross_margin: float = model.p.firm("gross_margin", name)
 
     # ------------------------------------------------------------------ phases
     def unlock_milestones(self) -> None:
@@ -75,12 +80,12 @@ class ChipSupplier(Firm):
         """
         if amount <= 0.0:
             return
-        p = self.p
+        p = self.model.p
         credit = 0.0
         if p.vendor_credit_share > 0.0 and not self.model.firms_by_name[cloud].defaulted:
             room = max(0.0, p.vendor_credit_limit - self.vendor_loans())
             credit = min(amount * p.vendor_credit_share, room)
-        cost = amount * (1.0 - p.firm("gross_margin", self.name))
+        cost = amount * (1.0 - self.gross_margin)
         legs: list[Leg] = [
             Claim(PAYABLE, self.name, cloud, amount - credit),
             Real(cloud, CIP, amount),
@@ -94,7 +99,7 @@ class ChipSupplier(Firm):
         if credit > 0.0:
             legs.append(Claim(VENDOR_LOAN, self.name, cloud, credit))
             memo += (("vendor_credit", self.name, cloud, credit),)
-        self.ledger.post("chip_sales", legs, memo)
+        self.model.ledger.post("chip_sales", legs, memo)
 
     def vest_warrants(self) -> None:
         """Phase 4: vest the app company's warrants on this supplier's shares (AMD style).
@@ -141,5 +146,5 @@ class ChipSupplier(Firm):
         if self.defaulted:
             return
         self.earn_other_income()
-        self.ledger.accrue_many("interest", self.interest_bills())
+        self.model.ledger.accrue_many("interest", self.interest_bills())
         self.pay_bills()

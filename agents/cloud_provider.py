@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from economy.contracts import CloudContract, Cohort
 from economy.ledger import (
     CAPACITY,
@@ -11,13 +13,10 @@ from economy.ledger import (
     PAYABLE,
     ROW,
     VENDOR_LOAN,
-    Claim,
-    NetWorth,
-    Real,
 )
 
 from .base import Firm
-from .world import World
+from .world import SupplierPeer, World
 
 CASH_BUFFER_MONTHS = 3  # months of bills a cloud keeps in cash before it repays debt
 
@@ -40,6 +39,10 @@ class CloudProvider(Firm):
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
+        p = model.p
+        interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
+        self._equity_share = 1.0 - p.leverage_limit + interest
+        self.vendor_rate = (1.0 + p.vendor_credit_rate) ** (1.0 / 12.0) - 1.0  # monthly
 
     def take_contract(self, c: CloudContract) -> None:
         """A contract the register signed with this cloud: build it if it starts from month 0."""
@@ -59,7 +62,11 @@ class CloudProvider(Firm):
     # ------------------------------------------------------------------ reading
     def capex_committed(self, month: int) -> float:
         """Capex still to pay on contracts under construction."""
-        return sum(c.capex - c.built for c in self.building if c.in_construction(month))
+        return sum(
+            c.capex - c.built
+            for c in self.building
+            if c.signed <= month < c.start and c.cancelled is None  # c.in_construction(month)
+        )
 
     def financing_room(self, month: int) -> float:
         """What the cloud can put into new capex from its own funds.
@@ -76,8 +83,7 @@ class CloudProvider(Firm):
         headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
         if self.model.market.drawdown(self.name) > p.credit_crunch_drawdown:
             headroom = min(0.0, headroom)  # lenders have turned away: no new borrowing
-        rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0
-        net_income = p.firm("other_income", self.name) - rate * ledger.debt_owed(self.name)
+        net_income = self.other_income - self.loan_rate * ledger.debt_owed(self.name)
         income = p.build_lag_months * max(0.0, net_income)
         return self.cash + headroom + income - self.equity_share() * self.capex_committed(month)
 
@@ -87,9 +93,7 @@ class CloudProvider(Firm):
         Lenders finance ``leverage_limit`` of new capacity against the contract; the cloud
         pays the rest and the interest on the new debt until the contract starts billing.
         """
-        p = self.p
-        interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
-        return 1.0 - p.leverage_limit + interest
+        return self._equity_share  # computed once (in __init__): the parameters are frozen
 
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of its contracts (RPO), US$ bn."""
@@ -115,21 +119,30 @@ class CloudProvider(Firm):
             self.capex_this_month = 0.0
             return
         model = self.model
-        p = self.p
-        ledger = self.ledger
         t = model.month
-        chip_share = p.chip_share_of_capex
-        suppliers = model.live_suppliers()
+        capex = 0.0
+        if self.building:
+            capex = self._build(t, model.p.chip_share_of_capex, model.live_suppliers())
+            self.building = [c for c in self.building if c.start > t and c.cancelled is None]
+        self.capex_this_month = capex
+        self._depreciate(t)
+
+    def _build(self, t: int, chip_share: float, suppliers: Mapping[str, SupplierPeer]) -> float:
+        """This month's instalments (chips invoiced by the suppliers, the rest by builders)."""
         capex = 0.0
         other = 0.0
         chips: dict[str, float] = {}
         for c in self.building:
-            if c.in_construction(t):
-                inst = c.capex / c.lead
+            if c.signed <= t < c.start and c.cancelled is None:  # c.in_construction(t)
+                inst = c.capex / max(1, c.start - c.signed)  # c.lead instalments
                 c.built += inst
                 capex += inst
                 other += inst * (1.0 - chip_share)
-                live = {s: w for s, w in c.chip_split.items() if s in suppliers}
+                split = c.chip_split
+                if split.keys() <= suppliers.keys():  # every supplier of the chips is live
+                    live = split
+                else:
+                    live = {s: w for s, w in split.items() if s in suppliers}
                 total_w = sum(live.values())
                 if total_w <= 0.0:  # no supplier left: the builders supply everything
                     other += inst * chip_share
@@ -140,24 +153,12 @@ class CloudProvider(Firm):
                 self._commission(c)
         for s in sorted(chips):
             suppliers[s].sell_chips(self.name, chips[s])
-        if other > 0.0:
-            ledger.post(
-                "construction",
-                (
-                    Claim(PAYABLE, ROW, self.name, other),
-                    Real(self.name, CIP, other),
-                    NetWorth(ROW, "construction", other),
-                ),
-            )
-        self.building = [c for c in self.building if c.start > t and c.cancelled is None]
-        self.capex_this_month = capex
-        self._depreciate(t)
+        if other > 0.0:  # the builders' bill
+            self.model.ledger.purchase("construction", self.name, ROW, CIP, other, "construction")
+        return capex
 
     def _commission(self, c: CloudContract) -> None:
-        self.ledger.post(
-            "commissioning",
-            (Real(self.name, CIP, -c.built), Real(self.name, CAPACITY, c.built)),
-        )
+        self.model.ledger.move_real("commissioning", self.name, CIP, CAPACITY, c.built)
         life = round(12 * self.p.depreciation_years)
         self.add_cohort(
             Cohort(c.built, c.start, life, c.built, c.id, c.gw * c.price_per_gw_month, c.end)
@@ -166,15 +167,15 @@ class CloudProvider(Firm):
     def _depreciate(self, month: int) -> None:
         total = 0.0
         for h in self.cohorts:
-            if h.book > 0.0 and h.start <= month:
-                d = min(h.monthly_depreciation, h.book)
-                h.book -= d
+            book = h.book
+            if book > 0.0 and h.start <= month:
+                d = h.monthly_depreciation
+                if book < d:
+                    d = book
+                h.book = book - d
                 total += d
         if total > 0.0:
-            self.ledger.post(
-                "depreciation",
-                (Real(self.name, CAPACITY, -total), NetWorth(self.name, "depreciation", -total)),
-            )
+            self.model.ledger.book_real("depreciation", self.name, CAPACITY, -total, "depreciation")
 
     def deliver_service(self) -> None:
         """Phase 5: bill the app company for capacity in service; pay running costs and interest."""
@@ -183,20 +184,22 @@ class CloudProvider(Firm):
             return
         model = self.model
         t = model.month
-        bill, opex = model.contracting.service_due(self.name, t)
+        name = self.name
+        bill, opex = model.contracting.service_due(name, t)
         bills = [
-            (self.name, ROW, max(0.0, opex), "cloud_opex"),
+            (name, ROW, max(0.0, opex), "cloud_opex"),
             *self.interest_bills(),
             *self.vendor_loan_bills(),
         ]
         if bill > 1e-12 and not model.app.defaulted:
-            bills.append((model.app.name, self.name, bill, "compute"))
-        self.ledger.accrue_many("service", bills)
-        self._collect_backstop()
+            bills.append((model.app.name, name, bill, "compute"))
+        model.ledger.accrue_many("service", bills)
+        if name in model.contracting.backstops:
+            self._collect_backstop()
         self.earn_other_income()
         self.let_idle_capacity(t)
         self.pay_bills()
-        self.repay_debt(sum(b[2] for b in bills if b[0] == self.name))
+        self.repay_debt(sum(b[2] for b in bills if b[0] == name))
 
     def let_idle_capacity(self, month: int) -> None:
         """Rent capacity whose contract has ended to other customers, at a discount.
@@ -204,7 +207,7 @@ class CloudProvider(Firm):
         Until it is fully depreciated, idle capacity earns ``idle_rent_share`` of what its
         contract billed, paid by customers outside the loop (the rest of the world).
         """
-        share = self.p.idle_rent_share
+        share = self.model.p.idle_rent_share
         if share <= 0.0:
             return
         rent = sum(
@@ -213,7 +216,7 @@ class CloudProvider(Firm):
             if h.book > 0.0 and h.contract_end <= month
         )
         if rent > 0.0:
-            self.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
+            self.model.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
 
     def repay_debt(self, monthly_bills: float) -> None:
         """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay loans.
@@ -221,14 +224,15 @@ class CloudProvider(Firm):
         Capacity pays for itself over its contract; repaying from the contract's cash flow
         keeps the cloud from carrying the debt past the contract's end.
         """
+        ledger = self.model.ledger
         excess = (
-            self.cash
+            ledger.cash(self.name)
             - CASH_BUFFER_MONTHS * monthly_bills
-            - self.capex_committed(self.model.month) * self.equity_share()
+            - self.capex_committed(self.model.month) * self._equity_share
         )
         if excess <= 0.0:
             return
-        self.ledger.repay_pro_rata("loan_repayment", self.name, LOAN, excess)
+        ledger.repay_pro_rata("loan_repayment", self.name, LOAN, excess)
 
     def _collect_backstop(self) -> None:
         """A called guarantee falls due as the cancelled bills would have."""
@@ -238,12 +242,8 @@ class CloudProvider(Firm):
         owed = self.ledger.claim(GUARANTEE, self.name, backstop.guarantor)
         due = min(owed, backstop.due(self.model.month))
         if due > 0.0:
-            self.ledger.post(
-                "backstop_due",
-                (
-                    Claim(GUARANTEE, self.name, backstop.guarantor, -due),
-                    Claim(PAYABLE, self.name, backstop.guarantor, due),
-                ),
+            self.model.ledger.reclassify(
+                "backstop_due", self.name, backstop.guarantor, GUARANTEE, PAYABLE, due
             )
             self.backstop_due = due
 
@@ -253,18 +253,17 @@ class CloudProvider(Firm):
         The principal due is moved from the loan to a bill (a reclassification, no income);
         interest is a bill with its own account. Both are paid with the month's bills.
         """
-        p = self.p
-        ledger = self.ledger
+        ledger = self.model.ledger
+        loans = ledger.creditors(self.name, VENDOR_LOAN)
+        if not loans:
+            return []
         bills = []
-        rate = (1.0 + p.vendor_credit_rate) ** (1.0 / 12.0) - 1.0
-        for supplier, owed in sorted(ledger.creditors(self.name, VENDOR_LOAN).items()):
-            principal = owed / p.vendor_credit_term_months
-            ledger.post(
-                "vendor_loan_due",
-                (
-                    Claim(VENDOR_LOAN, supplier, self.name, -principal),
-                    Claim(PAYABLE, supplier, self.name, principal),
-                ),
+        rate = self.vendor_rate
+        term = self.model.p.vendor_credit_term_months
+        for supplier, owed in sorted(loans.items()):
+            principal = owed / term
+            ledger.reclassify(
+                "vendor_loan_due", supplier, self.name, VENDOR_LOAN, PAYABLE, principal
             )
             if rate > 0.0:
                 bills.append((self.name, supplier, owed * rate, "vendor_interest"))
@@ -287,16 +286,11 @@ class CloudProvider(Firm):
                 loss += d
         ledger = self.ledger
         if loss > 0.0:
-            ledger.post(
-                "impairment",
-                (Real(self.name, CAPACITY, -loss), NetWorth(self.name, "impairment", -loss)),
-            )
+            ledger.book_real("impairment", self.name, CAPACITY, -loss, "impairment")
         cancelled = c.cancelled if c.cancelled is not None else c.start
         if c.start > cancelled and c.built > 0.0:  # cancelled under construction
             d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
             c.built -= d
-            ledger.post(
-                "impairment", (Real(self.name, CIP, -d), NetWorth(self.name, "impairment", -d))
-            )
+            ledger.book_real("impairment", self.name, CIP, -d, "impairment")
             loss += d
         return loss

@@ -93,26 +93,26 @@ class EquityInvestors(mesa.Agent):
         p = model.p
         ledger = model.ledger
         fund = self.fundamentalists.views = {}
+        listed = []  # firms with a price and shares (the same for both strategies)
         for firm in model.firms:
             if firm.defaulted:
                 continue
-            price = ledger.price(firm.name)
-            shares = ledger.shares_outstanding(firm.name)
+            name = firm.name
+            price = ledger.price(name)
+            shares = ledger.shares_outstanding(name)
             if price <= 0.0 or shares <= 0.0:
                 continue
+            listed.append(name)
             value = self.value_of(firm)
-            self.fundamental[firm.name] = value
+            self.fundamental[name] = value
             gap = math.log(max(value, 1e-9) / shares) - math.log(price)
-            fund[firm.name] = p.price_adjustment * gap
+            fund[name] = p.price_adjustment * gap
         trend = self.trend_followers.views = {}
         cap = MOMENTUM_RETURN_CAP
-        for firm in model.firms:
-            if firm.defaulted:
-                continue
-            if ledger.price(firm.name) <= 0.0 or ledger.shares_outstanding(firm.name) <= 0.0:
-                continue
-            r = model.market.recent_return(firm.name)
-            trend[firm.name] = p.momentum_strength * cap * math.tanh(r / cap)
+        strength = p.momentum_strength * cap
+        recent_return = model.market.recent_return
+        for name in listed:
+            trend[name] = strength * math.tanh(recent_return(name) / cap)
 
     def price_pressure(self) -> dict[str, float]:
         """Desired change of each firm's log price: the strategies' views by their shares."""

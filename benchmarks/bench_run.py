@@ -1,7 +1,7 @@
 """Time 120-month runs, optionally side by side with an earlier version of the model.
 
     uv run python benchmarks/bench_run.py [--seeds 5] [--months 120] [--scenario reported]
-    uv run python benchmarks/bench_run.py --baseline 4648e2d [--profile 15]
+    uv run python benchmarks/bench_run.py --baseline 4648e2d [--profile 15] [--status]
 
 Set-up (building the model) and the run are timed apart, with invariant checks and data
 collection off and on. With ``--baseline REV`` the model of git revision REV is exported
@@ -10,6 +10,8 @@ the same run (same scenario, seed and configuration), so a busy machine slows th
 the table gives both medians and the speed-up (baseline time / current time). Absolute
 milliseconds depend on the machine: the ratio is the figure. ``--profile N`` prints the
 current model's N costliest functions (own time) for one run with collection off.
+``--status`` also writes the table into ``docs/status.md`` (its ``bench_run`` block), with
+the command, commit and machine: the page's figures come from here, never typed.
 Nothing here is asserted: tests never assert on wall time.
 """
 
@@ -147,12 +149,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--baseline", metavar="REV", help="also time the model of git revision REV")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions")
+    ap.add_argument(
+        "--status", action="store_true", help="write the table into docs/status.md (bench_run)"
+    )
     ap.add_argument("--worker", metavar="ROOT", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         worker(args.worker)
         return
     scenarios = args.scenario.split(",")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from status_page import provenance, write_block
+
+    # the commit, date and load as the measurement starts
+    where = provenance("uv run python benchmarks/bench_run.py " + " ".join(sys.argv[1:]))
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         roots = {"current": ROOT}
         if args.baseline:
@@ -167,24 +177,61 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.months} months, seeds 0-{args.seeds - 1}, medians; ratio = baseline / current")
     for scenario in scenarios:
         print(f"\nscenario {scenario}")
-        head = f"{'configuration':28s}"
-        for version in roots:
-            head += f" {version + ' run ms':>24s} {'set-up ms':>10s}"
-        print(head + (f" {'speed-up':>9s}" if len(roots) > 1 else ""))
-        for config in CONFIGS:
-            line = f"{config:28s}"
-            meds = []
-            for version in roots:
-                rec = times[(version, scenario, config)]
-                med = statistics.median(rec["run"])
-                meds.append(med)
-                line += f" {1000 * med:24.1f} {1000 * statistics.median(rec['setup']):10.2f}"
-            if len(meds) > 1:
-                line += f" {meds[0] / meds[1]:8.2f}x"
-            print(line)
+        print("\n".join(text_table(times, list(roots), scenario)))
+    if args.status:
+        head = (
+            f"One run of {args.months} months, seeds 0-{args.seeds - 1}: medians of runs "
+            f"asked of both models in turn; speed-up = baseline time / current time. {where}."
+        )
+        write_block("bench_run", "\n".join([head, "", *markdown_table(times, list(roots))]))
+        print("\nwrote the table into docs/status.md")
     if args.profile:
         print(f"\nprofile of the current model, {scenarios[0]}, collection off:")
         print(profile(scenarios[0], args.months, args.profile))
+
+
+Times = dict[tuple[str, str, str], dict[str, list[float]]]
+
+
+def medians(times: Times, versions: list[str], scenario: str, config: str) -> list[float]:
+    """Median run time of each version, seconds."""
+    return [statistics.median(times[(v, scenario, config)]["run"]) for v in versions]
+
+
+def text_table(times: Times, versions: list[str], scenario: str) -> list[str]:
+    """One scenario's table as console lines."""
+    head = f"{'configuration':28s}"
+    for version in versions:
+        head += f" {version + ' run ms':>24s} {'set-up ms':>10s}"
+    lines = [head + (f" {'speed-up':>9s}" if len(versions) > 1 else "")]
+    for config in CONFIGS:
+        line = f"{config:28s}"
+        meds = medians(times, versions, scenario, config)
+        for version, med in zip(versions, meds, strict=True):
+            setup = statistics.median(times[(version, scenario, config)]["setup"])
+            line += f" {1000 * med:24.1f} {1000 * setup:10.2f}"
+        if len(meds) > 1:
+            line += f" {meds[0] / meds[1]:8.2f}x"
+        lines.append(line)
+    return lines
+
+
+def markdown_table(times: Times, versions: list[str]) -> list[str]:
+    """Every scenario and configuration as one Markdown table."""
+    scenarios = list(dict.fromkeys(s for _, s, _ in times))
+    cols = [f"{v} ms" for v in versions] + (["speed-up"] if len(versions) > 1 else [])
+    lines = [
+        "| scenario | configuration | " + " | ".join(cols) + " |",
+        "|---|---|" + "---:|" * len(cols),
+    ]
+    for scenario in scenarios:
+        for config in CONFIGS:
+            meds = medians(times, versions, scenario, config)
+            cells = [f"{1000 * m:.1f}" for m in meds]
+            if len(meds) > 1:
+                cells.append(f"{meds[0] / meds[1]:.2f}x")
+            lines.append(f"| {scenario} | {config} | " + " | ".join(cells) + " |")
+    return lines
 
 
 if __name__ == "__main__":

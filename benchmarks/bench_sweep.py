@@ -1,7 +1,7 @@
 """Sweep throughput: this engine, `mesa.batch_run` and a plain loop; memory over a long sweep.
 
     uv run python benchmarks/bench_sweep.py [--runs 400] [--months 120] [--workers 2]
-                                            [--long-runs 2000] [--scenario seed]
+                                            [--long-runs 2000] [--scenario seed] [--status]
 
 The same runs (same model, parameters, seeds and run-summary outputs; a Latin hypercube
 over milestone_investment_per_gw and paid_growth_decay, one seed per point derived as the
@@ -16,7 +16,9 @@ engine derives it) are made three ways, each in its own fresh process:
 Every way's wall time counts from after its imports to the last result (pool start-up
 included). The summaries of all ways are hashed and must match. Then a long engine sweep
 (``--long-runs``) samples the driver's and the workers' resident memory at every tenth of
-the way and prints the peaks. Nothing is asserted; tests never assert on wall time.
+the way and prints the peaks. ``--status`` writes the throughput table into
+``docs/status.md`` (its ``bench_sweep`` block). Nothing is asserted; tests never assert on
+wall time.
 """
 
 from __future__ import annotations
@@ -40,24 +42,12 @@ sys.path.insert(0, str(ROOT))
 
 import mesa  # noqa: E402
 
+from economy.observation import RunSummary  # noqa: E402
 from model import AIBubbleModel  # noqa: E402
 
 VARY = ["milestone_investment_per_gw=1:10", "paid_growth_decay=0.1:0.9"]
-SUMMARY_KEYS = (
-    "months",
-    "months_rising",
-    "months_plateau",
-    "months_stalling",
-    "months_collapse",
-    "first_stall_month",
-    "first_default_month",
-    "worst_regime",
-    "final_regime",
-    "peak_gw",
-    "total_milestone_investment",
-    "peak_circularity",
-    "app_cash_low",
-)
+# every field of the run summary (the store's ``runs`` table has a column for each)
+SUMMARY_KEYS = tuple(RunSummary.__dataclass_fields__)
 
 
 # ---------------------------------------------------------------------- shared
@@ -180,7 +170,8 @@ def child_loop(plan: dict[str, Any]) -> dict[str, Any]:
     for run in plan["runs"]:
         m = AIBubbleModel(rng=run["seed"], preset=plan["scenario"], collect=False, **run["params"])
         m.run_for(plan["months"])
-        out.append(norm(m.summary()))
+        summary = m.summary()
+        out.append(norm({k: summary[k] for k in SUMMARY_KEYS}))
     return {"wall_s": time.perf_counter() - t0, "digest": digest(out), "runs": len(out)}
 
 
@@ -277,6 +268,44 @@ def run_child(way: str, args: argparse.Namespace, plan_path: Path, **extra: Any)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def write_status(
+    args: argparse.Namespace, results: dict[str, dict], same: bool, where: str
+) -> None:
+    """The throughput table into docs/status.md (block ``bench_sweep``)."""
+    from status_page import write_block
+
+    rate = {k: v["runs"] / v["wall_s"] for k, v in results.items()}
+    n = f"engine, {args.workers} workers"
+    lines = [
+        f"{args.runs:,} runs of {args.months} months, scenario {args.scenario}, run summaries "
+        f"only, each way in its own process (start-up included); {where}.",
+        "",
+        "| way | wall s | runs/s |",
+        "|---|---:|---:|",
+        *[f"| {k.strip()} | {v['wall_s']:.1f} | {rate[k]:.1f} |" for k, v in results.items()],
+        "",
+        f"Engine 1 -> {args.workers} workers: **{rate[n] / rate['engine, 1 worker']:.2f}x**; "
+        f"engine {args.workers} workers / `mesa.batch_run` {args.workers} processes: "
+        f"{rate[n] / rate[f'mesa.batch_run, {args.workers} processes']:.2f}x; "
+        f"the same run summaries every way: {'yes' if same else 'no'}.",
+    ]
+    write_block("bench_sweep", "\n".join(lines))
+    print("wrote the table into docs/status.md")
+
+
+def run_as_child(args: argparse.Namespace) -> dict[str, Any]:
+    """One way, in this (fresh) process."""
+    if args.child == "loop":
+        return child_loop(_plan())
+    if args.child.startswith("batch_run"):
+        if args.child == "batch_run_collect":
+            os.environ["BENCH_SWEEP_COLLECT"] = "1"  # before the pool spawns
+        return child_batch_run(_plan(), args.workers)
+    return child_engine(
+        args.runs, args.months, args.scenario, args.workers, args.child == "engine-long"
+    )
+
+
 def main() -> None:
     """Run every way and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -293,23 +322,21 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=1, help="run each way this many times, keep the fastest"
     )
+    ap.add_argument(
+        "--status", action="store_true", help="write the table into docs/status.md (bench_sweep)"
+    )
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--sample-memory", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        if args.child == "loop":
-            res = child_loop(_plan())
-        elif args.child.startswith("batch_run"):
-            if args.child == "batch_run_collect":
-                os.environ["BENCH_SWEEP_COLLECT"] = "1"  # before the pool spawns
-            res = child_batch_run(_plan(), args.workers)
-        else:
-            res = child_engine(
-                args.runs, args.months, args.scenario, args.workers, args.child == "engine-long"
-            )
-        print(json.dumps(res))
+        print(json.dumps(run_as_child(args)))
         return
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from status_page import provenance
+
+    # the commit, date and load as the measurement starts
+    where = provenance("uv run python benchmarks/bench_sweep.py " + " ".join(sys.argv[1:]))
     print(
         f"{args.runs} runs of {args.months} months, scenario {args.scenario}, "
         f"{os.cpu_count()} cores; each way in its own process"
@@ -358,6 +385,8 @@ def main() -> None:
             f"engine 1 worker / plain loop: "
             f"{rate['engine, 1 worker'] / rate['loop (1 process)']:.2f}x"
         )
+        if args.status:
+            write_status(args, results, len(digests) == 1, where)
         if args.long_runs:
             months = args.long_months or args.months
             r = run_child("engine-long", args, plan_path, runs=args.long_runs, months=months)

@@ -79,6 +79,7 @@ class Contracting:
         self.events = events
         self.contracts: list[CloudContract] = []  # every contract signed: the register
         self.open: list[CloudContract] = []  # contracts not yet ended
+        self._by_signing: dict[int, list[CloudContract]] = {}  # signing month -> contracts
         self.book = ContractBook(list(self.clouds), list(suppliers))
         self.schedule = [d for d in deals if d.kind is DealKind.CLOUD_CONTRACT]
         self.milestones: list[MilestoneDeal] = milestone_deals(deals)
@@ -144,12 +145,17 @@ class Contracting:
         """Register a signed contract with the register, the contract book and its cloud."""
         self.contracts.append(c)
         self.open.append(c)
+        self._by_signing.setdefault(c.signed, []).append(c)
         self.book.add(c, self.p.cloud_opex_to_capex)
         self.clouds[c.cloud].take_contract(c)
 
+    def signed_in(self, month: int) -> list[CloudContract]:
+        """Contracts signed in ``month``, in the order they were registered."""
+        return self._by_signing.get(month, [])
+
     def contracted_compute(self, month: int) -> float:
         """Effective compute under contracts that bill in ``month``."""
-        return float(self.book.at("compute", month).sum())
+        return self.book.total_at("compute", month)
 
     def backlog(self, month: int) -> float:
         """Remaining take-or-pay value of every contract (RPO), US$ bn."""
@@ -169,7 +175,7 @@ class Contracting:
 
     def gw_by_supplier(self, month: int) -> dict[str, float]:
         """Capacity in service in ``month`` by the supplier of its chips, GW."""
-        by_chip = self.book.at("gw_by_chip", month).tolist()
+        by_chip = self.book.column("gw_by_chip", month)
         return dict(zip(self.book.suppliers, by_chip, strict=True))
 
     def mark_opening(self) -> None:

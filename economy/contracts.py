@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -76,11 +77,10 @@ class Cohort:
     contract_id: int | None = None
     rent_per_month: float = 0.0  # what the capacity bills under its contract
     contract_end: int = 0  # first month its contract no longer bills
+    monthly_depreciation: float = field(init=False)  # cost spread evenly over the life
 
-    @property
-    def monthly_depreciation(self) -> float:
-        """Cost spread evenly over the life."""
-        return self.cost / self.life_months
+    def __post_init__(self) -> None:
+        self.monthly_depreciation = self.cost / self.life_months
 
 
 @dataclass(slots=True)
@@ -230,6 +230,9 @@ class ContractBook:
         self.opex = np.zeros((n, horizon))
         self.committed = np.zeros((n, horizon))
         self.gw_by_chip = np.zeros((k, horizon))
+        # what was read since the last change: the same numbers as reading again, cheaper
+        # (a month asks for the same columns and backlogs many times; contracts change rarely)
+        self._read: dict[tuple[str, str | None, int], Any] = {}
 
     def _grow(self, end: int) -> None:
         if end <= self.horizon:
@@ -241,6 +244,7 @@ class ContractBook:
         self.horizon += extra
 
     def _apply(self, c: CloudContract, sign: float, since: int, opex_rate: float) -> None:
+        self._read.clear()
         self._grow(c.end)
         i = self.clouds[c.cloud]
         a = max(0, since, c.start)
@@ -265,18 +269,55 @@ class ContractBook:
 
     def future_bills(self, cloud: str | None, month: int) -> float:
         """Take-or-pay value billed from ``month`` on (backlog, RPO), one cloud or all."""
-        if month >= self.horizon:
-            return 0.0
-        if cloud is None:
-            total = float(self.bill[:, max(0, month) :].sum())
-        else:
-            total = float(self.bill[self.clouds[cloud], max(0, month) :].sum())
-        return total if abs(total) >= ROUNDING else 0.0
+        key = ("bills", cloud, month)
+        total = self._read.get(key)
+        if total is None:
+            if month >= self.horizon:
+                total = 0.0
+            elif cloud is None:
+                total = float(self.bill[:, max(0, month) :].sum())
+            else:
+                total = float(self.bill[self.clouds[cloud], max(0, month) :].sum())
+            total = total if abs(total) >= ROUNDING else 0.0
+            self._read[key] = total
+        return total
 
     def at(self, table: str, month: int) -> np.ndarray:
         """Column ``month`` of a table (zeros past the horizon)."""
-        a = getattr(self, table)
-        if 0 <= month < self.horizon:
-            col = a[:, month]
-            return np.where(np.abs(col) < ROUNDING, 0.0, col)
-        return np.zeros(a.shape[0])
+        return np.array(self.column(table, month))
+
+    def column(self, table: str, month: int) -> list[float]:
+        """Column ``month`` of a table, one value per row (zeros past the horizon).
+
+        Values closer to zero than ``ROUNDING`` are zero. Do not change the list: it is
+        kept until a contract changes.
+        """
+        key = (table, None, month)
+        col = self._read.get(key)
+        if col is None:
+            a = getattr(self, table)
+            if 0 <= month < self.horizon:
+                col = [0.0 if abs(x) < ROUNDING else x for x in a[:, month].tolist()]
+            else:
+                col = [0.0] * a.shape[0]
+            self._read[key] = col
+        return col
+
+    def total_at(self, table: str, month: int) -> float:
+        """The sum of column ``month`` of a table, over its rows.
+
+        Summed left to right, as numpy sums a column of fewer than 8 rows (numpy itself
+        for more), so the total is the same float as ``at(table, month).sum()``.
+        """
+        key = (table, "total", month)
+        total = self._read.get(key)
+        if total is None:
+            col = self.column(table, month)
+            if len(col) < 8:
+                total = 0.0
+                for x in col:
+                    total += x
+            else:
+                total = float(np.array(col).sum())
+            self._read[key] = total
+        return total

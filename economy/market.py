@@ -46,13 +46,17 @@ class Market:
         """
         noise = self.p.price_noise
         ledger = self.ledger
-        for name, pull in pressure.items():
+        # one draw per firm, in order: drawn together, the same numbers as one by one
+        draws = self.rng.standard_normal(len(pressure)).tolist() if noise and pressure else []
+        log_returns = self.log_returns
+        exp = math.exp
+        for i, (name, pull) in enumerate(pressure.items()):
             d = pull
             if noise:
-                d += noise * self.rng.standard_normal()
+                d += noise * draws[i]
             d = max(-MAX_LOG_MOVE, min(MAX_LOG_MOVE, d))
-            ledger.set_price(name, ledger.price(name) * math.exp(d))
-            self.log_returns[name].append(d)
+            ledger.set_price(name, ledger.price(name) * exp(d))
+            log_returns[name].append(d)
 
     def drawdown(self, name: str) -> float:
         """Fall of ``name``'s share price from its high of the last 12 months (0 to 1)."""

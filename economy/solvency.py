@@ -33,7 +33,6 @@ from .ledger import (
     Ledger,
     Leg,
     NetWorth,
-    Real,
 )
 from .observation import DefaultReason, Observation
 
@@ -109,8 +108,11 @@ class Solvency:
         if firm.months_in_arrears > self.p.arrears_grace_months:
             return DefaultReason.ARREARS, {"months": firm.months_in_arrears}
         ledger = self.ledger
-        equity = ledger.book_equity(firm.name)
-        if equity < -1e-9 * max(1.0, ledger.assets(firm.name)):
+        if ledger.clearly_solvent(firm.name):  # book equity is surely positive
+            return None
+        assets = ledger.assets(firm.name)
+        equity = assets - ledger.debt_owed(firm.name)  # ledger.book_equity, assets read once
+        if equity < -1e-9 * max(1.0, assets):
             return DefaultReason.BOOK_EQUITY, {"equity": equity}
         return None
 
@@ -238,9 +240,7 @@ class Solvency:
             v = ledger.real(name, kind)
             if v > 0.0:
                 loss = v * (1.0 - self.p.fire_sale_recovery)
-                ledger.post(
-                    "impairment", (Real(name, kind, -loss), NetWorth(name, "impairment", -loss))
-                )
+                ledger.book_real("impairment", name, kind, -loss, "impairment")
 
     def _write_off(self, name: str) -> dict[str, float]:
         """Write what is still owed down to what the assets recover; losses by creditor."""

@@ -126,7 +126,7 @@ class PoolBackend:
     def __init__(self, workers: int) -> None:
         self.slots = workers
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sweep.worker", "model"])
+        ctx.set_forkserver_preload(["sweep.bytecode", "sweep.worker", "model"])
         self._pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=ctx,

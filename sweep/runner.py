@@ -114,8 +114,9 @@ class _StopFlag:
 
 
 def _chunks(
-    pending: list[PlannedRun], design: Design, spec: SweepSpec, size: int
+    pending: list[PlannedRun], design: Design, spec: SweepSpec, size: int, slots: int = 0
 ) -> Iterator[tuple[dict[str, Any], list[PlannedRun]]]:
+    """Chunks of ``size`` runs; with ``slots``, smaller towards the end (a short tail)."""
     common = {
         "scenario": spec.scenario,
         "fixed": dict(spec.fixed),
@@ -123,8 +124,13 @@ def _chunks(
         "timeseries": spec.timeseries,
         "names": spec.names,
     }
-    for i in range(0, len(pending), size):
-        part = pending[i : i + size]
+    i = 0
+    while i < len(pending):
+        n = size
+        if slots:  # a quarter of each worker's share of what is left, at most ``size``
+            n = max(1, min(size, -(-(len(pending) - i) // (4 * slots))))
+        part = pending[i : i + n]
+        i += n
         runs = [(r.run_id, r.seed, tuple(design.point(r.design_row).values())) for r in part]
         yield {**common, "runs": runs}, part
 
@@ -373,6 +379,7 @@ def run_sweep(
                 tally,
                 progress,
                 on_chunk,
+                guided=chunk_size is None,
             )
         except BaseException:
             store.end_session(session_id, "aborted", tally["ran"], tally["failed"])
@@ -413,8 +420,11 @@ def _execute(
     tally: dict[str, int],
     progress: bool,
     on_chunk: Callable[[int, int], Any] | None,
+    guided: bool = False,
 ) -> bool:
     """Run the pending chunks and store them; returns whether it was interrupted.
+
+    With ``guided``, chunks shrink towards the end so that no worker idles long.
 
     ``counts`` is (runs planned, runs already stored, failed runs kept); ``tally`` counts
     the runs stored and failed in this call as they are stored.
@@ -425,7 +435,7 @@ def _execute(
 
     planned = {r.run_id: r for r in pending}
     chunks: deque[tuple[dict[str, Any], list[PlannedRun]]] = deque()  # filled lazily
-    source = _chunks(pending, design, spec, size)
+    source = _chunks(pending, design, spec, size, backend.slots if guided else 0)
     window = 1 if backend.slots == 1 and backend.name == "serial" else 2 * backend.slots
     inflight: dict[Any, list[PlannedRun]] = {}
     stored = done_before

@@ -30,12 +30,16 @@ class LoopFlow:
     payers: tuple[str, ...]
     payees: tuple[str, ...]
     meaning: str
+    keys: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = tuple((self.flow, a, b) for a in self.payers for b in self.payees)
+        object.__setattr__(self, "keys", keys)  # the statistics it reads, in summing order
 
     def amount(self, period_cash: Mapping[tuple[str, str, str], float]) -> float:
         """This period's amount, from the ledger's cash-flow statistics."""
-        return sum(
-            period_cash.get((self.flow, a, b), 0.0) for a in self.payers for b in self.payees
-        )
+        get = period_cash.get
+        return sum([get(key, 0.0) for key in self.keys])
 
 
 LOOP_FLOWS = (
@@ -123,6 +127,10 @@ class ContractRegister(Protocol):
     cancelled_this_month: int
     warrants: list[WarrantDeal]
     backstops: dict[str, Backstop]
+
+    def signed_in(self, month: int) -> list[CloudContract]:
+        """Contracts signed in ``month``, in the order they were registered."""
+        ...
 
 
 class Observed(Protocol):
@@ -293,12 +301,19 @@ class _Month:
         self.pc = pc = obs.ledger.period_cash
         book = obs.register.book
         clouds = obs.cloud_names
-        self.deployed_by_cloud = dict(zip(clouds, book.at("gw", t).tolist(), strict=True))
+        self.deployed_by_cloud = dict(zip(clouds, book.column("gw", t), strict=True))
         self.backlog_by_cloud = {c: book.future_bills(c, t + 1) for c in clouds}
-        self.deployed_compute = float(book.at("compute", t).sum())
-        self.contracted_gw = float(book.at("committed", t).sum())
-        self.money_in = sum(v for (_f, payer, _p), v in pc.items() if payer == ROW)
-        self.money_out = sum(v for (_f, _payer, payee), v in pc.items() if payee == ROW)
+        self.deployed_compute = book.total_at("compute", t)
+        self.contracted_gw = book.total_at("committed", t)
+        paid_in = []
+        paid_out = []
+        for (_flow, payer, payee), v in pc.items():
+            if payer == ROW:
+                paid_in.append(v)
+            if payee == ROW:
+                paid_out.append(v)
+        self.money_in = sum(paid_in)
+        self.money_out = sum(paid_out)
         self.costs = obs.app.costs
         self.compute = self.costs.get("compute", 0.0)
 

@@ -16,7 +16,15 @@ LABELS = {
 }
 
 
+_DATES: dict[int, str] = {}
+
+
 def month_date(month: int) -> str:
     """ISO date of the first day of ``month`` (month 0 = 2024-01-01)."""
-    year, m = divmod(month, 12)
-    return f"{2024 + year:04d}-{m + 1:02d}-01"
+    date = _DATES.get(month)
+    if date is None:
+        year, m = divmod(month, 12)
+        date = f"{2024 + year:04d}-{m + 1:02d}-01"
+        if len(_DATES) < 10_000:  # months of any run worth remembering
+            _DATES[month] = date
+    return date

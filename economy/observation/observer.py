@@ -34,6 +34,8 @@ from .names import LABELS
 from .summary import RunSummary
 
 ROUNDING = 1e-12  # a reported value this close to zero is shown as zero
+_INF = math.inf
+_COMPUTE = [(c.name, c.compute) for c in COLUMNS]
 NVIDIA_CIRCULARITY = "nvidia"  # the supplier whose peak circularity the run summary keeps
 OPERATING_FLOWS = frozenset({"app_revenue", "other_income", "settle"})  # not financing
 LOOP_REVENUE_WINDOW = 3  # months of loop revenue a valuation averages
@@ -123,6 +125,20 @@ class Observation:
         self.defined: dict[str, int] = {c.name: 0 for c in CARRIED}
         self._stats: dict[str, Any] = {}
         self._stats_month: int | None = None
+        # the statistics a month's loop revenue is read from, and the market-cap columns
+        self._rev_keys = [(c, (c, "compute"), (c, "revenue_share")) for c in self.cloud_names]
+        self._sales_keys = [(s, (s, "chip_sales")) for s in self.supplier_names]
+        self._cap_columns = [(f"market_cap_{f.name}", f.name) for f in self.firms]
+        # circularity by (supplier, clouds only), computed this month (histories unchanged)
+        self._circularity: dict[tuple[str, bool], float] = {}
+        # the statistics a supplier's chip receipts are read from, in summing order
+        self._receipt_keys = {
+            s: (
+                [("vendor_credit", s, c) for c in self.cloud_names],
+                [("settle", c, s) for c in self.cloud_names],
+            )
+            for s in self.supplier_names
+        }
 
     # ------------------------------------------------------------------ what agents report
     @property
@@ -187,6 +203,7 @@ class Observation:
         """A new month: forget last month's flags."""
         self.month = month
         self.commitment_limited = False
+        self._circularity = {}
 
     def record_month(self) -> None:
         """Phase 8: record the month's flows and classify the regime."""
@@ -194,31 +211,33 @@ class Observation:
         ledger = self.ledger
         pc = ledger.period_cash
         hist = self.hist
+        self._circularity = {}
         flows = {f.column: f.amount(pc) for f in LOOP_FLOWS}
-        capex = sum(c.capex_this_month for c in self.clouds)
-        accounts = ledger.period_accounts
-        cloud_rev = {
-            c: accounts.get((c, "compute"), 0.0) + accounts.get((c, "revenue_share"), 0.0)
-            for c in self.cloud_names
-        }
-        chip_rev = {s: accounts.get((s, "chip_sales"), 0.0) for s in self.supplier_names}
+        capex = sum([c.capex_this_month for c in self.clouds])
+        get = ledger.period_accounts.get
+        cloud_rev = {c: get(compute, 0.0) + get(share, 0.0) for c, compute, share in self._rev_keys}
+        chip_rev = {s: get(sales, 0.0) for s, sales in self._sales_keys}
         book = self.register.book
-        self.new_contracts = new = [c for c in self.register.open if c.signed == t]
-        deployed = float(book.at("gw", t).sum())
+        # the open contracts signed this month (one cancelled this month has ended)
+        self.new_contracts = new = [c for c in self.register.signed_in(t) if c.end > t]
+        deployed = book.total_at("gw", t)
         backlog_left = book.future_bills(None, t + 1) > 0.0  # rounding already cleared
         hist["capex"].append(capex)
         hist["cloud_loop_revenue"].append(sum(cloud_rev.values()))
-        hist["capex_ordered"].append(sum(c.capex for c in new))
-        hist["compute_ordered"].append(sum(c.gw * c.efficiency for c in new))
+        hist["capex_ordered"].append(sum([c.capex for c in new]))
+        hist["compute_ordered"].append(sum([c.gw * c.efficiency for c in new]))
         for name, v in flows.items():
             hist[name].append(v)
-        for name, v in (*cloud_rev.items(), *chip_rev.items()):
-            self.loop_revenue_hist[name].append(v)
+        revenue_hist = self.loop_revenue_hist
+        for name, v in cloud_rev.items():
+            revenue_hist[name].append(v)
+        for name, v in chip_rev.items():
+            revenue_hist[name].append(v)
         self.milestone_total += flows["flow_supplier_equity"]
         self._record_cash_flows()
         equity, app_to_clouds, clouds_to_suppliers = (hist[f.column] for f in LOOP_FLOWS)
         self.throughput = loop_throughput(equity, app_to_clouds, clouds_to_suppliers)
-        self.n_defaults = sum(f.defaulted for f in self.firms)
+        self.n_defaults = sum([f.defaulted for f in self.firms])
         self.regime = self.regimes.update(
             Signals(
                 deployed_gw=deployed,
@@ -239,26 +258,27 @@ class Observation:
         if not math.isnan(circ) and not circ <= self.peak_circularity:
             self.peak_circularity = circ  # the first number replaces the opening NaN
         self.app_cash_low = min(self.app_cash_low, ledger.cash(APP))
+        defined = self.defined
+        carried = self.carried
         for c in CARRIED:
             x = c.raw(self)
-            self.defined[c.name] = int(math.isfinite(x))
-            if self.defined[c.name]:
-                self.carried[c.name] = x
-        self._check_bounds(
-            {
-                "app_revenue": self.app.revenue,
-                "capex": capex,
-                "deployed_gw": deployed,
-                **{f"market_cap_{f.name}": ledger.market_cap(f.name) for f in self.firms},
-            }
-        )
+            if -_INF < x < _INF:  # math.isfinite
+                defined[c.name] = 1
+                carried[c.name] = x
+            else:
+                defined[c.name] = 0
+        values = {"app_revenue": self.app.revenue, "capex": capex, "deployed_gw": deployed}
+        market_cap = ledger.market_cap
+        for column, name in self._cap_columns:
+            values[column] = market_cap(name)
+        self._check_bounds(values)
         self._stats_month = None
 
     def _check_bounds(self, values: dict[str, float]) -> None:
         """Note the quantities beyond their plausible bounds; log the first month of each."""
         self.implausible_now = []
         for b in PLAUSIBLE_BOUNDS:
-            column = max(b.columns, key=lambda c: values[c])
+            column = max(b.columns, key=values.__getitem__)
             value = values[column]
             if value <= b.bound:  # NaN and infinity count as beyond
                 continue
@@ -295,13 +315,13 @@ class Observation:
         for f in self.firms:
             self.ocf_hist[f.name].append(inflow.get(f.name, 0.0) - outflow.get(f.name, 0.0))
         flows = ledger.period_flows
-        clouds = self.cloud_names
+        tagged = ledger.period_tagged
+        no_tags: dict[str, float] = {}
         for s in self.supplier_names:
-            credit = sum(flows.get(("vendor_credit", s, c), 0.0) for c in clouds)
-            own = credit + sum(
-                ledger.period_tagged.get(("settle", c, s), {}).get(s, 0.0) for c in clouds
-            )
-            loop = credit + sum(pc.get(("settle", c, s), 0.0) for c in clouds)
+            credit_keys, settle_keys = self._receipt_keys[s]
+            credit = sum([flows.get(k, 0.0) for k in credit_keys])
+            own = credit + sum([tagged.get(k, no_tags).get(s, 0.0) for k in settle_keys])
+            loop = credit + sum([pc.get(k, 0.0) for k in settle_keys])
             h = self.circ_hist[s]
             h["own"].append(own)
             h["loop"].append(loop)
@@ -321,12 +341,16 @@ class Observation:
         """
         if self.app.defaulted:  # the loop has ended: a ratio over leftover receipts misleads
             return math.nan
-        h = self.circ_hist[supplier]
-        own = trailing_sum(h["own"], CIRCULARITY_WINDOW)
-        total = trailing_sum(h["loop"], CIRCULARITY_WINDOW)
-        if not clouds_only:
-            total += trailing_sum(h["outside"], CIRCULARITY_WINDOW)
-        return ratio(own, total)
+        key = (supplier, clouds_only)
+        x = self._circularity.get(key)  # the month's value, once computed
+        if x is None:
+            h = self.circ_hist[supplier]
+            own = trailing_sum(h["own"], CIRCULARITY_WINDOW)
+            total = trailing_sum(h["loop"], CIRCULARITY_WINDOW)
+            if not clouds_only:
+                total += trailing_sum(h["outside"], CIRCULARITY_WINDOW)
+            x = self._circularity[key] = ratio(own, total)
+        return x
 
     def runway(self, name: str) -> float:
         """``name``'s cash-flow runway (see ``indicators.cash_flow_runway``); 0 after default."""
@@ -346,9 +370,9 @@ class Observation:
         if self.month < 0:
             return {}
         view = _Month(self)
-        s = {c.name: c.compute(view) for c in COLUMNS}
+        s = {name: compute(view) for name, compute in _COMPUTE}
         for k, v in s.items():  # rounding left by pro-rata payouts is not a balance
-            if type(v) is float and abs(v) < ROUNDING:
+            if type(v) is float and -ROUNDING < v < ROUNDING:
                 s[k] = 0.0
         return s
 
