@@ -170,7 +170,10 @@ def _rerun(record: Mapping[str, Any]) -> tuple[Any, dict[str, Any], list[str]]:
     for key in ("git_commit", "mesa_version", "numpy_version", "python_version"):
         if record.get(key) and env.get(key) and record[key] != env[key]:
             notes.append(f"recorded with {key} {record[key]}, replayed with {env[key]}")
-    model = AIBubbleModel(rng=int(record["seed"]), params=p, collect=True)
+    # the scenario gives the run its preset's dated deals; the parameters come from the record
+    scenario = record.get("scenario")
+    preset = None if scenario in (None, "none") else str(scenario)
+    model = AIBubbleModel(rng=int(record["seed"]), preset=preset, params=p, collect=True)
     model.run_for(int(record["months"]))
     return model.datacollector.get_model_vars_dataframe(), model.summary(), notes
 

@@ -22,11 +22,19 @@ from typing import Any
 MAX_ERROR_CHARS = 20_000
 
 
-def simulate(params: Any, seed: int, months: int, collect: bool) -> tuple[dict[str, Any], Any]:
-    """One run: the run summary's fields (a plain dict) and, with ``collect``, the DataFrame."""
+def simulate(
+    params: Any, seed: int, months: int, collect: bool, scenario: str | None
+) -> tuple[dict[str, Any], Any]:
+    """One run: the run summary's fields (a plain dict) and, with ``collect``, the DataFrame.
+
+    ``scenario`` gives the run its preset's dated deals (its ``[[contracts]]``); the
+    parameters come from ``params``.
+    """
     from model import AIBubbleModel
 
-    model = AIBubbleModel(rng=seed, params=params, check_invariants=False, collect=collect)
+    model = AIBubbleModel(
+        rng=seed, preset=scenario, params=params, check_invariants=False, collect=collect
+    )
     model.run_for(months)
     frame = model.datacollector.get_model_vars_dataframe() if collect else None
     return model.observation.summary().as_dict(), frame
@@ -67,7 +75,9 @@ def run_chunk(chunk: dict[str, Any]) -> dict[str, Any]:
             result["params"] = {**base.to_dict(), **point}
             params = base.replace(**point)
             result["params"] = params.to_dict()
-            summary, frame = simulate(params, seed, chunk["months"], chunk["timeseries"])
+            summary, frame = simulate(
+                params, seed, chunk["months"], chunk["timeseries"], chunk["scenario"]
+            )
             result["summary"] = summary
             result["timeseries"] = frame
         except Exception:

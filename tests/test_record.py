@@ -174,3 +174,14 @@ def test_bad_replay_inputs_exit_2(tmp_path, sweep_store, capsys):
     path.write_text(json.dumps(rec))
     assert run_cli("replay", path) == 2
     assert "does not have: no_such_param" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("preset", ["reported", "nortel"])
+def test_a_run_of_a_preset_with_dated_deals_replays_identical(tmp_path, capsys, preset):
+    import run
+
+    out = tmp_path / "r.csv"
+    assert run.main(["run", "--scenario", preset, "--months", "40", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert run_cli("replay", f"{out}.run.json") == 0
+    assert capsys.readouterr().out.strip() == "identical"

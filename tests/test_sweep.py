@@ -384,10 +384,10 @@ def test_resume_after_kill_9_stores_exactly_the_expected_runs(tmp_path):
 
 # ---------------------------------------------------------------------- failures
 def _failing_simulate(original, bad):
-    def simulate(params, seed, months, collect):
+    def simulate(params, seed, months, collect, scenario):
         if params.milestone_investment_per_gw in bad:
             raise RuntimeError(f"boom at {params.milestone_investment_per_gw}")
-        return original(params, seed, months, collect)
+        return original(params, seed, months, collect, scenario)
 
     return simulate
 
@@ -432,9 +432,9 @@ def test_failed_run_is_stored_with_traceback_others_kept_and_retry_runs_only_tho
     assert "nothing to run" in capsys.readouterr().out
     ran = []
 
-    def spy(params, seed, months, collect):
+    def spy(params, seed, months, collect, scenario):
         ran.append(params.milestone_investment_per_gw)
-        return original(params, seed, months, collect)
+        return original(params, seed, months, collect, scenario)
 
     monkeypatch.setattr(worker, "simulate", spy)
     assert run_cli("sweep", *GRID, "--out", out, "--retry-failed") == 0
@@ -562,3 +562,26 @@ def test_a_store_of_an_older_layout_is_refused_with_one_line(tmp_path, capsys):
     assert run_cli("sweep", *SMALL, "--workers", 1, "--out", out, "--force-new") == 0
     with Store(out, read_only=True) as store:
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_sweep_of_a_preset_runs_with_that_presets_dated_deals(tmp_path):
+    """Every stored summary equals a direct run of the preset with the run's seed and values."""
+    from model import AIBubbleModel
+
+    out = tmp_path / "r.duckdb"
+    args = ["--scenario", "reported", "--vary", "milestone_investment_per_gw=1,10"]
+    args += ["--design", "grid", "--months", "40", "--workers", "1", "--no-progress"]
+    assert run_cli("sweep", *args, "--out", out) == 0
+    runs = table(out, "SELECT * FROM runs ORDER BY run_id")
+    assert len(runs) == 2
+    for _, r in runs.iterrows():
+        m = AIBubbleModel(
+            rng=int(r["seed"]),
+            preset="reported",
+            milestone_investment_per_gw=float(r["milestone_investment_per_gw"]),
+        )
+        m.run_for(40)
+        s = m.summary()
+        assert r["peak_gw"] == pytest.approx(s["peak_gw"], rel=1e-12)
+        assert r["app_cash_low"] == pytest.approx(s["app_cash_low"], rel=1e-12)
+        assert int(r["months_rising"]) == s["months_rising"]
