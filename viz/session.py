@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from model import AIBubbleModel
 from params import Params, param_info, preset_problems
-from text import tr
+from text import has, tr
 
 HORIZON_MONTHS = 120  # Play stops here (ten years, January 2024 to December 2033)
 DEFAULT_SEED = 42
@@ -67,6 +67,25 @@ KNOBS: tuple[str, ...] = (
 def knob_names() -> list[str]:
     """Parameters shown as knobs, in order."""
     return list(KNOBS)
+
+
+def knob_label(name: str, lang: str) -> str:
+    """The knob's name in ``lang`` (the parameter's own description if it has no entry)."""
+    key = f"knob_{name}"
+    return tr(key, lang) if has(key) else str(param_info(name)["doc"])
+
+
+def knob_range_error(name: str, value: float, text: str, lang: str) -> str | None:
+    """The knob's allowed range in ``lang`` with its label, if ``value`` is outside it."""
+    info = param_info(name)
+    lo, hi = info["lo"], info["hi"]
+    whole = not info["integer"] or float(value).is_integer()
+    above = value >= hi if info["hi_open"] else value > hi
+    if whole and lo <= value and not above:
+        return None
+    key = "knob_range_open" if info["hi_open"] else "knob_range"
+    key = "knob_range_int" if info["integer"] else key
+    return tr(key, lang, name=knob_label(name, lang), lo=f"{lo:g}", hi=f"{hi:g}", text=text.strip())
 
 
 @dataclass
@@ -257,22 +276,28 @@ class Simulation:
         """
         field = self.fields.setdefault(name, FieldState(text))
         field.text = text
+        label = knob_label(name, lang)
         stripped = text.strip().replace("_", "")
         if "," in stripped:  # 0,5 or 4,5: a decimal comma, or thousands? Ask, never guess
-            field.error = tr("decimal_comma", lang, name=name, text=text)
+            field.error = tr("decimal_comma", lang, name=label, text=text)
             return field.error
         try:
             value: float | int = float(stripped)
         except ValueError:
-            field.error = tr("not_a_number", lang, name=name, text=text)
+            field.error = tr("not_a_number", lang, name=label, text=text)
             return field.error
-        if param_info(name)["integer"] and value.is_integer():
+        info = param_info(name)
+        if info["integer"] and value.is_integer():
             value = int(value)
+        range_error = knob_range_error(name, value, text, lang)
+        if range_error is not None:
+            field.error = range_error
+            return field.error
         overrides = {**self.overrides, name: value}
         try:
             Params.from_preset(self.preset, **overrides)
-        except ValueError as e:
-            field.error = str(e)
+        except ValueError as e:  # a rule on values together (the model's own words)
+            field.error = tr("knob_rejected", lang, name=label, message=str(e))
             return field.error
         field.error = None
         if value == self.knob_value(name):

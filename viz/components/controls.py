@@ -19,7 +19,7 @@ from params import calibration_table, load_preset, param_info, preset_problems
 from records import record_from_model, record_json
 from text import has, tr, unit
 from viz.components.svg import esc
-from viz.session import Simulation
+from viz.session import Simulation, knob_label
 
 SPEEDS = (1, 2, 4, 8, 12, 24)  # months per second
 
@@ -41,12 +41,6 @@ def knob_source(name: str, preset: str, overridden: bool) -> dict[str, str]:
     if cite == "assumed":
         return {"provenance": "assumed", "source": reason or preset, "cite": cite}
     return {"provenance": info["provenance"], "source": info["source"], "cite": info["cite"]}
-
-
-def knob_label(name: str, lang: str) -> str:
-    """The knob's name in ``lang`` (the parameter's own description if it has no entry)."""
-    key = f"knob_{name}"
-    return tr(key, lang) if has(key) else str(param_info(name)["doc"])
 
 
 def knob_tooltip(name: str, preset: str, overridden: bool, lang: str) -> str:
