@@ -707,6 +707,10 @@ class Ledger:
         else:
             self._add(key, amount)
         self._period_postings.append((flow, _transfer_legs, (payer, payee, amount, counter)))
+        self._cash_moved(flow, payer, payee, amount)
+
+    def _cash_moved(self, flow: str, payer: str, payee: str, amount: float) -> None:
+        """Carry the provenance of ``amount`` paid and record it as the period's cash flow."""
         if payer == ROW:
             self._tags_in(flow, payee, amount)
         elif payee == ROW:
@@ -791,13 +795,7 @@ class Ledger:
         self._period_postings.append(
             (flow, _pay_legs, (payer, payee, amount, payer_account, payee_account))
         )
-        if payer == ROW:
-            self._tags_in(flow, payee, amount)
-        elif payee == ROW:
-            self._tags_out(flow, payer, amount)
-        else:
-            self._tags_across(flow, payer, payee, amount)
-        self.period_cash[(flow, payer, payee)] += amount
+        self._cash_moved(flow, payer, payee, amount)
 
     def accrue(self, flow: str, debtor: str, creditor: str, amount: float, account: str) -> None:
         """Book a bill in full: expense for the debtor, income for the creditor, a payable between.
