@@ -225,7 +225,7 @@ class Simulation:
         with self.lock:
             self.closed = True
             self.generation += 1  # a running Play loop stops
-            self.model = None  # type: ignore[assignment]
+            self.model = None  # type: ignore[assignment]  # reason: a closed session has no model
 
     # ------------------------------------------------------------------ stepping
     def shown(self) -> Shown:
