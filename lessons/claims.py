@@ -13,7 +13,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from economy.observation import RunSummary, masked
+from economy.observation import RunSummary, collected
 from lessons.loader import (
     CHANGED_RUN,
     EN,
@@ -89,12 +89,7 @@ RunCache = MutableMapping[tuple[Any, ...], RunResult]
 # ---------------------------------------------------------------------- running
 def _columns(model: Any) -> dict[str, list[Any]]:
     """The run's columns; a carried column's undefined months are None (nothing to measure)."""
-    dc = model.datacollector
-    data = getattr(dc, "model_vars", None)
-    if not isinstance(data, dict):
-        df = dc.get_model_vars_dataframe()
-        data = {c: df[c].tolist() for c in df.columns}
-    return masked(data)
+    return collected(model.datacollector)
 
 
 def run_one(

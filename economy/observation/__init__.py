@@ -18,6 +18,7 @@ from .columns import (
     Carried,
     Column,
     LoopFlow,
+    collected,
     columns_markdown,
     masked,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "LoopFlow",
     "Observation",
     "RunSummary",
+    "collected",
     "columns_markdown",
     "masked",
     "month_date",

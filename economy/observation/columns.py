@@ -277,6 +277,15 @@ def _flag_column(c: Carried) -> Column:
     )
 
 
+def collected(datacollector: Any) -> dict[str, list[Any]]:
+    """A data collector's columns by name, undefined months of carried columns as None."""
+    data = getattr(datacollector, "model_vars", None)
+    if not isinstance(data, dict):
+        df = datacollector.get_model_vars_dataframe()
+        data = {c: df[c].tolist() for c in df.columns}
+    return masked(data)
+
+
 def masked(data: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
     """Collected columns with the undefined months of carried columns as None (for display)."""
     out = dict(data)

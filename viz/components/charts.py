@@ -15,7 +15,7 @@ from typing import Any
 import solara
 
 from economy.indicators import NO_BURN_RUNWAY
-from economy.observation import LOOP_FLOWS, masked
+from economy.observation import LOOP_FLOWS, collected
 from text import tr
 from viz.components.timechart import HLine, Series, time_chart
 from viz.session import Shown
@@ -35,12 +35,7 @@ RUNWAY_CAP = NO_BURN_RUNWAY  # what the model reports when the app company is no
 
 def columns(model: Any) -> dict[str, list[Any]]:
     """The collected columns, by name (one value per month so far); undefined months None."""
-    dc = model.datacollector
-    data = getattr(dc, "model_vars", None)
-    if not isinstance(data, dict):
-        df = dc.get_model_vars_dataframe()
-        data = {c: df[c].tolist() for c in df.columns}
-    return masked(data)
+    return collected(model.datacollector)
 
 
 def _col(data: dict[str, list[Any]], name: str, n: int) -> list[float]:
