@@ -115,7 +115,12 @@ class AIBubbleModel(mesa.Model):
         self.check_invariants = check_invariants
         self.collect = collect
         self.month = -1
-        self.deals = deals_from(self.p, load_preset(preset).contracts if preset else ())
+        scenario = load_preset(preset) if preset else None
+        self.deals = deals_from(
+            self.p,
+            scenario.contracts if scenario else (),
+            scenario.deals_until if scenario else None,
+        )
         self._create_agents()
         self._create_institutions()
         open_books(
@@ -126,7 +131,6 @@ class AIBubbleModel(mesa.Model):
             self.clouds_by_name[OPENING_CLOUD],
             [i.name for i in self.investors],
         )
-        self.contracting.mark_opening()
         self.datacollector = _Collector()
 
     def _create_agents(self) -> None:
@@ -177,6 +181,9 @@ class AIBubbleModel(mesa.Model):
         app.update_demand()  # 1. demand
         # 2. contracting: the deals signed in fact, then the app company's own
         self.contracting.sign_scheduled(t)
+        for deal in self.contracting.equity_due(t):  # dated equity purchases
+            investor = self.firms_by_name.get(deal.parties[0])
+            (investor or self.equity_investors).buy_dated_equity(deal)
         app.sign_contracts()
         for cloud in clouds:  # 3. capex
             cloud.invest()

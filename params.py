@@ -432,9 +432,10 @@ class Preset:
     contracts: tuple[ScheduledContract, ...] = ()
     reasons: dict[str, str] = field(default_factory=dict)
     provenances: dict[str, str] = field(default_factory=dict)
+    deals_until: int | None = None  # the vintage: dated deals of data/deals.csv to this month
 
 
-_TOP_KEYS = {"description", "extends", "values", "contracts"}
+_TOP_KEYS = {"description", "extends", "values", "contracts", "deals_until"}
 _VALUE_KEYS = {"value", "cite", "reason", "provenance"}
 PROVENANCES = ("seed", "reported", "fitted", "assumed")
 _CONTRACT_KEYS = {"cloud", "signed", "start", "months", "value", "cite", "reason"}
@@ -508,6 +509,7 @@ class _Parts:
     reasons: dict[str, str] = field(default_factory=dict)
     provenances: dict[str, str] = field(default_factory=dict)
     contracts: tuple[ScheduledContract, ...] = ()
+    deals_until: int | None = None
 
 
 def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
@@ -537,6 +539,8 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         _read_value(where, key, entry, cal, parts)
     if "contracts" in data:
         parts.contracts = tuple(_parse_contracts(where, data["contracts"], cal))
+    if "deals_until" in data:
+        parts.deals_until = _deals_until(where, data["deals_until"])
     together: dict[str, Any] = dict(parts.values)
     try:  # the values together (two stakes may not sum above 1)
         Params(**together)
@@ -551,7 +555,16 @@ def load_preset_file(path: Path, _chain: tuple[str, ...] = ()) -> Preset:
         parts.contracts,
         parts.reasons,
         parts.provenances,
+        parts.deals_until,
     )
+
+
+def _deals_until(where: str, raw: Any) -> int:
+    """``deals_until = "YYYY-MM"``: the last month of data/deals.csv the preset applies."""
+    from schema import Where, month
+
+    w = Where(where, "key 'deals_until'", error=PresetError)
+    return month(w, None, raw)
 
 
 def _inherit(where: str, parent: Any, chain: tuple[str, ...], parts: _Parts) -> None:
@@ -569,6 +582,7 @@ def _inherit(where: str, parent: Any, chain: tuple[str, ...], parts: _Parts) -> 
     parts.reasons.update(base.reasons)
     parts.provenances.update(base.provenances)
     parts.contracts = base.contracts
+    parts.deals_until = base.deals_until
 
 
 def _read_value(

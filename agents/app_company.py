@@ -59,6 +59,8 @@ class AppCompany(Firm):
         self.fixed_costs = p.fixed_costs_2024 / 12.0
         self.last_round = -(10**6)
         self.rounds = 0
+        self.contract_bound_gw = 0.0  # this month's bound on its own contracts, GW
+        self.contract_signed_gw = 0.0  # what it signed of its own this month, GW
 
     # ------------------------------------------------------------------ history
     def _hist(self, series: list[float], month: int) -> float:
@@ -90,7 +92,14 @@ class AppCompany(Firm):
         self.need_hist.append(self.compute_need)
 
     def sign_contracts(self) -> None:
-        """Phase 2: contract the compute forecast a build lag ahead, within the commitment limit."""
+        """Phase 2: contract the compute forecast a build lag ahead, beyond the plan.
+
+        The plan is what is contracted for that month plus the dated deals of the preset
+        not signed yet (the deal book is the capacity plan): the app company signs at most
+        the forecast need (with headroom) less the plan, within its commitment limit and
+        any dated cap on its commitments.
+        """
+        self.contract_bound_gw = self.contract_signed_gw = 0.0
         if self.defaulted:
             return
         model = self.model
@@ -101,17 +110,20 @@ class AppCompany(Firm):
         growth = min(max(growth, -0.9), p.forecast_growth_cap)
         target = self.compute_need * (1.0 + growth) ** (lag / 12.0) * (1.0 + p.capacity_headroom)
         contracting = model.contracting
-        have = contracting.contracted_compute(t + lag)
+        have = contracting.contracted_compute(t + lag) + contracting.planned_compute(t + lag, t)
         gap = target - have
         if gap <= 0.0:
             return
         eff = contracting.chip_efficiency(t + lag)
-        gw = gap / eff
+        gw = self.contract_bound_gw = gap / eff
         capex_per_gw = contracting.capex_per_gw(t)
         price = contracting.contract_price(t)
         term = p.contract_term_months
-        room = p.commitment_limit_to_valuation * self.ledger.market_cap(self.name)
-        room -= contracting.backlog(t)
+        backlog = contracting.backlog(t)
+        room = p.commitment_limit_to_valuation * self.ledger.market_cap(self.name) - backlog
+        cap = contracting.commitment_cap(t)
+        if cap is not None:
+            room = min(room, cap - backlog)
         if room <= 0.0:
             model.observation.mark_commitment_limited()
             return
@@ -124,6 +136,7 @@ class AppCompany(Firm):
         for cloud, share_gw in self.place_contract(gw, capex_per_gw, t):
             contracting.add(contracting.new_contract(cloud.name, share_gw, signed=t))
             placed += share_gw
+            self.contract_signed_gw = placed
             model.observation.log(
                 t,
                 EventKind.CONTRACT,

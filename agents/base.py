@@ -6,7 +6,9 @@ from typing import ClassVar
 
 import mesa
 
-from economy.ledger import LOAN, PAYABLE, ROW, Ledger
+from economy.ledger import EQUITY, LOAN, PAYABLE, ROW, Claim, Ledger
+from economy.observation import EventKind
+from economy.opening import Deal
 from params import Params
 
 from .world import World
@@ -42,6 +44,40 @@ class Firm(mesa.Agent):
         # net cash from business outside the loop (the app company has none: it has revenue)
         self.other_income: float = getattr(p, f"other_income_{name}", 0.0)
         self.loan_rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0  # monthly interest
+
+    # ------------------------------------------------------------------ dated deals
+    def buy_dated_equity(self, deal: Deal) -> float:
+        """Pay for new shares of the deal's issuer on the deal's date (a dated round).
+
+        A firm short of cash borrows what it lacks, as for a milestone tranche; a firm
+        that still cannot pay buys what it can. Returns the amount paid, US$ bn.
+        """
+        issuer = self.model.firms_by_name.get(deal.parties[1])
+        amount = float(deal.value or 0.0)
+        if self.defaulted or issuer is None or issuer.defaulted or amount <= 0.0:
+            return 0.0
+        if self.cash < amount:
+            self.model.lenders.lend(self, amount - self.cash)
+        paid = min(amount, max(0.0, self.cash))
+        if paid <= 1e-12:
+            return 0.0
+        self.ledger.transfer(
+            "dated_equity",
+            self.name,
+            issuer.name,
+            paid,
+            Claim(EQUITY, self.name, issuer.name, paid),
+        )
+        self.model.observation.log(
+            self.model.month,
+            EventKind.DATED_EQUITY,
+            issuer.name,
+            investor=self.name,
+            issuer=issuer.name,
+            amount=paid,
+            source=deal.source,
+        )
+        return paid
 
     # ------------------------------------------------------------------ reading
     @property

@@ -26,7 +26,10 @@ class ChipSupplier(Firm):
 
     # ------------------------------------------------------------------ phases
     def unlock_milestones(self) -> None:
-        """Phase 4: invest one tranche per whole GW deployed with this supplier's chips."""
+        """Phase 4: invest one tranche per whole GW of new systems with this supplier's chips.
+
+        GW count from the deal's start; a lapsed letter of intent pays nothing.
+        """
         if self.defaulted:
             return
         model = self.model
@@ -35,9 +38,9 @@ class ChipSupplier(Firm):
             return
         contracting = model.contracting
         for deal in contracting.milestones:
-            if deal.investor != self.name:
+            if deal.investor != self.name or not deal.live(model.month):
                 continue
-            deal.observe(contracting.gw_since_opening(self.name))
+            deal.observe(contracting.gw_deployed_since(self.name, deal.start))
             n = deal.tranches_due()
             if n <= 0:
                 continue
@@ -105,7 +108,7 @@ class ChipSupplier(Firm):
         """Phase 4: vest the app company's warrants on this supplier's shares (AMD style).
 
         Tranche k vests once ``k`` tranches' worth of GW have been deployed with this
-        supplier's chips since month 0 and the share price has reached tranche k's hurdle;
+        supplier's chips since the deal's start and the share price has reached tranche k's hurdle;
         the supplier issues the shares (the strike is a cent: ignored) and books their value
         as an expense, the holder as a gain.
         """
@@ -113,7 +116,7 @@ class ChipSupplier(Firm):
         for w in model.contracting.warrants:
             if w.issuer != self.name or self.defaulted:
                 continue
-            w.observe(model.contracting.gw_since_opening(self.name))
+            w.observe(model.contracting.gw_deployed_since(self.name, w.start))
             price = self.ledger.price(self.name)
             n = w.tranches_due(price)
             if n <= 0:

@@ -128,16 +128,30 @@ class CloudProvider(Firm):
         self._depreciate(t)
 
     def _build(self, t: int, chip_share: float, suppliers: Mapping[str, SupplierPeer]) -> float:
-        """This month's instalments (chips invoiced by the suppliers, the rest by builders)."""
+        """This month's construction instalments and the chips delivered this month.
+
+        The builders (the rest of the world) invoice the shell, power and cooling in equal
+        instalments from ``build_from`` until the capacity starts; the suppliers invoice the
+        chips on delivery, in the month the capacity starts. Capacity starting this month
+        is then commissioned.
+        """
         capex = 0.0
         other = 0.0
         chips: dict[str, float] = {}
+        starting: list[CloudContract] = []
         for c in self.building:
-            if c.signed <= t < c.start and c.cancelled is None:  # c.in_construction(t)
-                inst = c.capex / max(1, c.start - c.signed)  # c.lead instalments
+            if c.cancelled is not None:
+                continue
+            if c.build_from <= t < c.start:
+                inst = c.capex * (1.0 - chip_share) / c.build_months
                 c.built += inst
                 capex += inst
-                other += inst * (1.0 - chip_share)
+                other += inst
+            elif c.start == t:
+                starting.append(c)
+                inst = c.capex * chip_share
+                c.built += inst
+                capex += inst
                 split = c.chip_split
                 if split.keys() <= suppliers.keys():  # every supplier of the chips is live
                     live = split
@@ -145,16 +159,17 @@ class CloudProvider(Firm):
                     live = {s: w for s, w in split.items() if s in suppliers}
                 total_w = sum(live.values())
                 if total_w <= 0.0:  # no supplier left: the builders supply everything
-                    other += inst * chip_share
+                    other += inst
                     continue
                 for s, w in live.items():
-                    chips[s] = chips.get(s, 0.0) + inst * chip_share * w / total_w
-            elif c.start == t and c.cancelled is None:
-                self._commission(c)
+                    if w > 0.0:
+                        chips[s] = chips.get(s, 0.0) + inst * w / total_w
         for s in sorted(chips):
             suppliers[s].sell_chips(self.name, chips[s])
         if other > 0.0:  # the builders' bill
             self.model.ledger.purchase("construction", self.name, ROW, CIP, other, "construction")
+        for c in starting:
+            self._commission(c)
         return capex
 
     def _commission(self, c: CloudContract) -> None:

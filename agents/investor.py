@@ -14,6 +14,8 @@ from typing import ClassVar
 import mesa
 
 from economy.ledger import EQUITY, FUND_UNITS, LOAN, PAYABLE, ROW, VENDOR_LOAN, Claim, Ledger
+from economy.observation import EventKind
+from economy.opening import Deal
 
 from .world import AppPeer, Borrower, Peer, World
 
@@ -170,6 +172,30 @@ class EquityInvestors(mesa.Agent):
     def subscriptions(self, issuer: str, amount: float) -> dict[str, float]:
         """What each fund would buy of a round of ``amount``: its share, as far as it is willing."""
         return {f.name: f.share * amount * self.willing_share(f, issuer) for f in self.funds}
+
+    def buy_dated_equity(self, deal: Deal) -> float:
+        """The outside investors' part of a dated round: new shares at today's price.
+
+        Bought by the fund the deal names (SoftBank and other outside investors are the
+        fundamentalists' fund). Returns the amount paid, US$ bn.
+        """
+        model = self.model
+        investor, issuer = deal.parties
+        firm = model.firms_by_name.get(issuer)
+        amount = float(deal.value or 0.0)
+        if firm is None or firm.defaulted or amount <= 0.0:
+            return 0.0
+        self.buy(issuer, {investor: amount})
+        model.observation.log(
+            model.month,
+            EventKind.DATED_EQUITY,
+            issuer,
+            investor=investor,
+            issuer=issuer,
+            amount=amount,
+            source=deal.source,
+        )
+        return amount
 
     def buy(self, issuer: str, parts: Mapping[str, float]) -> None:
         """Each fund buys its part of new shares of ``issuer`` at today's price."""

@@ -137,12 +137,20 @@ class ContractsView(Protocol):
         """A contract on the terms of its signing month."""
         ...
 
+    def planned_compute(self, month: int, now: int) -> float:
+        """Effective compute in ``month`` under dated deals not yet signed (the plan)."""
+        ...
+
+    def commitment_cap(self, month: int) -> float | None:
+        """A dated cap on the app company's commitments in force, if any."""
+        ...
+
     def add(self, c: CloudContract) -> None:
         """Register a signed contract."""
         ...
 
-    def gw_since_opening(self, supplier: str) -> float:
-        """GW in service with a supplier's chips beyond those of month 0."""
+    def gw_deployed_since(self, supplier: str, since: int) -> float:
+        """GW of new systems with a supplier's chips put in service from ``since`` to now."""
         ...
 
 

@@ -11,6 +11,7 @@ The suppliers' milestone and warrant terms are kept here too, with the GW they c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from params import APP, Params
@@ -49,6 +50,23 @@ class CloudParty(Party, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Tranche:
+    """One quarter's part of a dated contract's ramp: signed on the deal's date."""
+
+    deal: Deal
+    cloud: str
+    gw: float
+    start: int
+    months: int
+    price: float  # bill per GW-month, US$ bn
+    chip_split: Mapping[str, float]
+
+    def bills(self, month: int) -> bool:
+        """Whether the tranche is in service (billed) in ``month``."""
+        return self.start <= month < self.start + self.months
+
+
 class Contracting:
     """Contract terms and the register of contracts and deals.
 
@@ -81,13 +99,21 @@ class Contracting:
         self.open: list[CloudContract] = []  # contracts not yet ended
         self._by_signing: dict[int, list[CloudContract]] = {}  # signing month -> contracts
         self.book = ContractBook(list(self.clouds), list(suppliers))
-        self.schedule = [d for d in deals if d.kind is DealKind.CLOUD_CONTRACT]
         self.milestones: list[MilestoneDeal] = milestone_deals(deals)
         self.warrants: list[WarrantDeal] = warrant_deals(deals)
         self.backstops: dict[str, Backstop] = backstops(deals)
+        # a supplier with a dated supply deal (AMD) sells chips from the deal's start
+        self.supply_start = {w.issuer: w.start for w in self.warrants}
+        self.schedule = [d for d in deals if d.kind is DealKind.CLOUD_CONTRACT]
+        self.tranches = [t for d in self.schedule for t in self._tranches(d)]
+        self.equity_deals = [d for d in deals if d.kind is DealKind.EQUITY_PURCHASE]
+        self.cuts = [d for d in deals if d.kind is DealKind.CONTRACT_CUT]
+        self.caps = sorted(
+            (d for d in deals if d.kind is DealKind.COMMITMENT_CAP), key=lambda d: d.date or 0
+        )
         self.cancelled_this_month = 0
-        self._opening_gw: dict[str, float] = {}
-        self._deployed_gw: dict[str, float] = {}
+        self._by_start: dict[int, list[CloudContract]] = {}  # first month of service -> contracts
+        self._commissioned: dict[str, list[float]] = {s: [] for s in suppliers}  # cumulative GW
 
     # ------------------------------------------------------------------ terms
     def capex_per_gw(self, month: int) -> float:
@@ -106,9 +132,13 @@ class Contracting:
         """
         return demand.chip_efficiency(month, self.p.gpu_cost_per_flop_halving)
 
-    def chip_split(self) -> dict[str, float]:
-        """Share of new capacity built with each supplier's chips."""
-        return {"nvidia": 1.0 - self.p.amd_chip_share, "amd": self.p.amd_chip_share}
+    def chip_split(self, start: int) -> dict[str, float]:
+        """Share of capacity entering service in ``start`` built with each supplier's chips.
+
+        AMD's share (``amd_chip_share``) applies from the start of its supply deal.
+        """
+        amd = self.p.amd_chip_share if start >= self.supply_start.get("amd", 0) else 0.0
+        return {"nvidia": 1.0 - amd, "amd": amd}
 
     def new_contract(
         self,
@@ -117,27 +147,33 @@ class Contracting:
         signed: int,
         start: int | None = None,
         months: int | None = None,
+        price: float | None = None,
+        chip_split: Mapping[str, float] | None = None,
     ) -> CloudContract:
         """A contract on the terms of its signing month (not yet registered: see :meth:`add`).
 
-        Its price per GW-month and capex per GW are those of ``signed``; its chips are the
-        vintage of ``start`` (default: signing plus the build lag); its term defaults to
-        ``contract_term_months``.
+        Its price per GW-month (unless given) and capex per GW are those of ``signed``; its
+        chips are the vintage of ``start`` (default: signing plus the build lag), split
+        among suppliers as :meth:`chip_split` of ``start`` unless given; its term defaults
+        to ``contract_term_months``. Construction starts the build lag before ``start``,
+        never before signing.
         """
         p = self.p
-        start = signed + p.build_lag_months if start is None else start
+        lag = p.build_lag_months
+        start = signed + lag if start is None else start
         months = p.contract_term_months if months is None else months
         return CloudContract(
             id=len(self.contracts),
             cloud=cloud,
             gw=gw,
-            price_per_gw_month=self.contract_price(signed),
+            price_per_gw_month=self.contract_price(signed) if price is None else price,
             signed=signed,
             start=start,
             end=start + months,
             efficiency=self.chip_efficiency(start),
-            chip_split=self.chip_split(),
+            chip_split=dict(self.chip_split(start) if chip_split is None else chip_split),
             capex=gw * self.capex_per_gw(signed),
+            build_from=max(signed, start - lag),
         )
 
     # ------------------------------------------------------------------ the register
@@ -146,6 +182,7 @@ class Contracting:
         self.contracts.append(c)
         self.open.append(c)
         self._by_signing.setdefault(c.signed, []).append(c)
+        self._by_start.setdefault(c.start, []).append(c)
         self.book.add(c, self.p.cloud_opex_to_capex)
         self.clouds[c.cloud].take_contract(c)
 
@@ -178,17 +215,74 @@ class Contracting:
         by_chip = self.book.column("gw_by_chip", month)
         return dict(zip(self.book.suppliers, by_chip, strict=True))
 
-    def mark_opening(self) -> None:
-        """Remember the capacity in service at month 0 (milestones count GW from there)."""
-        self._opening_gw = self.gw_by_supplier(0)
-
     def measure_deployment(self, month: int) -> None:
-        """Phase 3, once the month's capacity is in service: GW by chip supplier."""
-        self._deployed_gw = self.gw_by_supplier(month)
+        """Phase 3, once the month's capacity is in service: new systems by chip supplier."""
+        new: dict[str, float] = dict.fromkeys(self._commissioned, 0.0)
+        for c in self._by_start.get(month, ()):
+            if c.cancelled is None:
+                for s, w in c.chip_split.items():
+                    new[s] += c.gw * w
+        for s, cum in self._commissioned.items():
+            cum.append((cum[-1] if cum else 0.0) + new[s])
 
-    def gw_since_opening(self, supplier: str) -> float:
-        """GW in service with ``supplier``'s chips this month beyond those of month 0."""
-        return self._deployed_gw[supplier] - self._opening_gw[supplier]
+    def gw_deployed_since(self, supplier: str, since: int) -> float:
+        """GW of new systems with ``supplier``'s chips put in service from ``since`` to now.
+
+        Every contract's capacity counts once, in the month it enters service (replacements
+        of expiring capacity count as new systems: they are).
+        """
+        cum = self._commissioned[supplier]
+        if not cum:
+            return 0.0
+        before = cum[since - 1] if 0 < since <= len(cum) else 0.0
+        return cum[-1] - before if since < len(cum) else 0.0
+
+    # ------------------------------------------------------------------ the plan
+    def _tranches(self, d: Deal) -> list[Tranche]:
+        """A dated contract as its ramp's quarterly tranches (one tranche without a ramp)."""
+        p = self.p
+        date = int(d.date or 0)
+        term = int(d.term or p.contract_term_months)
+        start = d.start if d.start is not None else date + p.build_lag_months
+        value = float(d.value or 0.0)
+        ramp = d.ramp or (1.0,)
+        if d.gw:
+            gw, price = float(d.gw), value / (float(d.gw) * term)
+        else:
+            price = self.contract_price(date)
+            gw = value / (term * price)
+        out = []
+        for k, w in enumerate(ramp):
+            if w <= 0.0:
+                continue
+            begins = start + 3 * k
+            split = {"nvidia": 0.0, "amd": 0.0}
+            if d.supplier in split:
+                split[d.supplier] = 1.0
+            else:
+                split = self.chip_split(begins)
+            out.append(Tranche(d, d.parties[1], gw * w, begins, term, price, split))
+        return out
+
+    def planned_compute(self, month: int, now: int) -> float:
+        """Effective compute in ``month`` under dated deals not signed by ``now`` (the plan)."""
+        total = 0.0
+        for t in self.tranches:
+            if int(t.deal.date or 0) > now and t.bills(month):
+                total += t.gw * self.chip_efficiency(t.start)
+        return total
+
+    def commitment_cap(self, month: int) -> float | None:
+        """A dated cap on the app company's commitments (US$ bn of backlog) in force, if any."""
+        cap = None
+        for d in self.caps:
+            if int(d.date or 0) <= month:
+                cap = float(d.value or 0.0)
+        return cap
+
+    def equity_due(self, month: int) -> list[Deal]:
+        """Dated equity purchases that fall in ``month``."""
+        return [d for d in self.equity_deals if d.date == month]
 
     def start_month(self) -> None:
         """A new month: no contract cancelled yet."""
@@ -199,25 +293,61 @@ class Contracting:
         self.open = [c for c in self.open if c.end > month]
 
     def sign_scheduled(self, month: int) -> None:
-        """Sign the deals dated this month (announced deals, outside the commitment limit)."""
+        """Sign the deals dated this month (binding, outside the commitment limit); apply cuts."""
         app = self.parties[APP]
-        for d in self.schedule:
-            buyer, cloud = d.parties
-            if d.date != month or app.defaulted or self.parties[cloud].defaulted:
+        for t in self.tranches:
+            d = t.deal
+            if d.date != month or app.defaulted or self.parties[t.cloud].defaulted:
                 continue
-            value, term = float(d.value or 0.0), int(d.term or 0)
-            gw = value / (term * self.contract_price(month))
-            self.add(self.new_contract(cloud, gw, signed=month, start=d.start, months=term))
+            c = self.new_contract(
+                t.cloud,
+                t.gw,
+                signed=month,
+                start=t.start,
+                months=t.months,
+                price=t.price,
+                chip_split=t.chip_split,
+            )
+            self.add(c)
             self.events.log(
                 month,
                 EventKind.ANNOUNCED_CONTRACT,
-                cloud,
-                app=buyer,
-                cloud=cloud,
-                gw=gw,
-                value=value,
-                months=term,
-                start=d.start,
+                t.cloud,
+                app=d.parties[0],
+                cloud=t.cloud,
+                gw=t.gw,
+                value=t.gw * t.price * t.months,
+                months=t.months,
+                start=t.start,
+            )
+        for d in self.cuts:
+            if d.date == month and not app.defaulted:
+                self._cut(d, month)
+
+    def _cut(self, d: Deal, month: int) -> None:
+        """Planned capacity dropped before construction: the latest unbuilt contracts shrink.
+
+        Only capacity whose construction has not started can be dropped this way (no
+        penalty); what cannot be dropped stays contracted.
+        """
+        buyer, cloud = d.parties
+        left = float(d.gw or 0.0)
+        unbuilt = [
+            c
+            for c in self.open
+            if c.cloud == cloud and c.cancelled is None and c.build_from > month and c.built == 0
+        ]
+        dropped = 0.0
+        for c in sorted(unbuilt, key=lambda c: (-c.start, -c.id)):
+            if left <= 1e-12:
+                break
+            take = min(left, c.gw)
+            self.book.resize(c, c.gw - take, month, self.p.cloud_opex_to_capex)
+            left -= take
+            dropped += take
+        if dropped > 0.0:
+            self.events.log(
+                month, EventKind.CONTRACT_CUT, cloud, app=buyer, cloud=cloud, gw=dropped
             )
 
     # ------------------------------------------------------------------ cancellation

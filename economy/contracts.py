@@ -18,9 +18,11 @@ import numpy as np
 class CloudContract:
     """A take-or-pay cloud contract between the app company and one cloud provider.
 
-    Capacity is ordered at signing, paid for in equal monthly instalments over the build
-    lag, and billed from ``start`` (signing + build lag) to ``end`` (exclusive) whether
-    used or not. Its price per GW-month is fixed at signing from the capex per GW then,
+    Capacity is ordered at signing and billed from ``start`` to ``end`` (exclusive) whether
+    used or not. The cloud builds it from ``build_from`` (the build lag before ``start``,
+    never before signing): the shell, power and cooling are invoiced in equal monthly
+    instalments until ``start``; the chips are invoiced on delivery, in ``start``. Its
+    price per GW-month is fixed at signing from the capex per GW then,
     so cheaper chips lower the bills of new contracts, not old ones.
 
     Attributes:
@@ -34,6 +36,7 @@ class CloudContract:
         efficiency: effective compute per GW of this vintage (2024 chips = 1).
         chip_split: share of the capacity built with each supplier's chips.
         capex: capex of the capacity, US$ bn.
+        build_from: first month of construction.
         built: capex paid in so far (construction in progress, then capacity).
         cancelled: month of cancellation, if cancelled.
     """
@@ -48,13 +51,14 @@ class CloudContract:
     efficiency: float
     chip_split: dict[str, float]
     capex: float
+    build_from: int = 0
     built: float = 0.0
     cancelled: int | None = None
 
     @property
-    def lead(self) -> int:
-        """Months from signing to service: capex is paid in this many instalments."""
-        return max(1, self.start - self.signed)
+    def build_months(self) -> int:
+        """Months of construction: the instalments before the chips arrive."""
+        return max(1, self.start - self.build_from)
 
     def in_construction(self, month: int) -> bool:
         """True while the capacity is being built and paid for."""
@@ -87,24 +91,29 @@ class Cohort:
 class MilestoneDeal:
     """A supplier's promise to invest ``per_gw`` in the app company per whole GW deployed.
 
-    The milestone rule (docs/model.md §7.5): one tranche for each whole GW of cumulative
-    capacity deployed for the app company with the investing supplier's chips, counted from
-    month 0,
-    replacements excluded, never past the cap. "Replacements excluded" is implemented as a
-    high-water mark: capacity that replaces expiring capacity does not raise it.
+    The milestone rule (docs/model.md §7.5): one tranche for each whole GW of new systems
+    with the investing supplier's chips put in service for the app company from the deal's
+    ``start``, never past the cap, and nothing from the month it ``lapses`` (a letter of
+    intent that never became definitive).
     """
 
     investor: str
     investee: str
     per_gw: float
     cap: float
+    start: int = 0
+    lapses: int | None = None
     paid: float = 0.0
     tranches: int = 0
     high_water_gw: float = 0.0
 
     def observe(self, deployed_gw_since_start: float) -> None:
-        """Raise the high-water mark of GW deployed since month 0."""
+        """Raise the high-water mark of GW deployed since the deal's start."""
         self.high_water_gw = max(self.high_water_gw, deployed_gw_since_start)
+
+    def live(self, month: int) -> bool:
+        """Whether the deal still pays in ``month`` (it has not lapsed)."""
+        return self.lapses is None or month < self.lapses
 
     def tranches_due(self) -> int:
         """Whole-GW tranches earned and not yet paid, never past the cap."""
@@ -127,7 +136,7 @@ class WarrantDeal:
     """Warrants for ``shares`` of ``issuer`` held by ``holder``, vesting by GW and price.
 
     ``tranches`` equal tranches; tranche k (1-based) needs ``k * gw / tranches`` GW
-    deployed with the issuer's chips since month 0 (a high-water mark, as for milestones)
+    deployed with the issuer's chips since the deal's ``start`` (its supply starts then)
     and a share price of at least its hurdle: the first tranche none, later ones rising
     linearly from ``first_hurdle`` to ``final_hurdle``.
     """
@@ -139,6 +148,7 @@ class WarrantDeal:
     tranches: int
     first_hurdle: float
     final_hurdle: float
+    start: int = 0
     vested: int = 0
     high_water_gw: float = 0.0
 
@@ -266,6 +276,13 @@ class ContractBook:
     def cancel(self, c: CloudContract, month: int, opex_rate: float) -> None:
         """Remove a contract's remaining months from ``month`` on (call before ``c.cancel``)."""
         self._apply(c, -1.0, month, opex_rate)
+
+    def resize(self, c: CloudContract, gw: float, month: int, opex_rate: float) -> None:
+        """Change a contract's capacity (and its capex with it) from ``month`` on."""
+        self._apply(c, -1.0, month, opex_rate)
+        c.capex *= gw / c.gw
+        c.gw = gw
+        self._apply(c, 1.0, month, opex_rate)
 
     def future_bills(self, cloud: str | None, month: int) -> float:
         """Take-or-pay value billed from ``month`` on (backlog, RPO), one cloud or all."""

@@ -8,10 +8,9 @@ silent on a ramp, start or term, the row carries an assumed value and says why i
 
 Each kind of deal maps to a model action or to "not simulated", with the reason
 (:data:`KIND_ACTIONS`; ``docs/scenarios.md`` shows the table and a test checks that every
-row's kind is there). This is the first slice of the deal-book issue: the file is read and
-checked, and the table says, kind by kind, what the model does today. The presets still
-take their dated contracts from their ``[[contracts]]``; reading them from this file, with
-ramps, delivery and the vintage of each preset, is the next slice (docs/status.md).
+row's kind is there). A preset applies the dated deals to its vintage
+(``deals_until``): ``reported`` those known by the end of October 2025, ``history`` every
+row (``economy/opening.py``: ``deals_from``).
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ COLUMNS = (
     "binding",
     "gw",
     "usd_bn",
+    "paid",
     "start",
     "term_months",
     "ramp",
@@ -71,7 +71,6 @@ class Action(Enum):
     """What the model does with a kind of deal."""
 
     APPLIED = "applied"  # the model acts on it today
-    NEXT_SLICE = "next slice"  # the deal-book issue's next slice applies it from this file
     PENDING_CREDIT = "pending the credit issue"
     NOT_SIMULATED = "not simulated"
 
@@ -108,57 +107,67 @@ KIND_ACTIONS: dict[str, KindAction] = {
     ),
     "cloud_contract": KindAction(
         Action.APPLIED,
-        "a binding take-or-pay contract, billed from its start",
-        "today from the presets' [[contracts]] (reported: Oracle, Amazon and CoreWeave's "
-        "total); read from this file by its date, ramp and term in the next slice",
+        "a binding take-or-pay contract: one contract per quarter of its ramp, billed from "
+        "each tranche's start; its chips are the named supplier's",
+        "economy/contracting.py: sign_scheduled, on the deal's date, in presets whose vintage "
+        "(deals_until) includes it; until then its tranches are the app company's plan",
     ),
     "milestone_investment": KindAction(
         Action.APPLIED,
-        "a letter of intent: equity per whole GW deployed with the supplier's chips, to a cap",
-        "today counted from month 0 (milestone_investment_per_gw, _cap); the next slice counts "
-        "new systems from the deal's start and lets the letter lapse on its dated event",
+        "a letter of intent: equity per whole GW of new systems with the supplier's chips, "
+        "counted from the deal's start, to a cap",
+        "agents/chip_supplier.py: unlock_milestones (milestone_investment_per_gw, _cap set "
+        "the terms; the file gives the start)",
     ),
     "chip_supply_with_warrant": KindAction(
         Action.APPLIED,
-        "a supplier's share of new capacity, and a warrant that vests by GW and share price",
-        "today AMD's share applies from 2024 (amd_chip_share, amd_warrant_*); the next slice "
-        "starts it at the deal's start, by its ramp",
+        "the supplier's share of capacity entering service from the deal's start, and a "
+        "warrant that vests by GW since then and share price",
+        "economy/contracting.py: chip_split (amd_chip_share from the start); "
+        "agents/chip_supplier.py: vest_warrants (amd_warrant_*)",
     ),
     "loi_lapsed": KindAction(
-        Action.NEXT_SLICE,
-        "the named letter of intent stops paying from this date",
-        "the history preset (deals after the reported vintage) applies it",
+        Action.APPLIED,
+        "the letter of intent between the same parties pays nothing from this date",
+        "economy/opening.py: deals_from, in presets whose vintage includes the date",
     ),
     "equity_round": KindAction(
-        Action.NEXT_SLICE,
-        "a dated funding round with named investors (suppliers and clouds among them)",
-        "the history preset applies it; today rounds are endogenous only",
+        Action.APPLIED,
+        "a dated round: each named investor's paid part buys new shares at the market price "
+        "(outside investors are the equity funds; conditional parts are not paid)",
+        "agents/base.py: buy_dated_equity (firms), agents/investor.py (funds); a supplier's "
+        "part is loop equity (flow_supplier_equity), not milestone equity",
     ),
     "equity_funding": KindAction(
-        Action.NEXT_SLICE,
-        "a dated tranche of a round from an outside investor",
-        "the history preset applies it as equity from the equity funds; the bridge loan "
-        "behind it waits for the credit issue",
+        Action.APPLIED,
+        "a dated tranche from an outside investor, bought by the equity funds",
+        "agents/investor.py: buy_dated_equity; the bridge loan behind it waits for the "
+        "credit issue",
     ),
     "equity_investment": KindAction(
-        Action.NEXT_SLICE,
-        "a supplier buying more of a cloud's shares",
-        "the history preset applies it as a dated purchase of new shares",
+        Action.APPLIED,
+        "a supplier buying new shares of a cloud on the date",
+        "agents/base.py: buy_dated_equity",
     ),
     "expansion_cancelled": KindAction(
-        Action.NEXT_SLICE,
-        "planned capacity dropped before construction",
-        "planned GW (the capacity plan) shrink on the date",
+        Action.APPLIED,
+        "capacity dropped before construction: the cloud's latest contracts whose building "
+        "has not started shrink by the GW, without penalty",
+        "economy/contracting.py: _cut",
     ),
     "stargate_sites": KindAction(
-        Action.NEXT_SLICE,
-        "planned sites: capacity planned, not contracted",
-        "planned GW count against the app company's own contracting until they lapse",
+        Action.NOT_SIMULATED,
+        "planned sites: an umbrella, not a contract",
+        "its binding part is Oracle's contract (4.5 GW, a row of its own); the rest has no "
+        "counterparty, terms or dates, and counting it as well would count Oracle's GW twice; "
+        "the app company's own contracting covers need beyond the contracts",
     ),
     "compute_plan_cut": KindAction(
-        Action.NEXT_SLICE,
-        "planned compute spending cut",
-        "planned GW shrink on the date (commitments renegotiated, not defaulted on)",
+        Action.APPLIED,
+        "planned compute spending cut: from the date the app company signs nothing that "
+        "takes its commitments (backlog) above the new plan",
+        "economy/contracting.py: commitment_cap, read by agents/app_company.py: "
+        "sign_contracts (commitments renegotiated down, not defaulted on)",
     ),
     "recapitalisation": KindAction(
         Action.APPLIED,
@@ -169,9 +178,10 @@ KIND_ACTIONS: dict[str, KindAction] = {
     "chip_supply": KindAction(
         Action.NOT_SIMULATED,
         "Broadcom's custom accelerators",
-        "a letter of intent whose supplier is outside the loop (no investment in the app "
-        "company, no OpenAI revenue in 2026 by Broadcom's own guidance): capacity built with "
-        "them pays the rest of the world",
+        "Broadcom stays outside the loop, not a third ChipSupplier: it invests nothing in the "
+        "app company and guides no OpenAI revenue in 2026; its letter of intent has no GW "
+        "schedule that binds, so the capacity it may supply from H2-2026 is in the app "
+        "company's own contracts, whose chips the model splits between NVIDIA and AMD",
     ),
     "bond_issue": KindAction(
         Action.PENDING_CREDIT,
@@ -214,6 +224,7 @@ class DealRow:
     binding: str  # yes, loi, no
     gw: float | None
     usd_bn: float | None
+    paid: tuple[tuple[str, float], ...]  # (investor, US$ bn paid on the date)
     start: int | None
     term_months: int | None
     ramp: tuple[float, ...]
@@ -253,6 +264,48 @@ def _ramp(where: schema.Where, text: str) -> tuple[float, ...]:
     return tuple(w / total for w in weights)
 
 
+def _paid(where: schema.Where, text: str) -> tuple[tuple[str, float], ...]:
+    """``Party:amount;Party:amount`` (US$ bn paid on the deal's date by each investor)."""
+    if not text.strip():
+        return ()
+    out = []
+    for part in text.split(";"):
+        name, sep, amount = part.partition(":")
+        if not sep:
+            raise where.bad("paid", "investor:US$ bn pairs separated by ';' (e.g. NVIDIA:30)", text)
+        party = schema.choice(where, "paid", name.strip(), PARTIES)
+        value = _optional_number(where, "paid", amount, 0.0, 10_000.0)
+        if value is None:
+            raise where.bad("paid", "investor:US$ bn pairs separated by ';' (e.g. NVIDIA:30)", text)
+        out.append((party, float(value)))
+    if len(out) > len(PARTIES):
+        raise where.bad("paid", f"at most {len(PARTIES)} investors", text)
+    return tuple(out)
+
+
+CLOUD_PARTIES = ("Oracle", "Microsoft", "Amazon", "CoreWeave")
+NEEDS_CLOUD = ("cloud_contract", "expansion_cancelled")
+EQUITY_KINDS = ("equity_round", "equity_funding", "equity_investment")
+
+
+def _check_kind(
+    where: schema.Where, kind: str, parties: tuple[str, ...], paid: tuple[tuple[str, float], ...]
+) -> None:
+    """What the model needs of a row it applies: a cloud for a contract, payers for a round."""
+    if kind in NEEDS_CLOUD and not any(p in CLOUD_PARTIES for p in parties):
+        raise where.bad(
+            "parties",
+            f"a cloud among the parties of a {kind} ({', '.join(CLOUD_PARTIES)})",
+            ";".join(parties),
+        )
+    if kind in EQUITY_KINDS:
+        payers = {name for name, _ in paid}
+        if not paid:
+            raise where.bad("paid", f"a {kind} says who paid what (e.g. NVIDIA:30)", "")
+        if not [p for p in parties if p not in payers]:
+            raise where.bad("parties", "the issuer as well as the investors", ";".join(parties))
+
+
 def _row(n: int, raw: dict[str, str], seen: set[str], where_file: str) -> DealRow:
     where = schema.Where(where_file, f"row {n}", error=DealError)
     ident = schema.text(where, "id", raw["id"], max_chars=schema.MAX_NAME_CHARS)
@@ -268,6 +321,8 @@ def _row(n: int, raw: dict[str, str], seen: set[str], where_file: str) -> DealRo
     if supplier is not None:
         schema.choice(where, "supplier", supplier, ("NVIDIA", "AMD", "Broadcom"))
     term = _optional_number(where, "term_months", raw["term_months"], 1, 240)
+    paid = _paid(where, raw["paid"])
+    _check_kind(where, kind, parties, paid)
     return DealRow(
         id=ident,
         date=schema.month(where, "date", raw["date"]),
@@ -276,6 +331,7 @@ def _row(n: int, raw: dict[str, str], seen: set[str], where_file: str) -> DealRo
         binding=schema.choice(where, "binding", raw["binding"], ("yes", "loi", "no")),
         gw=_optional_number(where, "gw", raw["gw"], -1000.0, 1000.0),
         usd_bn=_optional_number(where, "usd_bn", raw["usd_bn"], -10_000.0, 10_000.0),
+        paid=paid,
         start=_optional_month(where, "start", raw["start"]),
         term_months=int(term) if term is not None else None,
         ramp=_ramp(where, raw["ramp"]),

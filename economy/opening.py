@@ -1,8 +1,10 @@
 """The opening: January-2024 balance sheets, the capacity in service and being built, and deals.
 
 Every deal the loop starts with or signs later (cloud contracts, milestone equity, warrants,
-backstops, stakes) is a :class:`Deal`: one schema, filled from the preset's parameters and
-its dated ``[[contracts]]``. The institutions that act on deals (the contract register,
+backstops, stakes, dated equity purchases, cuts of planned capacity, caps on commitments)
+is a :class:`Deal`: one schema, filled from the preset's parameters, the project's deal
+file (``data/deals.csv``, up to the preset's vintage ``deals_until``) and its own dated
+``[[contracts]]``. The institutions that act on deals (the contract register,
 the suppliers' milestone and warrant terms) are built from this list, and the opening
 balance sheets take the stakes from it.
 """
@@ -14,10 +16,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from params import APP, FIRMS, Params, ScheduledContract, calibration_table
+from params import APP, CLOUDS, FIRMS, Params, ScheduledContract, calibration_table
 
 from . import demand
 from .contracts import Backstop, CloudContract, Cohort, MilestoneDeal, WarrantDeal
+from .dealbook import DealRow, deal_book
 from .ledger import (
     CAPACITY,
     CASH,
@@ -46,6 +49,9 @@ class DealKind(Enum):
     WARRANT = "warrant"
     BACKSTOP = "backstop"
     STAKE = "stake"
+    EQUITY_PURCHASE = "equity_purchase"
+    CONTRACT_CUT = "contract_cut"
+    COMMITMENT_CAP = "commitment_cap"
 
 
 @dataclass(frozen=True)
@@ -56,19 +62,23 @@ class Deal:
         kind: what the deal is.
         parties: the two parties, in the kind's order: a cloud contract (buyer, cloud);
             milestone equity (investor, investee); a warrant (issuer, holder); a backstop
-            (guarantor, cloud); a stake (holder, issuer).
+            (guarantor, cloud); a stake (holder, issuer); an equity purchase (investor,
+            issuer); a contract cut (buyer, cloud); a commitment cap (buyer, buyer).
         date: month signed (0 = January 2024); None for a deal standing at month 0.
         binding: whether the deal binds (a letter of intent does not).
-        gw: capacity the deal is about, GW (a contract's size, a warrant's vesting GW).
+        gw: capacity the deal is about, GW (a contract's size, a warrant's vesting GW, the
+            GW a cut removes).
         value: US$ bn: a contract's value over its term, milestone equity's cap, a
-            backstop's limit.
+            backstop's limit, an equity purchase, a cap on commitments.
         ramp: share of ``gw`` delivered in each quarter from ``start`` (empty: all at once).
-        start: first month of service (contracts).
+        start: first month of service (contracts); first month whose new systems count
+            (milestone equity, warrants).
         term: months of service (contracts).
         supplier: the chip supplier whose chips the deal is about (a contract's chips, a
             supplier's letter of intent); None when the deal does not name one.
         lapses: month a non-binding deal lapses, if it does.
-        source: the calibration row (or citation) the deal comes from.
+        source: the calibration row, deal-file row (``deals.csv:<id>``) or citation the
+            deal comes from.
         confidence: how well the deal is known: ``reported``, ``seed``, ``fitted`` or
             ``assumed`` (the provenance of its source row).
         terms: the kind's other terms: ``per_gw`` (milestone equity, US$ bn per GW);
@@ -97,8 +107,101 @@ def _confidence(source: str) -> str:
     return row.provenance if row is not None else "assumed"
 
 
-def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[Deal, ...]:
-    """Every deal of a preset: the standing deals its parameters set, then its dated contracts."""
+# the deal file's parties as the model names them (investors outside the loop are the
+# equity funds; firms outside the loop that are not investors are not parties of a deal)
+PARTY_NAMES = {
+    "NVIDIA": "nvidia",
+    "AMD": "amd",
+    "Oracle": "oracle",
+    "Microsoft": "microsoft",
+    "Amazon": "amazon",
+    "CoreWeave": "coreweave",
+    "OpenAI": APP,
+    "SoftBank": "equity_funds",
+    "equity funds": "equity_funds",
+}
+EQUITY_KINDS = ("equity_round", "equity_funding", "equity_investment")
+_CONFIDENCE = {"H": "reported", "M": "reported", "L": "assumed"}
+
+
+def _first(rows: Sequence[DealRow], kind: str) -> DealRow | None:
+    return next((r for r in rows if r.kind == kind), None)
+
+
+def _row_deal(kind: DealKind, row: DealRow, parties: tuple[str, str], **kw) -> Deal:
+    return Deal(
+        kind,
+        parties,
+        date=row.date,
+        source=f"deals.csv:{row.id}",
+        confidence=_CONFIDENCE[row.confidence],
+        **kw,
+    )
+
+
+def dated_deals(rows: Sequence[DealRow], until: int) -> list[Deal]:
+    """The deal file's dated deals up to ``until`` that the model applies (docs/scenarios.md)."""
+    out: list[Deal] = []
+    for row in rows:
+        if row.date > until:
+            continue
+        if row.kind == "cloud_contract":
+            cloud = next(PARTY_NAMES[x] for x in row.parties if PARTY_NAMES.get(x) in CLOUDS)
+            supplier = PARTY_NAMES.get(row.supplier or "")
+            out.append(
+                _row_deal(
+                    DealKind.CLOUD_CONTRACT,
+                    row,
+                    (APP, cloud),
+                    gw=row.gw,
+                    value=row.usd_bn,
+                    ramp=row.ramp,
+                    start=row.start,
+                    term=row.term_months,
+                    supplier=supplier,
+                )
+            )
+        elif row.kind in EQUITY_KINDS:
+            investors = {name for name, _ in row.paid}
+            issuer = next(PARTY_NAMES[x] for x in row.parties if x not in investors)
+            for name, amount in row.paid:
+                if amount > 0.0:
+                    investor = (PARTY_NAMES[name], issuer)
+                    out.append(_row_deal(DealKind.EQUITY_PURCHASE, row, investor, value=amount))
+        elif row.kind == "expansion_cancelled":
+            cloud = next(PARTY_NAMES[x] for x in row.parties if PARTY_NAMES.get(x) in CLOUDS)
+            out.append(_row_deal(DealKind.CONTRACT_CUT, row, (APP, cloud), gw=abs(row.gw or 0.0)))
+        elif row.kind == "compute_plan_cut":
+            out.append(_row_deal(DealKind.COMMITMENT_CAP, row, (APP, APP), value=row.usd_bn))
+    return out
+
+
+def _lapse(rows: Sequence[DealRow], loi: DealRow, until: int | None) -> int | None:
+    """The month a letter of intent lapses, as far as the preset's vintage knows."""
+    if until is None:
+        return None
+    for row in rows:
+        if row.kind == "loi_lapsed" and row.parties == loi.parties and row.date <= until:
+            return row.date
+    return loi.lapses if loi.lapses is not None and loi.lapses <= until else None
+
+
+def deals_from(
+    p: Params,
+    contracts: Iterable[ScheduledContract] = (),
+    until: int | None = None,
+    rows: Sequence[DealRow] | None = None,
+) -> tuple[Deal, ...]:
+    """Every deal of a preset.
+
+    The standing deals its parameters set (stakes, NVIDIA's milestone letter, AMD's warrant,
+    NVIDIA's backstop for CoreWeave), each dated from the deal file; then, if the preset has
+    a vintage (``until``), the deal file's dated deals to that month; then its own
+    ``[[contracts]]``.
+    """
+    rows = deal_book() if rows is None else rows
+    loi = _first(rows, "milestone_investment")
+    amd = _first(rows, "chip_supply_with_warrant")
 
     def standing(kind: DealKind, parties: tuple[str, str], source: str, **kw) -> Deal:
         return Deal(kind, parties, source=source, confidence=_confidence(source), **kw)
@@ -129,6 +232,8 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
             binding=False,  # a letter of intent
             supplier="nvidia",
             value=p.milestone_investment_cap,
+            start=loi.start if loi is not None else 0,
+            lapses=_lapse(rows, loi, until) if loi is not None else None,
             terms={"per_gw": p.milestone_investment_per_gw},
         ),
         standing(
@@ -137,6 +242,7 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
             "amd_warrant_shares",
             gw=p.amd_warrant_gw,
             supplier="amd",
+            start=amd.start if amd is not None else 0,
             terms={
                 "shares": p.amd_warrant_shares / 1000.0,
                 "tranches": p.amd_warrant_tranches,
@@ -151,6 +257,8 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
             value=p.backstop_limit_coreweave,
         ),
     ]
+    if until is not None:
+        deals += dated_deals(rows, until)
     for s in contracts:
         deals.append(
             Deal(
@@ -170,7 +278,14 @@ def deals_from(p: Params, contracts: Iterable[ScheduledContract] = ()) -> tuple[
 def milestone_deals(deals: Iterable[Deal]) -> list[MilestoneDeal]:
     """The milestone-equity terms the suppliers act on."""
     return [
-        MilestoneDeal(d.parties[0], d.parties[1], d.terms["per_gw"], float(d.value or 0.0))
+        MilestoneDeal(
+            d.parties[0],
+            d.parties[1],
+            d.terms["per_gw"],
+            float(d.value or 0.0),
+            start=d.start or 0,
+            lapses=d.lapses,
+        )
         for d in deals
         if d.kind is DealKind.MILESTONE_EQUITY
     ]
@@ -187,6 +302,7 @@ def warrant_deals(deals: Iterable[Deal]) -> list[WarrantDeal]:
             tranches=int(d.terms["tranches"]),
             first_hurdle=d.terms["first_hurdle"],
             final_hurdle=d.terms["final_hurdle"],
+            start=d.start or 0,
         )
         for d in deals
         if d.kind is DealKind.WARRANT
@@ -331,7 +447,8 @@ def _opening_contracts(p: Params, contracting: ContractMaker, cloud: CohortHolde
         c = contracting.new_contract(
             OPENING_CLOUD, gap / contracting.chip_efficiency(m), signed=signed
         )
-        c.built = c.capex * (-signed) / c.lead  # instalments paid before month 0
+        # construction instalments paid before month 0 (the chips come on delivery)
+        c.built = c.capex * (1.0 - p.chip_share_of_capex) * (-c.build_from) / c.build_months
         contracting.add(c)
         legs.append(Real(OPENING_CLOUD, CIP, c.built))
     return legs

@@ -76,8 +76,7 @@ def loop_payments(period_cash: Mapping[tuple[str, str, str], float]) -> dict[tup
     """
     out: dict[tuple[str, str], str] = {}
     for flow in LOOP_FLOWS:
-        for payer in flow.payers:
-            for payee in flow.payees:
-                if period_cash.get((flow.flow, payer, payee), 0.0) > 0.0:
-                    out[(payer, payee)] = flow.column
+        for key in flow.keys:
+            if period_cash.get(key, 0.0) > 0.0:
+                out[(key[1], key[2])] = flow.column
     return out

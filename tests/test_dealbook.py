@@ -80,6 +80,15 @@ GOOD = dict.fromkeys(COLUMNS, "") | {
         ({"confidence": "high"}, "field 'confidence'"),
         ({"source": ""}, "field 'source'"),
         ({"term_months": "9999"}, "field 'term_months'"),
+        ({"parties": "OpenAI;NVIDIA"}, "field 'parties' must be a cloud among the parties"),
+        ({"kind": "equity_round", "parties": "OpenAI;NVIDIA"}, "field 'paid'"),
+        ({"kind": "equity_round", "paid": "NVIDIA=30"}, "field 'paid' must be investor:US"),
+        ({"kind": "equity_round", "paid": "Acme:30"}, "field 'paid' must be one of"),
+        ({"kind": "equity_round", "paid": "NVIDIA:-1"}, "field 'paid'"),
+        (
+            {"kind": "equity_round", "parties": "NVIDIA", "paid": "NVIDIA:3"},
+            "the issuer as well as the investors",
+        ),
     ],
 )
 def test_a_bad_row_is_refused_naming_the_deal_and_the_field(tmp_path, change, message):

@@ -63,7 +63,7 @@ def test_model_pays_exactly_one_tranche_per_whole_gw_of_nvidia_capacity():
 
 def test_model_respects_the_cap():
     m = AIBubbleModel(
-        rng=3, preset=None, milestone_investment_per_gw=10.0, milestone_investment_cap=20.0
+        rng=3, preset="reported", milestone_investment_per_gw=10.0, milestone_investment_cap=20.0
     )
     m.run_for(60)
     df = m.datacollector.get_model_vars_dataframe()

@@ -30,10 +30,16 @@ class LoopFlow:
     payers: tuple[str, ...]
     payees: tuple[str, ...]
     meaning: str
+    also: tuple[str, ...] = ()  # other flow names of the same kind of money
     keys: tuple[tuple[str, str, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        keys = tuple((self.flow, a, b) for a in self.payers for b in self.payees)
+        keys = tuple(
+            (flow, a, b)
+            for flow in (self.flow, *self.also)
+            for a in self.payers
+            for b in self.payees
+        )
         object.__setattr__(self, "keys", keys)  # the statistics it reads, in summing order
 
     def amount(self, period_cash: Mapping[tuple[str, str, str], float]) -> float:
@@ -49,6 +55,7 @@ LOOP_FLOWS = (
         SUPPLIERS,
         (APP,),
         "loop flow: suppliers -> app company equity",
+        also=("dated_equity",),  # a supplier's part of a dated round is loop equity too
     ),
     LoopFlow(
         "flow_app_to_clouds", "settle", (APP,), CLOUDS, "loop flow: app company -> clouds payments"
@@ -461,6 +468,13 @@ def _app_columns() -> list[Column]:
     ]
 
 
+def excess_gw(gw: float, compute: float, need: float) -> float:
+    """GW in service beyond ``need`` (effective compute), at the average efficiency in service."""
+    if compute <= need or compute <= 0.0:
+        return 0.0
+    return gw * (1.0 - need / compute)
+
+
 def _loop_columns() -> list[Column]:
     def last(key: str) -> Callable[[_Month], float]:
         return lambda v: v.hist[key][-1]
@@ -478,6 +492,17 @@ def _loop_columns() -> list[Column]:
             "GW of 2024 chips",
             "effective compute in service (GW x chip efficiency)",
             lambda v: v.deployed_compute,
+        ),
+        Column(
+            "excess_contracted_gw",
+            "GW",
+            "capacity in service beyond the app company's need with its headroom (binding "
+            "deals may exceed need)",
+            lambda v: excess_gw(
+                sum(v.deployed_by_cloud.values()),
+                v.deployed_compute,
+                v.app.compute_need * (1.0 + v.p.capacity_headroom),
+            ),
         ),
         Column(
             "contracted_gw",
@@ -513,7 +538,7 @@ def _loop_columns() -> list[Column]:
             "milestone_investment",
             "US$ bn a month",
             "supplier equity invested in the app company under milestone deals",
-            last("flow_supplier_equity"),
+            last("milestone_investment"),
         ),
         Column(
             "milestone_investment_total",
@@ -683,6 +708,12 @@ def _cloud_columns(k: str) -> list[Column]:
             "GW",
             f"{name} capacity in service for the app company",
             lambda v: v.deployed_by_cloud[k],
+        ),
+        Column(
+            f"capex_{k}",
+            "US$ bn a month",
+            f"{name} capex for the app company this month (construction and chips delivered)",
+            lambda v: v.obs.clouds_by_name[k].capex_this_month,
         ),
         Column(
             f"debt_{k}",

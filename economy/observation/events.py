@@ -31,6 +31,8 @@ class EventKind(Enum):
     WARRANT = "warrant"
     ROUND = "round"
     BACKSTOP = "backstop"
+    DATED_EQUITY = "dated_equity"
+    CONTRACT_CUT = "contract_cut"
     DEFAULT = "default"
     IMPLAUSIBLE = "implausible"
 

@@ -106,6 +106,7 @@ class Observation:
                 "cloud_loop_revenue",
                 "capex_ordered",
                 "compute_ordered",
+                "milestone_investment",
                 *(f.column for f in LOOP_FLOWS),
             )
         }
@@ -233,7 +234,10 @@ class Observation:
             revenue_hist[name].append(v)
         for name, v in chip_rev.items():
             revenue_hist[name].append(v)
-        self.milestone_total += flows["flow_supplier_equity"]
+        # milestone equity alone (a supplier's part of a dated round is loop equity, not this)
+        milestone = sum([pc.get(k, 0.0) for k in LOOP_FLOWS[0].keys if k[0] == "milestone_equity"])
+        hist["milestone_investment"].append(milestone)
+        self.milestone_total += milestone
         self._record_cash_flows()
         equity, app_to_clouds, clouds_to_suppliers = (hist[f.column] for f in LOOP_FLOWS)
         self.throughput = loop_throughput(equity, app_to_clouds, clouds_to_suppliers)
