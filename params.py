@@ -122,13 +122,21 @@ class Params:
     monetisation_growth_halving_years: float = _p(
         0.1, 30, "years for that growth rate to halve (pricing power fades)"
     )
-    api_revenue_per_user: float = _p(0, 100, "API revenue, USD per weekly user per month (2024)")
+    api_revenue_initial: float = _p(
+        0, 100, "API and enterprise revenue in Jan 2024, US$ bn a month"
+    )
+    api_customer_growth: float = _p(0, 10, "yearly growth of API customers while few (logistic)")
+    api_market_ceiling: float = _p(1, 1000, "ceiling of API customers, x their Jan 2024 number")
     inference_price_decline: float = _p(1, 100, "API price per token falls this many x a year")
-    api_price_elasticity: float = _p(0, 1.5, "elasticity of API token demand to price")
+    api_price_elasticity: float = _p(0, 1.5, "elasticity of tokens per user to the token price")
     # --- compute -------------------------------------------------------------------
     inference_watts_per_user: float = _p(0.01, 100, "inference compute per user, W (2024 chips)")
-    compute_per_user_growth: float = _p(-0.9, 5, "yearly growth of compute per user")
-    training_to_inference: float = _p(0, 10, "training compute per unit of inference compute")
+    compute_per_token_decline: float = _p(
+        1, 100, "effective compute per token falls this many x a year (not hardware)"
+    )
+    training_to_inference: float = _p(0, 10, "training compute per unit of inference, Jan 2024")
+    training_compute_growth: float = _p(-0.5, 5, "yearly growth of training compute at first")
+    training_growth_halving_years: float = _p(0.1, 30, "years for that growth rate to halve")
     gpu_cost_per_flop_halving: float = _p(0.5, 20, "years for the cost per FLOP to halve")
     opening_capacity_gw: float = _p(0, 100, "capacity serving the app company in Jan 2024, GW")
     opening_pipeline_share: float = _p(

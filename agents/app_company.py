@@ -35,6 +35,9 @@ class AppCompany(Firm):
         p = self.p
         self.revenue_model = demand.Revenue(p)
         self.users = p.users_initial
+        # states of the token and API markets (relative to January 2024; economy/demand.py)
+        self.tokens_per_user = 1.0
+        self.api_customers = 1.0
         # the year before month 0 is history, the same in every scenario: users grew
         # steadily at users_growth_2023 (the fitted diffusion is for month 0 on)
         monthly = demand.yearly_to_monthly_growth(p.users_growth_2023)
@@ -53,6 +56,8 @@ class AppCompany(Firm):
         self.revenue_subscriptions = 0.0
         self.revenue_api = 0.0
         self.compute_need = 0.0
+        self.compute_need_inference = 0.0
+        self.compute_need_training = 0.0
         self.costs: dict[str, float] = {}
         self.net_income = 0.0
         self.noncash = 0.0
@@ -68,9 +73,17 @@ class AppCompany(Firm):
 
     # ------------------------------------------------------------------ phases
     def update_demand(self) -> None:
-        """Phase 1: new users by diffusion (noise from the model's rng), revenue, compute need."""
+        """Phase 1: users, tokens per user and API customers; revenue; compute need.
+
+        New users come by diffusion (noise from the model's rng); tokens per user and API
+        customers follow their laws of motion (``demand.Paths``).
+        """
         p = self.p
         t = self.model.month
+        paths = self.revenue_model.paths
+        if t > 0:
+            self.tokens_per_user = paths.tokens_next(self.tokens_per_user, t - 1)
+            self.api_customers = paths.customers_next(self.api_customers)
         if t > 0 and not self.defaulted:
             factor = demand.decay_factor(p.paid_growth_decay, t - 1)
             share = demand.monthly_adoption_share(
@@ -84,9 +97,14 @@ class AppCompany(Firm):
         if self.defaulted:
             self.revenue_subscriptions = self.revenue_api = 0.0
         else:
-            self.revenue_subscriptions, self.revenue_api = self.revenue_model.parts(self.users, t)
+            rev = self.revenue_model
+            self.revenue_subscriptions = rev.subscriptions(self.users, t)
+            self.revenue_api = rev.api(self.api_customers, self.tokens_per_user, t)
         self.revenue = self.revenue_subscriptions + self.revenue_api
-        self.compute_need = demand.compute_need(p, self.users, t)
+        tokens, customers = self.tokens_per_user, self.api_customers
+        self.compute_need_inference = demand.inference_need(p, self.users, customers, tokens, t)
+        self.compute_need_training = demand.training_need(p, t)
+        self.compute_need = self.compute_need_inference + self.compute_need_training
         self.users_hist.append(self.users)
         self.revenue_hist.append(self.revenue)
         self.need_hist.append(self.compute_need)

@@ -1,4 +1,4 @@
-"""Demand equations of the app company: Bass diffusion with a decaying impulse, revenue, compute.
+"""Demand equations of the app company: Bass diffusion, tokens, the API market, revenue, compute.
 
 Pure functions (and one cached price path), shared by the agent, the opening balance sheets,
 the calibration fit (``scripts/fit_bass.py``) and the tests. Rates given per year are
@@ -9,6 +9,7 @@ probability 1 - exp(-H / 12); a yearly growth g becomes (1 + g) ** (1 / 12) a mo
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from params import Params
 
@@ -56,19 +57,104 @@ def chip_efficiency(month: float, halving_years: float) -> float:
     return 2.0 ** (month / (12.0 * halving_years))
 
 
-class Revenue:
-    """Monthly revenue (US$ bn) from weekly users: subscriptions and the API.
+class Paths:
+    """The deterministic parts of demand, month by month (cached; one per parameter set).
 
-    Revenue per subscriber grows ``monetisation_growth`` a year at first and that rate
-    halves every ``monetisation_growth_halving_years`` (pricing power fades as the market
-    matures), so the price converges instead of compounding without limit. The API price
-    per token falls ``inference_price_decline`` times a year; token demand answers with
-    elasticity ``api_price_elasticity``, so API spend per user moves as
-    price ** (1 - elasticity).
+    Tokens per user, compute per token, API customers and the training budget do not
+    depend on the random user path, so the agent's states and the opening pipeline
+    (which needs the need of months it has not run) read the same numbers.
+
+    - Tokens per user (relative to January 2024) answer each month's change in the API
+      price with elasticity ``api_price_elasticity``:
+      tau(t+1) = tau(t) * (r(t+1) / r(t)) ** -elasticity, r(t) = price relative to month 0.
+    - Compute per token (effective compute, so net of the hardware gains that
+      ``chip_efficiency`` already counts) falls ``compute_per_token_decline`` times a year.
+    - API and enterprise customers (relative to January 2024) grow logistically at
+      ``api_customer_growth`` a year toward ``api_market_ceiling`` times their 2024 base.
+    - Training compute is its own budget: ``training_to_inference`` times the inference
+      compute of month 0, growing ``training_compute_growth`` a year at first, that rate
+      halving every ``training_growth_halving_years``.
+
+    Before month 0 (history) tokens per user times compute per token and spend per API
+    customer stay at their month-0 level, customers and training grow at their first rates.
     """
 
     def __init__(self, p: Params):
         self.p = p
+        self._tokens = [1.0]
+        self._customers = [1.0]
+        self._training = [1.0]
+
+    def price(self, month: int) -> float:
+        """API price per token relative to month 0."""
+        return self.p.inference_price_decline ** (-month / 12.0)
+
+    def tokens_next(self, tokens: float, month: int) -> float:
+        """Tokens per user in ``month + 1`` from those in ``month`` (the state's law of motion)."""
+        step = self.p.inference_price_decline ** (-1.0 / 12.0)  # r(t+1) / r(t)
+        return tokens * step ** (-self.p.api_price_elasticity)
+
+    def customers_next(self, customers: float) -> float:
+        """API customers next month: logistic growth toward the ceiling."""
+        p = self.p
+        rate = math.log1p(p.api_customer_growth) / 12.0
+        return customers + rate * customers * (1.0 - customers / p.api_market_ceiling)
+
+    def _extend(self, month: int) -> None:
+        p = self.p
+        while len(self._tokens) <= month:
+            m = len(self._tokens) - 1
+            self._tokens.append(self.tokens_next(self._tokens[-1], m))
+            self._customers.append(self.customers_next(self._customers[-1]))
+            g = p.training_compute_growth * 0.5 ** (m / (12.0 * p.training_growth_halving_years))
+            self._training.append(self._training[-1] * (1.0 + g) ** (1.0 / 12.0))
+
+    def tokens(self, month: int) -> float:
+        """Tokens per user relative to month 0 (history: 1/compute per token)."""
+        if month < 0:
+            return 1.0 / self.compute_per_token(month)
+        self._extend(month)
+        return self._tokens[month]
+
+    def compute_per_token(self, month: int) -> float:
+        """Effective compute per token relative to month 0."""
+        return self.p.compute_per_token_decline ** (-month / 12.0)
+
+    def customers(self, month: int) -> float:
+        """API customers relative to month 0."""
+        if month < 0:
+            return (1.0 + self.p.api_customer_growth) ** (month / 12.0)
+        self._extend(month)
+        return self._customers[month]
+
+    def training(self, month: int) -> float:
+        """Training compute relative to month 0."""
+        if month < 0:
+            return (1.0 + self.p.training_compute_growth) ** (month / 12.0)
+        self._extend(month)
+        return self._training[month]
+
+
+@lru_cache(maxsize=64)
+def paths(p: Params) -> Paths:
+    """The cached deterministic demand paths of a parameter set."""
+    return Paths(p)
+
+
+class Revenue:
+    """Monthly revenue (US$ bn): ChatGPT subscriptions, and the API and enterprise market.
+
+    Revenue per subscriber grows ``monetisation_growth`` a year at first and that rate
+    halves every ``monetisation_growth_halving_years`` (pricing power fades as the market
+    matures), so the price converges instead of compounding without limit. The API is its
+    own market: customers (``Paths.customers``) times spend per customer, which is tokens
+    per customer (the same state as tokens per user) times the price per token, from
+    ``api_revenue_initial`` in January 2024.
+    """
+
+    def __init__(self, p: Params):
+        self.p = p
+        self.paths = paths(p)
         self._monetisation = [1.0]  # month -> revenue per subscriber relative to month 0
 
     def monetisation_factor(self, month: int) -> float:
@@ -85,20 +171,60 @@ class Revenue:
             cache.append(cache[-1] * (1.0 + g) ** (1.0 / 12.0))
         return cache[month] if month >= 0 else (1.0 + p.monetisation_growth) ** (month / 12.0)
 
-    def parts(self, users: float, month: int) -> tuple[float, float]:
-        """Monthly subscription and API revenue (US$ bn) from ``users`` million weekly users."""
+    def subscriptions(self, users: float, month: int) -> float:
+        """Monthly subscription revenue (US$ bn) from ``users`` million weekly users."""
         p = self.p
-        sub_price = p.subscription_price * self.monetisation_factor(month)
-        price_ratio = p.inference_price_decline ** (-month / 12.0)
-        api_per_user = p.api_revenue_per_user * price_ratio ** (1.0 - p.api_price_elasticity)
-        return users * p.paid_share * sub_price / 1000.0, users * api_per_user / 1000.0
+        return (
+            users * p.paid_share * p.subscription_price * self.monetisation_factor(month) / 1000.0
+        )
+
+    def api(self, customers: float, tokens: float, month: int) -> float:
+        """Monthly API revenue (US$ bn): customers x tokens per customer x price per token."""
+        if month < 0:
+            return self.p.api_revenue_initial * customers  # spend per customer at its month-0 level
+        return self.p.api_revenue_initial * customers * tokens * self.paths.price(month)
+
+    def parts(self, users: float, month: int) -> tuple[float, float]:
+        """Subscription and API revenue (US$ bn) on the deterministic API path."""
+        pa = self.paths
+        return self.subscriptions(users, month), self.api(
+            pa.customers(month), pa.tokens(month), month
+        )
 
     def total(self, users: float, month: int) -> float:
         """Monthly revenue (US$ bn) from ``users`` million weekly users in ``month``."""
         return sum(self.parts(users, month))
 
 
+@lru_cache(maxsize=64)
+def api_share0(p: Params) -> float:
+    """The API's share of revenue in January 2024 (it sets its share of inference)."""
+    sub, api = Revenue(p).parts(p.users_initial, 0)
+    return api / (sub + api) if sub + api > 0.0 else 0.0
+
+
+def inference_need(p: Params, users: float, customers: float, tokens: float, month: int) -> float:
+    """Effective inference compute (GW of 2024 chips) for ChatGPT users and API customers.
+
+    In January 2024 inference is ``inference_watts_per_user`` per weekly user, split
+    between ChatGPT and the API by their revenue shares; each part then moves with its
+    own users (weekly users; API customers), with tokens per user and compute per token.
+    """
+    pa = paths(p)
+    a0 = api_share0(p)
+    per_token = pa.compute_per_token(month) * tokens
+    base = p.users_initial * p.inference_watts_per_user / 1000.0
+    return base * per_token * ((1.0 - a0) * users / p.users_initial + a0 * customers)
+
+
+def training_need(p: Params, month: int) -> float:
+    """Effective training compute (GW of 2024 chips): its own budget, not a share of inference."""
+    base = p.users_initial * p.inference_watts_per_user / 1000.0 * p.training_to_inference
+    return base * paths(p).training(month)
+
+
 def compute_need(p: Params, users: float, month: int) -> float:
-    """Effective compute needed (GW of 2024 chips) for inference and training."""
-    watts = p.inference_watts_per_user * (1.0 + p.compute_per_user_growth) ** (month / 12.0)
-    return users * watts / 1000.0 * (1.0 + p.training_to_inference)
+    """Effective compute needed (GW of 2024 chips) on the deterministic token and API paths."""
+    pa = paths(p)
+    inference = inference_need(p, users, pa.customers(month), pa.tokens(month), month)
+    return inference + training_need(p, month)

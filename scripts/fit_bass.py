@@ -4,7 +4,8 @@
 
 1. ``bass_p_fit``, ``bass_q_fit``, ``market_size_fit``: least squares on log weekly users,
    the model's own monthly Bass map (economy.demand) started at ``users_initial`` in
-   January 2024, against the reported series ``chatgpt_weekly_users``; no decay.
+   January 2024, against the reported series ``chatgpt_weekly_users`` up to the reported
+   vintage (2025-10; ``calibration.vintage``); no decay.
 2. ``seed_bass_q``, ``seed_paid_growth_decay``: with p and the market size from (1), the
    imitation coefficient and decay that give the article's figures read literally:
    251.7% growth over 2024 (``paid_user_growth_2024``) and a 35% annualised rate in the
@@ -23,31 +24,57 @@ from scipy.optimize import least_squares
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from calibration.vintage import REPORTED_VINTAGE, fit_points, month_of
 from economy.demand import bass_path
 from params import calibration_table
 
 
-def observed_users() -> dict[int, float]:
-    """The reported weekly-user series as {month: millions} (month 0 = January 2024)."""
-    out = {}
-    for item in calibration_table()["chatgpt_weekly_users"].value.split(";"):
-        date, value = item.split(":")
-        year, month = (int(x) for x in date.split("-"))
-        out[(year - 2024) * 12 + month - 1] = float(value)
-    return out
+def observed_users(vintage: str = REPORTED_VINTAGE) -> dict[int, float]:
+    """The reported weekly users known by ``vintage``, {month: millions} (0 = January 2024).
+
+    Read through the vintage filter: the 2026 points of the series are out of sample.
+    """
+    return {month_of(pt.date): pt.value for pt in fit_points("chatgpt_weekly_users", vintage)}
 
 
-def fit_reported(users0: float) -> tuple[float, float, float]:
-    """p, q and market size fitted to the reported users."""
-    obs = observed_users()
+P_FLOOR = 0.001  # the floor of p's fitting range
+
+
+def fit_reported(users0: float, vintage: str = REPORTED_VINTAGE) -> tuple[float, float, float]:
+    """p, q and market size fitted to the reported users known by ``vintage``.
+
+    With two points by the reported vintage (2025-02 and 2025-10) the three cannot all be
+    fitted (a line of exact fits runs from a 2.1 to a 4 billion ceiling): p is held at
+    ``P_FLOOR`` (adoption by imitation; the generic 0.03 cannot reproduce the slowing
+    between the two points) and q and the market are fitted. With three or more points
+    all three are fitted.
+    """
+    obs = observed_users(vintage)
     horizon = max(obs)
 
-    def residuals(x: np.ndarray) -> list[float]:
-        p, q, m = x
+    def path_residuals(p: float, q: float, m: float) -> list[float]:
         path = bass_path(users0, p, q, m, 0.0, horizon)
         return [np.log(path[t] / v) for t, v in obs.items()]
 
-    fit = least_squares(residuals, [0.01, 1.5, 1400.0], bounds=([0.001, 0.1, 500], [0.05, 5, 5000]))
+    def two(x: np.ndarray) -> list[float]:
+        return path_residuals(P_FLOOR, x[0], x[1])
+
+    def three(x: np.ndarray) -> list[float]:
+        return path_residuals(x[0], x[1], x[2])
+
+    if len(obs) < 3:
+        fit = least_squares(
+            two,
+            [1.5, 1400.0],
+            bounds=([0.1, 500], [5, 5000]),
+        )
+        q, m = (float(v) for v in fit.x)
+        return P_FLOOR, q, m
+    fit = least_squares(
+        three,
+        [0.01, 1.5, 1400.0],
+        bounds=([P_FLOOR, 0.1, 500], [0.05, 5, 5000]),
+    )
     p, q, m = (float(v) for v in fit.x)
     return p, q, m
 
@@ -82,6 +109,8 @@ def main() -> None:
         ("seed_paid_growth_decay", d_seed),
     ):
         print(f"{key:24s} fitted {value:10.4f}   in calibration.csv {cal[key].value}")
+    hp, hq, hm = fit_reported(users0, "2026-03")
+    print(f"for a history preset (points to 2026-03): p {hp:.4f}, q {hq:.4f}, market {hm:.0f}")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ class AppReading(FirmReading, Protocol):
     revenue_subscriptions: float
     revenue_api: float
     compute_need: float
+    compute_need_training: float
     costs: dict[str, float]
     net_income: float
     noncash: float
@@ -336,8 +337,8 @@ class _Month:
 
 def _app_columns() -> list[Column]:
     def training(v: _Month) -> float:
-        tti = v.p.training_to_inference
-        return v.compute * tti / (1.0 + tti)
+        need = v.app.compute_need
+        return v.compute * v.app.compute_need_training / need if need > 0.0 else 0.0
 
     def cash_burn(v: _Month) -> float:
         paid = sum(val for (f, payer, _), val in v.pc.items() if payer == APP and f == "settle")
@@ -376,7 +377,7 @@ def _app_columns() -> list[Column]:
         Column(
             "app_training_compute",
             "US$ bn a month",
-            "the part of the compute bill that serves training (a share of it, not a charge)",
+            "the part of the compute bill serving training (its share of the need, not a charge)",
             training,
         ),
         Column(
