@@ -131,6 +131,9 @@ class Params:
     api_price_elasticity: float = _p(0, 1.5, "elasticity of tokens per user to the token price")
     # --- compute -------------------------------------------------------------------
     inference_watts_per_user: float = _p(0.01, 100, "inference compute per user, W (2024 chips)")
+    compute_per_user_ceiling: float = _p(
+        1, 1e4, "most compute a ChatGPT user gets, x Jan 2024 (effective compute)"
+    )
     compute_per_token_decline: float = _p(
         1, 100, "effective compute per token falls this many x a year (not hardware)"
     )

@@ -64,9 +64,15 @@ class Paths:
     depend on the random user path, so the agent's states and the opening pipeline
     (which needs the need of months it has not run) read the same numbers.
 
-    - Tokens per user (relative to January 2024) answer each month's change in the API
-      price with elasticity ``api_price_elasticity``:
+    - Tokens per API customer (relative to January 2024) answer each month's change in the
+      token price with elasticity ``api_price_elasticity``:
       tau(t+1) = tau(t) * (r(t+1) / r(t)) ** -elasticity, r(t) = price relative to month 0.
+      API customers pay per token, so their compute pays for itself.
+    - Tokens per ChatGPT user follow the same law while the compute they take (tokens x
+      compute per token) is under ``compute_per_user_ceiling`` times January 2024's; a flat
+      subscription does not pay per token, so the app company rations a user's compute
+      there (rate limits, model routing): from then on tokens per user grow only as fast
+      as compute per token falls.
     - Compute per token (effective compute, so net of the hardware gains that
       ``chip_efficiency`` already counts) falls ``compute_per_token_decline`` times a year.
     - API and enterprise customers (relative to January 2024) grow logistically at
@@ -82,6 +88,7 @@ class Paths:
     def __init__(self, p: Params):
         self.p = p
         self._tokens = [1.0]
+        self._user_tokens = [1.0]
         self._customers = [1.0]
         self._training = [1.0]
 
@@ -90,9 +97,14 @@ class Paths:
         return self.p.inference_price_decline ** (-month / 12.0)
 
     def tokens_next(self, tokens: float, month: int) -> float:
-        """Tokens per user in ``month + 1`` from those in ``month`` (the state's law of motion)."""
+        """Tokens per API customer in ``month + 1`` from those in ``month`` (law of motion)."""
         step = self.p.inference_price_decline ** (-1.0 / 12.0)  # r(t+1) / r(t)
         return tokens * step ** (-self.p.api_price_elasticity)
+
+    def user_tokens_next(self, tokens: float, month: int) -> float:
+        """Tokens per ChatGPT user in ``month + 1``: as the API's, within the compute ceiling."""
+        ceiling = self.p.compute_per_user_ceiling / self.compute_per_token(month + 1)
+        return min(self.tokens_next(tokens, month), max(tokens, ceiling))
 
     def customers_next(self, customers: float) -> float:
         """API customers next month: logistic growth toward the ceiling."""
@@ -105,16 +117,24 @@ class Paths:
         while len(self._tokens) <= month:
             m = len(self._tokens) - 1
             self._tokens.append(self.tokens_next(self._tokens[-1], m))
+            self._user_tokens.append(self.user_tokens_next(self._user_tokens[-1], m))
             self._customers.append(self.customers_next(self._customers[-1]))
             g = p.training_compute_growth * 0.5 ** (m / (12.0 * p.training_growth_halving_years))
             self._training.append(self._training[-1] * (1.0 + g) ** (1.0 / 12.0))
 
     def tokens(self, month: int) -> float:
-        """Tokens per user relative to month 0 (history: 1/compute per token)."""
+        """Tokens per API customer relative to month 0 (history: 1/compute per token)."""
         if month < 0:
             return 1.0 / self.compute_per_token(month)
         self._extend(month)
         return self._tokens[month]
+
+    def user_tokens(self, month: int) -> float:
+        """Tokens per ChatGPT user relative to month 0 (history: 1/compute per token)."""
+        if month < 0:
+            return 1.0 / self.compute_per_token(month)
+        self._extend(month)
+        return self._user_tokens[month]
 
     def compute_per_token(self, month: int) -> float:
         """Effective compute per token relative to month 0."""
@@ -203,18 +223,26 @@ def api_share0(p: Params) -> float:
     return api / (sub + api) if sub + api > 0.0 else 0.0
 
 
-def inference_need(p: Params, users: float, customers: float, tokens: float, month: int) -> float:
+def inference_need(
+    p: Params,
+    users: float,
+    customers: float,
+    user_tokens: float,
+    customer_tokens: float,
+    month: int,
+) -> float:
     """Effective inference compute (GW of 2024 chips) for ChatGPT users and API customers.
 
     In January 2024 inference is ``inference_watts_per_user`` per weekly user, split
     between ChatGPT and the API by their revenue shares; each part then moves with its
-    own users (weekly users; API customers), with tokens per user and compute per token.
+    own users (weekly users; API customers), their tokens and compute per token.
     """
     pa = paths(p)
     a0 = api_share0(p)
-    per_token = pa.compute_per_token(month) * tokens
+    per_token = pa.compute_per_token(month)
     base = p.users_initial * p.inference_watts_per_user / 1000.0
-    return base * per_token * ((1.0 - a0) * users / p.users_initial + a0 * customers)
+    chat = (1.0 - a0) * users / p.users_initial * user_tokens
+    return base * per_token * (chat + a0 * customers * customer_tokens)
 
 
 def training_need(p: Params, month: int) -> float:
@@ -226,5 +254,7 @@ def training_need(p: Params, month: int) -> float:
 def compute_need(p: Params, users: float, month: int) -> float:
     """Effective compute needed (GW of 2024 chips) on the deterministic token and API paths."""
     pa = paths(p)
-    inference = inference_need(p, users, pa.customers(month), pa.tokens(month), month)
+    inference = inference_need(
+        p, users, pa.customers(month), pa.user_tokens(month), pa.tokens(month), month
+    )
     return inference + training_need(p, month)
