@@ -63,6 +63,24 @@ def test_tokens_per_user_is_a_state_moved_by_the_price_with_its_elasticity():
     assert spend == pytest.approx(p.inference_price_decline ** (p.api_price_elasticity - 1.0))
 
 
+def test_chatgpt_compute_per_user_stops_at_its_ceiling_while_api_tokens_keep_growing():
+    p = Params.from_preset("reported")
+    pa = demand.paths(p)
+    per_user = [pa.user_tokens(t) * pa.compute_per_token(t) for t in range(121)]
+    assert max(per_user) == pytest.approx(p.compute_per_user_ceiling)
+    assert all(b >= a - 1e-12 for a, b in zip(per_user, per_user[1:], strict=False))
+    capped = [t for t, x in enumerate(per_user) if x >= p.compute_per_user_ceiling - 1e-9]
+    assert capped and capped[0] > 12  # the ceiling binds after the first year
+    # before the ceiling ChatGPT users' tokens answer the price as the API's do
+    assert pa.user_tokens(12) == pytest.approx(pa.tokens(12))
+    # after it, API tokens per customer grow faster than a ChatGPT user's
+    assert pa.tokens(120) > pa.user_tokens(120) * 2
+    # a higher ceiling means more compute for ChatGPT users, and never less
+    high = demand.paths(Params.from_preset("reported", compute_per_user_ceiling=40.0))
+    assert high.user_tokens(120) > pa.user_tokens(120)
+    assert all(high.user_tokens(t) >= pa.user_tokens(t) for t in range(121))
+
+
 def test_training_is_its_own_budget_and_the_api_its_own_market():
     _, a = _run(36)
     _, b = _run(36, market_size_users=900.0, paid_share=0.03)
@@ -74,7 +92,7 @@ def test_training_is_its_own_budget_and_the_api_its_own_market():
         tr = demand.training_need(p, t)
         pa = demand.paths(p)
         inf = demand.inference_need(
-            p, float(a["users_m"].iloc[t]), pa.customers(t), pa.tokens(t), t
+            p, float(a["users_m"].iloc[t]), pa.customers(t), pa.user_tokens(t), pa.tokens(t), t
         )
         assert float(a["app_compute_need"].iloc[t]) == pytest.approx(tr + inf)
     g0 = p.training_compute_growth
