@@ -46,6 +46,8 @@ def checks() -> list[Check]:
     arr = realised("openai_arr_2025_12", "2025-12")
     gw = realised("openai_compute_gw", "2025-12")
     per_gw = float(calibration_table()["revenue_per_gw_arr"].value)
+    users = realised("chatgpt_weekly_users", "2026-03")
+    monthly = realised("openai_revenue_monthly_2026_03", "2026-03")
     return [
         Check(
             "app revenue 2025 (full year)",
@@ -75,15 +77,29 @@ def checks() -> list[Check]:
             "US$ bn per GW a year",
             lambda df: _arr(df, "2025-12") / _at(df, "2025-12", "deployed_gw"),
         ),
+        Check(
+            "weekly users, Mar 2026",
+            f"chatgpt_weekly_users ({users.origin})",
+            users.value,
+            "million",
+            lambda df: _at(df, "2026-03", "users_m"),
+        ),
+        Check(
+            "revenue in the month, Mar 2026",
+            f"openai_revenue_monthly_2026_03 ({monthly.origin})",
+            monthly.value,
+            "US$ bn a month",
+            lambda df: _at(df, "2026-03", "app_revenue"),
+        ),
     ]
 
 
 def evaluate(preset: str = "reported", seeds: int = 5) -> list[tuple[Check, float]]:
-    """Each check with the model's mean over ``seeds`` runs of 24 months."""
+    """Each check with the model's mean over ``seeds`` runs of 27 months (to March 2026)."""
     frames = []
     for seed in range(seeds):
         m = AIBubbleModel(rng=seed, preset=preset)
-        m.run_for(24)
+        m.run_for(27)
         frames.append(m.datacollector.get_model_vars_dataframe())
     return [(c, sum(c.measure(df) for df in frames) / len(frames)) for c in checks()]
 

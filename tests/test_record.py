@@ -105,7 +105,7 @@ def test_cli_record_replays_identical_and_finds_a_changed_value(tmp_path, capsys
 def test_replay_detects_a_changed_parameter(tmp_path, capsys):
     path = cli_run(tmp_path / "seed.csv")
     rec = json.loads(path.read_text())
-    rec["params"]["milestone_investment_per_gw"] = 1.5
+    rec["params"]["paid_share"] = 0.06
     path.write_text(json.dumps(rec))
     result = replay(read_record(path))
     assert not result.identical
