@@ -132,10 +132,7 @@ class Params:
     # --- compute -------------------------------------------------------------------
     inference_watts_per_user: float = _p(0.01, 100, "inference compute per user, W (2024 chips)")
     compute_per_user_ceiling: float = _p(
-        1, 1e4, "most compute a ChatGPT user gets, x Jan 2024 (effective compute)"
-    )
-    compute_per_token_decline: float = _p(
-        1, 100, "effective compute per token falls this many x a year (not hardware)"
+        1, 1e4, "most compute a user or API customer takes, x Jan 2024 (effective)"
     )
     training_to_inference: float = _p(0, 10, "training compute per unit of inference, Jan 2024")
     training_compute_growth: float = _p(-0.5, 5, "yearly growth of training compute at first")
@@ -162,7 +159,7 @@ class Params:
         0, 50, "remaining commitments allowed per dollar of valuation"
     )
     weight_oracle: float = _p(
-        0, 1e4, "Oracle's weight in new contracts", cite="oracle_openai_contract_value"
+        0, 1e4, "Oracle's weight in new contracts", cite="oracle_own_contract_weight"
     )
     weight_microsoft: float = _p(
         0, 1e4, "Microsoft's weight in new contracts", cite="microsoft_azure_commitment"

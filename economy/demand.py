@@ -64,17 +64,20 @@ class Paths:
     depend on the random user path, so the agent's states and the opening pipeline
     (which needs the need of months it has not run) read the same numbers.
 
-    - Tokens per API customer (relative to January 2024) answer each month's change in the
-      token price with elasticity ``api_price_elasticity``:
-      tau(t+1) = tau(t) * (r(t+1) / r(t)) ** -elasticity, r(t) = price relative to month 0.
-      API customers pay per token, so their compute pays for itself.
-    - Tokens per ChatGPT user follow the same law while the compute they take (tokens x
-      compute per token) is under ``compute_per_user_ceiling`` times January 2024's; a flat
-      subscription does not pay per token, so the app company rations a user's compute
-      there (rate limits, model routing): from then on tokens per user grow only as fast
-      as compute per token falls.
-    - Compute per token (effective compute, so net of the hardware gains that
-      ``chip_efficiency`` already counts) falls ``compute_per_token_decline`` times a year.
+    - The token price r(t) (month 0 = 1) falls ``inference_price_decline`` times a year,
+      and so does the cost of a token at a constant margin: compute per token (effective
+      compute, net of the hardware gains ``chip_efficiency`` counts per GW) falls
+      ``inference_price_decline / hardware gain`` times a year, the hardware gain being
+      2 ** (1 / gpu_cost_per_flop_halving). A price cannot fall faster than its cost.
+    - Tokens per API customer and per ChatGPT user (relative to January 2024) answer each
+      month's change in the price with elasticity ``api_price_elasticity``:
+      tau(t+1) = tau(t) * (r(t+1) / r(t)) ** -elasticity, while the compute they take
+      (tokens x compute per token) is under ``compute_per_user_ceiling`` times January
+      2024's. Past it, tokens grow only as fast as compute per token falls: a flat
+      subscription does not pay per token, so the app company rations a ChatGPT user's
+      compute (rate limits, routing to smaller models); an API customer's workloads
+      saturate. API customers pay per token at a constant margin, so their compute pays
+      for itself.
     - API and enterprise customers (relative to January 2024) grow logistically at
       ``api_customer_growth`` a year toward ``api_market_ceiling`` times their 2024 base.
     - Training compute is its own budget: ``training_to_inference`` times the inference
@@ -97,14 +100,19 @@ class Paths:
         return self.p.inference_price_decline ** (-month / 12.0)
 
     def tokens_next(self, tokens: float, month: int) -> float:
-        """Tokens per API customer in ``month + 1`` from those in ``month`` (law of motion)."""
-        step = self.p.inference_price_decline ** (-1.0 / 12.0)  # r(t+1) / r(t)
-        return tokens * step ** (-self.p.api_price_elasticity)
+        """Tokens per user or API customer in ``month + 1`` from ``month`` (law of motion).
+
+        The price elasticity, within the compute ceiling (never a fall).
+        """
+        p = self.p
+        step = p.inference_price_decline ** (-1.0 / 12.0)  # r(t+1) / r(t)
+        elastic = tokens * step ** (-p.api_price_elasticity)
+        ceiling = p.compute_per_user_ceiling / self.compute_per_token(month + 1)
+        return min(elastic, max(tokens, ceiling))
 
     def user_tokens_next(self, tokens: float, month: int) -> float:
-        """Tokens per ChatGPT user in ``month + 1``: as the API's, within the compute ceiling."""
-        ceiling = self.p.compute_per_user_ceiling / self.compute_per_token(month + 1)
-        return min(self.tokens_next(tokens, month), max(tokens, ceiling))
+        """Tokens per ChatGPT user in ``month + 1``: the same law as an API customer's."""
+        return self.tokens_next(tokens, month)
 
     def customers_next(self, customers: float) -> float:
         """API customers next month: logistic growth toward the ceiling."""
@@ -137,8 +145,10 @@ class Paths:
         return self._user_tokens[month]
 
     def compute_per_token(self, month: int) -> float:
-        """Effective compute per token relative to month 0."""
-        return self.p.compute_per_token_decline ** (-month / 12.0)
+        """Effective compute per token relative to month 0 (the price's fall, net of hardware)."""
+        p = self.p
+        decline = p.inference_price_decline / 2.0 ** (1.0 / p.gpu_cost_per_flop_halving)
+        return max(decline, 1.0) ** (-month / 12.0)
 
     def customers(self, month: int) -> float:
         """API customers relative to month 0."""

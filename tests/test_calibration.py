@@ -1,6 +1,6 @@
 """The calibration report: each preset against the figures it is held to.
 
-Targets the model meets are asserted; the two it misses are strict xfails with the reason
+Targets the model meets are asserted; the three it misses are strict xfails with the reason
 (docs/scenarios.md), so a change that makes them pass is noticed too.
 """
 
@@ -12,6 +12,9 @@ KNOWN_MISSES = {
     ("seed", "H1-2025 net loss"): "uniform build lag: 2024 contracts arrive after mid-2025",
     ("seed", "capacity the app company contracts (peak)"): "the article's stall stops "
     "contracting long before 22 GW",
+    ("soft-landing", "first year of positive app free cash flow"): "own contracts signed while "
+    "need doubled overshoot once it levels off (users and compute per user at their "
+    "ceilings): the excess capacity's bills keep free cash flow negative until 2033",
 }
 
 

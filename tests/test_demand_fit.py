@@ -6,6 +6,7 @@ that read only figures known by the reported vintage, and the out-of-sample chec
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -24,7 +25,7 @@ NEW_ROWS = (
     "api_customer_growth",
     "api_market_ceiling",
     "api_price_elasticity",
-    "compute_per_token_decline",
+    "compute_per_user_ceiling",
     "training_compute_growth",
     "training_growth_halving_years",
     "openai_revenue_h1_2025",
@@ -63,22 +64,34 @@ def test_tokens_per_user_is_a_state_moved_by_the_price_with_its_elasticity():
     assert spend == pytest.approx(p.inference_price_decline ** (p.api_price_elasticity - 1.0))
 
 
-def test_chatgpt_compute_per_user_stops_at_its_ceiling_while_api_tokens_keep_growing():
+def test_compute_per_user_and_per_customer_stops_at_its_ceiling():
     p = Params.from_preset("reported")
     pa = demand.paths(p)
-    per_user = [pa.user_tokens(t) * pa.compute_per_token(t) for t in range(121)]
-    assert max(per_user) == pytest.approx(p.compute_per_user_ceiling)
-    assert all(b >= a - 1e-12 for a, b in zip(per_user, per_user[1:], strict=False))
-    capped = [t for t, x in enumerate(per_user) if x >= p.compute_per_user_ceiling - 1e-9]
-    assert capped and capped[0] > 12  # the ceiling binds after the first year
-    # before the ceiling ChatGPT users' tokens answer the price as the API's do
-    assert pa.user_tokens(12) == pytest.approx(pa.tokens(12))
-    # after it, API tokens per customer grow faster than a ChatGPT user's
-    assert pa.tokens(120) > pa.user_tokens(120) * 2
-    # a higher ceiling means more compute for ChatGPT users, and never less
+    for tokens in (pa.user_tokens, pa.tokens):
+        per_user = [tokens(t) * pa.compute_per_token(t) for t in range(121)]
+        assert max(per_user) == pytest.approx(p.compute_per_user_ceiling)
+        assert all(b >= a - 1e-12 for a, b in itertools.pairwise(per_user))
+        capped = [t for t, x in enumerate(per_user) if x >= p.compute_per_user_ceiling - 1e-9]
+        assert capped and capped[0] > 12  # the ceiling binds after the first year
+    # before the ceiling tokens answer the price with its elasticity
+    assert pa.tokens(12) == pytest.approx(p.inference_price_decline**p.api_price_elasticity)
+    # a higher ceiling means more compute per user, and never less
     high = demand.paths(Params.from_preset("reported", compute_per_user_ceiling=40.0))
     assert high.user_tokens(120) > pa.user_tokens(120)
     assert all(high.user_tokens(t) >= pa.user_tokens(t) for t in range(121))
+
+
+def test_a_token_price_never_falls_faster_than_its_cost():
+    """Compute per token falls with the price, net of the hardware gain (a constant margin)."""
+    for decline, halving in ((10.0, 2.5), (40.0, 1.5), (3.0, 2.0)):
+        p = Params.from_preset(
+            "reported", inference_price_decline=decline, gpu_cost_per_flop_halving=halving
+        )
+        pa = demand.paths(p)
+        hardware = demand.chip_efficiency(12, halving)
+        # the cost of a token on new chips: compute per token / compute per GW
+        cost = pa.compute_per_token(12) / hardware
+        assert cost == pytest.approx(pa.price(12))
 
 
 def test_training_is_its_own_budget_and_the_api_its_own_market():
@@ -115,7 +128,7 @@ def test_a_fit_refuses_a_figure_dated_after_the_vintage():
     with pytest.raises(vintage.VintageError, match="out of sample"):
         vintage.fit_point("openai_compute_gw", "2025-12")
     dates = [pt.date for pt in vintage.fit_points("chatgpt_weekly_users")]
-    assert dates == ["2025-02", "2025-10"]
+    assert dates == ["2024-08", "2024-12", "2025-02", "2025-03", "2025-08", "2025-10"]
     later = [pt.date for pt in vintage.fit_points("chatgpt_weekly_users", "2026-03")]
     assert "2026-02" in later  # the later points exist: only the filter keeps them out
 
@@ -167,8 +180,9 @@ def test_the_out_of_sample_checks_are_measured_from_runs_and_read_from_data():
     assert figures["app revenue 2025 (full year)"] == 13.07  # data/realised.csv
     assert figures["capacity operating, Dec 2025"] == 1.9
     assert figures["annualised revenue, Dec 2025"] == 20.0
+    assert figures["weekly users, Mar 2026"] == 900.0
     results = evaluate(seeds=1)
-    assert len(results) == 4 and all(math.isfinite(v) and v > 0 for _, v in results)
-    _, df = _run(24, demand_noise=Params.from_preset("reported").demand_noise)
+    assert len(results) == 6 and all(math.isfinite(v) and v > 0 for _, v in results)
+    _, df = _run(27, demand_noise=Params.from_preset("reported").demand_noise)
     by = {c.name: c.measure(df) for c, _ in results}
     assert by["capacity operating, Dec 2025"] == pytest.approx(float(df["deployed_gw"].iloc[23]))

@@ -46,8 +46,14 @@ def test_every_parameter_at_both_ends_of_its_range_runs_with_the_books_balanced(
 
 
 def explosive() -> AIBubbleModel:
-    # allowed values whose API revenue compounds past world output within the century
-    m = AIBubbleModel(rng=1, preset="seed", api_price_elasticity=1.5, inference_price_decline=100)
+    # allowed values whose compute need compounds past any plausible capacity
+    m = AIBubbleModel(
+        rng=1,
+        preset="seed",
+        api_price_elasticity=1.5,
+        inference_price_decline=100,
+        compute_per_user_ceiling=1e4,
+    )
     m.run_for(600)
     return m
 

@@ -95,7 +95,7 @@ def test_regime_severity_orders_the_regimes():
 STRONG_DEMAND: dict[str, Any] = {
     "market_size_users": 5000.0,
     "monetisation_growth": 0.3,
-    "compute_per_token_decline": 4.0,
+    "compute_per_user_ceiling": 60.0,
 }
 
 

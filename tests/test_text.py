@@ -94,7 +94,13 @@ def _runs():
     m.run_for(24)
     yield "one cloud", m
     # API revenue compounding past world output (a quantity beyond its plausible bound)
-    m = AIBubbleModel(rng=1, preset="seed", api_price_elasticity=1.5, inference_price_decline=100)
+    m = AIBubbleModel(
+        rng=1,
+        preset="seed",
+        api_price_elasticity=1.5,
+        inference_price_decline=100,
+        compute_per_user_ceiling=1e4,
+    )
     m.run_for(600)
     yield "explosive", m
 

@@ -253,9 +253,9 @@ PLAUSIBLE_BOUNDS = (
     Bound(
         "Capacity in service",
         ("deployed_gw",),
-        10_000.0,
+        1_000.0,
         "GW",
-        "more than all the world's power plants",
+        "twice the average electricity demand of the United States, for one company",
     ),
 )
 
