@@ -7,10 +7,13 @@ NVIDIA's milestone GW count only from their start dates; chips are invoiced on d
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from agents.app_company import AppCompany
 from agents.chip_supplier import ChipSupplier
+from economy.contracting import Contracting
 from economy.dealbook import deal_book
 from economy.observation import EventKind
 from economy.opening import DealKind, deals_from
@@ -37,7 +40,7 @@ def test_own_contracts_stay_within_the_plan_every_month(preset, monkeypatch):
     def sign(app: AppCompany) -> None:
         m, p = app.model, app.p
         t, lag = m.month, p.build_lag_months
-        contracting = m.contracting
+        contracting = cast(Contracting, m.contracting)  # the register itself, not its view
         growth = app.annualised_growth(app.need_hist, t, 6)
         growth = min(max(growth, -0.9), p.forecast_growth_cap)
         target = app.compute_need * (1.0 + growth) ** (lag / 12.0) * (1.0 + p.capacity_headroom)
