@@ -32,6 +32,10 @@ class Target:
             ``"min"`` (at least lo) or ``"all"`` (a 0/1 check that must hold in every run).
         lo, hi: bounds for ``range`` and ``min``.
         unit: unit of the figure.
+        sample: what the figure is to the model: ``"fitted"`` (a fit in ``scripts/`` reads
+            it: in sample, not evidence), ``"construction"`` (an input sets it: true by
+            construction), ``"scenario"`` (a goal the preset's hand-set values aim at) or
+            ``"out"`` (nothing reads it: out of sample).
     """
 
     preset: str
@@ -44,6 +48,15 @@ class Target:
     lo: float = math.nan
     hi: float = math.nan
     unit: str = ""
+    sample: str = "out"
+
+
+SAMPLES = {
+    "fitted": "in sample (fitted)",
+    "construction": "by construction",
+    "scenario": "scenario goal",
+    "out": "out of sample",
+}
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,7 @@ def targets() -> list[Target]:
             _cal("net_margin_2024"),
             0.10,
             unit="fraction",
+            sample="fitted",
         ),
         Target(
             "seed",
@@ -217,6 +231,7 @@ def targets() -> list[Target]:
             5.7,
             0.10,
             unit="US$ bn",
+            sample="construction",
         ),
         Target(
             "seed",
@@ -228,6 +243,7 @@ def targets() -> list[Target]:
             lo=1100.0,
             hi=1300.0,
             unit="US$ bn",
+            sample="construction",
         ),
         Target(
             "seed",
@@ -246,6 +262,7 @@ def targets() -> list[Target]:
             _cal("paid_user_growth_2024"),
             0.10,
             unit="fraction",
+            sample="fitted",
         ),
         Target(
             "seed",
@@ -255,6 +272,7 @@ def targets() -> list[Target]:
             _cal("paid_user_growth_2025q1"),
             0.10,
             unit="fraction a year",
+            sample="fitted",
         ),
         Target(
             "reported",
@@ -264,6 +282,7 @@ def targets() -> list[Target]:
             _cal("openai_revenue_2024"),
             0.15,
             unit="US$ bn",
+            sample="fitted",
         ),
         Target(
             "reported",
@@ -282,6 +301,7 @@ def targets() -> list[Target]:
             _reported_users("2025-02"),
             0.15,
             unit="millions",
+            sample="fitted",
         ),
         Target(
             "reported",
@@ -291,6 +311,7 @@ def targets() -> list[Target]:
             _reported_users("2025-10"),
             0.15,
             unit="millions",
+            sample="fitted",
         ),
         Target(
             "nortel",
@@ -301,6 +322,7 @@ def targets() -> list[Target]:
             kind="min",
             lo=0.30,
             unit="fraction",
+            sample="scenario",
         ),
         Target(
             "nortel",
@@ -321,6 +343,7 @@ def targets() -> list[Target]:
             lo=2028.0,
             hi=2030.0,
             unit="year",
+            sample="scenario",
         ),
         Target(
             "soft-landing",
@@ -330,6 +353,7 @@ def targets() -> list[Target]:
             1.0,
             kind="all",
             unit="0/1",
+            sample="scenario",
         ),
     ]
 
@@ -352,14 +376,20 @@ def report(results: list[Result]) -> str:
     width = max(len(r.target.name) for r in results)
     lines = [
         f"{'preset':13s} {'target':{width}s} {'goal':>18s} {'model':>10s} {'error':>7s}  result  "
-        "(source row)"
+        f"{'what it is':19s} (source row)"
     ]
     for r in results:
         err = "" if math.isnan(r.error) else f"{100 * r.error:+.0f}%"
         lines.append(
             f"{r.target.preset:13s} {r.target.name:{width}s} {r.goal():>18s} "
-            f"{r.shown():>10s} {err:>7s}  {'pass' if r.passed else 'FAIL':6s}  ({r.target.row})"
+            f"{r.shown():>10s} {err:>7s}  {'pass' if r.passed else 'FAIL':6s}  "
+            f"{SAMPLES[r.target.sample]:19s} ({r.target.row})"
         )
     n = sum(r.passed for r in results)
     lines.append(f"{n} of {len(results)} targets met")
+    for sample, label in SAMPLES.items():
+        group = [r for r in results if r.target.sample == sample]
+        if group:
+            met = sum(r.passed for r in group)
+            lines.append(f"  {label}: {met} of {len(group)} met")
     return "\n".join(lines)

@@ -50,3 +50,26 @@ def test_every_target_cites_a_calibration_row():
 
 def test_every_shipped_preset_with_a_story_has_targets():
     assert {t.preset for t in targets()} == {"seed", "reported", "nortel", "soft-landing"}
+
+
+def test_the_readme_states_the_counts_the_report_gives(results):
+    """README: '12 of 15 are met (in sample 6 of 6, out of sample 2 of 4)', recomputed."""
+    import re
+    from pathlib import Path
+
+    from calibration.targets import SAMPLES
+
+    text = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    m = re.search(
+        r"(\d+) of (\d+) are met \(in sample (\d+) of (\d+), out of sample (\d+) of (\d+)\)", text
+    )
+    assert m, "the README states the calibration counts"
+    got = [int(x) for x in m.groups()]
+    rs = list(results.values())
+
+    def count(sample: str | None) -> list[int]:
+        group = [r for r in rs if sample is None or r.target.sample == sample]
+        return [sum(r.passed for r in group), len(group)]
+
+    assert got == count(None) + count("fitted") + count("out")
+    assert {r.target.sample for r in rs} <= set(SAMPLES)
