@@ -38,6 +38,7 @@ def run(seed: int, preset: str | None, params: Params | None = None):
 
 
 def capacity_table(seeds: list[int]) -> list[str]:
+    """Every preset's capacity in service at six months, its peak and its fall from it."""
     lines = [
         "| preset | GW at months " + ", ".join(map(str, MONTHS)) + " | peak GW | peak to end |",
         "|---|---|---:|---:|",
@@ -56,6 +57,7 @@ def capacity_table(seeds: list[int]) -> list[str]:
 
 
 def proof_table(seeds: list[int]) -> list[str]:
+    """The issue's 2026 figures for ``reported`` and ``history``."""
     lines = [
         "| preset | revenue per GW 2026 (US$ bn) | app cash burn 2026 (US$ bn) | "
         "Oracle loop capex 2026 (US$ bn) | Oracle loop capex FY26 (US$ bn) | "
@@ -82,6 +84,7 @@ def proof_table(seeds: list[int]) -> list[str]:
 
 
 def counterfactual_table(seeds: list[int]) -> list[str]:
+    """``reported``'s parameters with and without the deal file's dated deals."""
     lines = [
         "| reported's parameters | GW contracted in all | peak GW | first default (month) |",
         "|---|---:|---:|---|",
@@ -99,6 +102,7 @@ def counterfactual_table(seeds: list[int]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the three tables (Markdown) for the seeds asked."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="1,2,42", help="comma-separated seeds (default 1,2,42)")
     args = ap.parse_args(argv)
