@@ -158,7 +158,14 @@ class AIBubbleModel(mesa.Model):
             self.ledger, p, self.clouds_by_name, self.firms_by_name, SUPPLIERS, self.deals, events
         )
         self.observation = Observation(
-            p, self.ledger, self.contracting, events, self.app, self.clouds, self.suppliers
+            p,
+            self.ledger,
+            self.contracting,
+            events,
+            self.app,
+            self.clouds,
+            self.suppliers,
+            self.market.log_returns,
         )
         self.solvency = Solvency(
             self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]

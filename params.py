@@ -220,6 +220,13 @@ class Params:
         0, 1, "share of a cloud's backlog lenders count as collateral"
     )
     interest_rate: float = _p(0, 1, "yearly interest on debt")
+    loss_given_default: float = _p(0, 1, "share of a claim lost in a default (spreads)")
+    barrier_commitment_share: float = _p(
+        0, 1, "share of take-or-pay commitments in the default barrier (spreads)"
+    )
+    concentration_spread: float = _p(
+        0, 0.2, "spread per unit of revenue from one counterparty, per year"
+    )
     credit_crunch_drawdown: float = _p(
         0, 1, "lenders stop lending to a firm whose shares fell this much in a year"
     )

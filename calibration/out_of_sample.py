@@ -113,3 +113,115 @@ def report(results: list[tuple[Check, float]]) -> str:
             f"{c.name:48s} {c.figure:8.3g} {value:8.3g} {100 * err:+6.0f}%  {c.unit} ({c.source})"
         )
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- credit spreads
+@dataclass(frozen=True)
+class SpreadCheck:
+    """A realised credit spread and the model column (bp) it is compared with."""
+
+    name: str
+    source: str
+    figure: float  # bp
+    column: str
+    until: str  # the month it is read at ("at") or up to ("peak")
+    how: str  # "at" or "peak"
+
+    def measure(self, df: pd.DataFrame) -> float:
+        """The model's value in one run."""
+        month = month_of(self.until)
+        if self.how == "at":
+            return float(df[self.column].iloc[month])
+        return float(df[self.column].iloc[: month + 1].max())
+
+
+def spread_checks() -> list[SpreadCheck]:
+    """Oracle's and CoreWeave's five-year CDS in 2025 (issue 18, item 7): checks, not fits."""
+    oracle = realised("oracle_cds_5y", "2025-12")
+    coreweave = realised("coreweave_cds_5y_peak", "2025-12")
+    return [
+        SpreadCheck(
+            "Oracle five-year CDS, Dec 2025",
+            f"oracle_cds_5y ({oracle.origin})",
+            oracle.value,
+            "cds5y_oracle",
+            "2025-12",
+            "at",
+        ),
+        SpreadCheck(
+            "CoreWeave five-year CDS, peak to Dec 2025",
+            f"coreweave_cds_5y_peak ({coreweave.origin})",
+            coreweave.value,
+            "cds5y_coreweave",
+            "2025-12",
+            "peak",
+        ),
+    ]
+
+
+def assumed_ranges() -> dict[str, tuple[float, float]]:
+    """Every assumed parameter with a plausible range (its calibration row's low and high)."""
+    from params import PARAM_NAMES, param_info
+
+    out = {}
+    for name in PARAM_NAMES:
+        info = param_info(name)
+        try:
+            lo, hi = float(info["sweep_low"]), float(info["sweep_high"])
+        except (TypeError, ValueError):
+            continue
+        allowed = info["lo"] <= lo and hi <= info["hi"]
+        if info["provenance"] == "assumed" and not info["integer"] and hi > lo and allowed:
+            out[name] = (lo, hi)
+    return out
+
+
+def evaluate_spreads(
+    preset: str = "history", seeds: int = 5, draws: int = 100, root: int = 0
+) -> list[tuple[SpreadCheck, float, float, float]]:
+    """Each spread check: central mean over ``seeds`` runs, 5% and 95% points over draws.
+
+    The draws are ``draws`` Latin-hypercube draws of the assumed parameters over their
+    plausible ranges (generator seed ``root``).
+    """
+    import numpy as np
+    from scipy.stats import qmc
+
+    from params import Params
+
+    months = month_of("2025-12") + 1
+    checks = spread_checks()
+    central = []
+    for seed in range(seeds):
+        m = AIBubbleModel(rng=seed, preset=preset)
+        m.run_for(months)
+        central.append(m.datacollector.get_model_vars_dataframe())
+    ranges = assumed_ranges()
+    names = sorted(ranges)
+    unit = qmc.LatinHypercube(d=len(names), seed=root).random(draws)
+    values: list[list[float]] = [[] for _ in checks]
+    for i, row in enumerate(unit):
+        draw = {
+            n: ranges[n][0] + u * (ranges[n][1] - ranges[n][0])
+            for n, u in zip(names, row, strict=True)
+        }
+        p = Params.from_preset(preset, **draw)
+        m = AIBubbleModel(rng=root + i, preset=preset, params=p)
+        m.run_for(months)
+        df = m.datacollector.get_model_vars_dataframe()
+        for k, c in enumerate(checks):
+            values[k].append(c.measure(df))
+    out = []
+    for k, c in enumerate(checks):
+        mid = sum(c.measure(df) for df in central) / len(central)
+        lo, hi = np.percentile(values[k], [5, 95])
+        out.append((c, mid, float(lo), float(hi)))
+    return out
+
+
+def spread_report(results: list[tuple[SpreadCheck, float, float, float]]) -> str:
+    """The spread checks as a table of text (bp)."""
+    lines = [f"{'check':44s} {'figure':>7s} {'central':>8s} {'5%':>7s} {'95%':>7s}  (source)"]
+    for c, mid, lo, hi in results:
+        lines.append(f"{c.name:44s} {c.figure:7.0f} {mid:8.0f} {lo:7.0f} {hi:7.0f}  ({c.source})")
+    return "\n".join(lines)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from params import APP, CLOUDS, FIRMS, SUPPLIERS, Params
 
 from ..contracts import Backstop, CloudContract, ContractBook, WarrantDeal
+from ..finance import BP, Minsky
 from ..indicators import ratio, trailing_sum
 from ..ledger import LOAN, ROW, Ledger
 from ..regimes import Regime
@@ -112,6 +113,25 @@ class AppReading(FirmReading, Protocol):
         ...
 
 
+class CreditReading(Protocol):
+    """Each firm's spreads and Minsky class this month (``economy/observation/credit.py``)."""
+
+    @property
+    def spread(self) -> Mapping[str, float]:
+        """One-year spread by firm, per year."""
+        ...
+
+    @property
+    def cds5y(self) -> Mapping[str, float]:
+        """Five-year spread by firm, per year."""
+        ...
+
+    @property
+    def minsky(self) -> Mapping[str, Minsky]:
+        """Minsky class by firm."""
+        ...
+
+
 class CloudReading(FirmReading, Protocol):
     """A cloud provider as observation reads it."""
 
@@ -163,6 +183,11 @@ class Observed(Protocol):
     cascade_direct: float
     cascade_amplified: float
     cascade_max_loss: dict[str, float]
+
+    @property
+    def credit(self) -> CreditReading:
+        """Each firm's spreads and Minsky class this month."""
+        ...
 
     carried: dict[str, float]
     defined: dict[str, int]
@@ -753,6 +778,27 @@ def _firm_columns(f: str) -> list[Column]:
             "fraction",
             f"largest relative equity loss of {name} in a default cascade so far",
             lambda v: v.obs.cascade_max_loss.get(f, 0.0),
+        ),
+        Column(
+            f"spread_{f}",
+            "bp a year",
+            f"{name} one-year credit spread from its books (Black-Cox first passage plus "
+            "revenue concentration; economy/finance.py); reported, not yet charged",
+            lambda v: BP * v.obs.credit.spread[f],
+        ),
+        Column(
+            f"cds5y_{f}",
+            "bp a year",
+            f"{name} five-year credit spread, as a five-year CDS would quote it",
+            lambda v: BP * v.obs.credit.cds5y[f],
+        ),
+        Column(
+            f"minsky_{f}",
+            "class",
+            f"{name} financing over the last 12 months: 0 hedge (operating cash flow covers "
+            "interest, principal and commitments), 1 speculative (interest and commitments, "
+            "not principal), 2 Ponzi (not interest and commitments)",
+            lambda v: int(v.obs.credit.minsky[f]),
         ),
     ]
 

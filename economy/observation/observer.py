@@ -8,7 +8,7 @@ the month's flags. The valuations and the runways read its histories.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from params import APP, Params
@@ -29,6 +29,7 @@ from .columns import (
     SupplierReading,
     _Month,
 )
+from .credit import Credit
 from .events import REASON_TEMPLATES, DefaultReason, Event, EventKind, EventLog, _Formatter
 from .names import LABELS
 from .summary import RunSummary
@@ -62,6 +63,7 @@ class Observation:
         app: AppReading,
         clouds: Sequence[CloudReading],
         suppliers: Sequence[SupplierReading],
+        returns: Mapping[str, list[float]] | None = None,
     ):
         self.p = p
         self.ledger = ledger
@@ -76,6 +78,10 @@ class Observation:
         self.suppliers_by_name = {s.name: s for s in self.suppliers}
         self.cloud_names = [c.name for c in self.clouds]
         self.supplier_names = [s.name for s in self.suppliers]
+        book = register.book
+        self.credit = Credit(
+            p, ledger, lambda m: book.future_bills(None, m), self.firms, returns or {}
+        )
         self.month = -1
         self.cascades: list[dict[str, Any]] = []
         self.cascade_direct = 0.0
@@ -239,6 +245,7 @@ class Observation:
         hist["milestone_investment"].append(milestone)
         self.milestone_total += milestone
         self._record_cash_flows()
+        self.credit.record(t)
         equity, app_to_clouds, clouds_to_suppliers = (hist[f.column] for f in LOOP_FLOWS)
         self.throughput = loop_throughput(equity, app_to_clouds, clouds_to_suppliers)
         self.n_defaults = sum([f.defaulted for f in self.firms])

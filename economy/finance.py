@@ -1,0 +1,138 @@
+"""Credit as lenders would price it, and Minsky's classes: pure functions of a firm's books.
+
+The first slice of the credit issue (18): spreads and classes are measured and reported
+each month (``spread_<firm>``, ``cds5y_<firm>``, ``minsky_<firm>``); no rate in the model
+uses them yet (every loan still costs ``interest_rate``). The next slices price loans
+with them, add maturities, lenders with capital and issuance, and ``credit_room``.
+
+Spreads come from a structural model, the same for every firm (no per-firm constants):
+
+- Black and Cox (1976) first passage: the firm's asset value V follows a geometric
+  Brownian motion with volatility ``sigma``; it defaults when V first falls to the barrier
+  B. Under the risk-neutral measure V grows at the base rate and so does the barrier (its
+  debt accrues interest at that rate), so the log distance ln(V / B) has drift
+  ``nu = -sigma**2 / 2``. With ``b = ln(B / V)`` (below 0 while V > B), the probability of
+  default within T years is
+
+      PD(T) = N((b - nu T) / (sigma sqrt T))
+              + (B / V) ** (2 nu / sigma**2) N((b + nu T) / (sigma sqrt T)).
+
+- The barrier is the firm's debt-like claims plus ``barrier_commitment_share`` of its
+  remaining take-or-pay commitments (the app company's contracts); V is its market value
+  of equity plus that barrier, so equity is the distance to default.
+- Asset volatility is the firm's own equity volatility (its simulated monthly log returns
+  over the last year, annualised; the model's ``price_noise`` before a quarter of returns
+  exists) times equity over assets (Merton's first-order link).
+- The risk-neutral spread of T-year debt losing ``loss_given_default`` in default is
+  ``-ln(1 - LGD x PD(T)) / T``, plus a concentration term: ``concentration_spread`` times
+  the share of the firm's revenue from its largest single counterparty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from enum import IntEnum
+
+SQRT2 = math.sqrt(2.0)
+MIN_RETURNS = 3  # monthly returns needed before a firm's own volatility is used
+VOL_WINDOW = 12  # months of returns in the volatility
+BP = 1e4  # basis points per unit
+
+
+def normal_cdf(x: float) -> float:
+    """Standard normal distribution function (``erfc``: accurate in the lower tail)."""
+    return 0.5 * math.erfc(-x / SQRT2)
+
+
+def first_passage_pd(
+    assets: float, barrier: float, sigma: float, years: float, drift: float | None = None
+) -> float:
+    """Black-Cox probability that assets first reach the barrier within ``years``.
+
+    ``drift`` is the drift of ln(assets / barrier) (default ``-sigma**2 / 2``: assets and
+    barrier grow at the same rate); 1 at or below the barrier; 0 with no barrier or no
+    volatility above it.
+    """
+    if barrier <= 0.0:
+        return 0.0
+    if assets <= barrier:
+        return 1.0
+    if sigma <= 0.0 or years <= 0.0:
+        return 0.0
+    nu = -0.5 * sigma * sigma if drift is None else drift
+    b = math.log(barrier / assets)
+    s = sigma * math.sqrt(years)
+    first = normal_cdf((b - nu * years) / s)
+    power = (2.0 * nu / (sigma * sigma)) * b  # ln((B / V) ** (2 nu / sigma^2))
+    second = math.exp(power) * normal_cdf((b + nu * years) / s) if power < 700.0 else math.inf
+    return min(1.0, max(0.0, first + second))
+
+
+def credit_spread(pd: float, lgd: float, years: float) -> float:
+    """Risk-neutral spread (per year, continuous) of ``years``-year debt: -ln(1 - LGD PD) / T."""
+    loss = min(max(lgd * pd, 0.0), 1.0 - 1e-12)
+    return -math.log1p(-loss) / years
+
+
+def equity_volatility(log_returns: Sequence[float], floor: float) -> float:
+    """Annualised volatility of the last ``VOL_WINDOW`` monthly log returns.
+
+    ``floor`` (a monthly standard deviation) stands in until ``MIN_RETURNS`` returns exist.
+    """
+    tail = list(log_returns[-VOL_WINDOW:])
+    if len(tail) < MIN_RETURNS:
+        return floor * math.sqrt(12.0)
+    mean = sum(tail) / len(tail)
+    var = sum((r - mean) ** 2 for r in tail) / (len(tail) - 1)
+    return math.sqrt(var * 12.0)
+
+
+def structural_spread(
+    equity: float,
+    debt: float,
+    commitments: float,
+    equity_vol: float,
+    *,
+    lgd: float,
+    years: float,
+    commitment_share: float,
+    concentration: float,
+    concentration_spread: float,
+) -> float:
+    """A firm's spread (per year) from its books: Black-Cox plus the concentration term.
+
+    ``equity`` is its market value (0 or below: at the barrier), ``debt`` its debt-like
+    claims, ``commitments`` its remaining take-or-pay commitments, ``concentration`` the
+    share of its revenue from its largest counterparty (0 to 1).
+    """
+    barrier = debt + commitment_share * commitments
+    equity = max(0.0, equity)
+    assets = equity + barrier
+    sigma = equity_vol * equity / assets if assets > 0.0 else 0.0
+    pd = first_passage_pd(assets, barrier, sigma, years) if barrier > 0.0 else 0.0
+    if equity <= 0.0 and barrier > 0.0:
+        pd = 1.0
+    return credit_spread(pd, lgd, years) + concentration_spread * min(1.0, max(0.0, concentration))
+
+
+class Minsky(IntEnum):
+    """Minsky's financing classes (Minsky 1986), as the ``minsky_<firm>`` columns code them."""
+
+    HEDGE = 0  # operating cash flow covers interest, principal and commitments
+    SPECULATIVE = 1  # it covers interest and commitments, not principal: it must roll over
+    PONZI = 2  # it does not cover interest and commitments: it must borrow or sell to pay
+
+
+def minsky_class(
+    operating_cash_flow: float, interest_due: float, principal_due: float, commitments_due: float
+) -> Minsky:
+    """Classify a firm's financing from its cash flows over the same period.
+
+    Take-or-pay bills count as commitments (the app company's compute contracts).
+    """
+    if operating_cash_flow >= interest_due + principal_due + commitments_due:
+        return Minsky.HEDGE
+    if operating_cash_flow >= interest_due + commitments_due:
+        return Minsky.SPECULATIVE
+    return Minsky.PONZI

@@ -1,0 +1,168 @@
+"""Spreads and Minsky classes (economy/finance.py, economy/observation/credit.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from economy.finance import (
+    Minsky,
+    credit_spread,
+    equity_volatility,
+    first_passage_pd,
+    minsky_class,
+    normal_cdf,
+    structural_spread,
+)
+from model import AIBubbleModel
+from params import FIRMS
+
+BASE = {
+    "lgd": 0.6,
+    "years": 5.0,
+    "commitment_share": 0.5,
+    "concentration_spread": 0.03,
+}
+
+
+def test_first_passage_without_drift_is_the_reflection_principle():
+    sigma, years, v, b = 0.3, 2.0, 100.0, 70.0
+    expected = 2.0 * normal_cdf(math.log(b / v) / (sigma * math.sqrt(years)))
+    assert first_passage_pd(v, b, sigma, years, drift=0.0) == pytest.approx(expected, rel=1e-12)
+
+
+def test_first_passage_matches_a_simulation_with_drift():
+    rng = np.random.default_rng(7)
+    v, b, sigma, years, steps, paths = 100.0, 60.0, 0.45, 3.0, 600, 20_000
+    dt = years / steps
+    shocks = rng.standard_normal((paths, steps))
+    log_path = np.cumsum(-(sigma**2 / 2) * dt + sigma * math.sqrt(dt) * shocks, axis=1)
+    hit = (log_path.min(axis=1) <= math.log(b / v)).mean()
+    # discrete monitoring misses some crossings: the closed form is a little above
+    pd = first_passage_pd(v, b, sigma, years)
+    assert hit <= pd <= hit + 0.03
+
+
+def test_pd_bounds_and_monotonicity():
+    assert first_passage_pd(100.0, 0.0, 0.3, 5.0) == 0.0
+    assert first_passage_pd(50.0, 60.0, 0.3, 5.0) == 1.0
+    pds = [first_passage_pd(100.0, b, 0.3, 5.0) for b in (20.0, 40.0, 60.0, 80.0)]
+    assert pds == sorted(pds) and pds[0] < pds[-1] < 1.0
+    by_vol = [first_passage_pd(100.0, 60.0, s, 5.0) for s in (0.1, 0.3, 0.6)]
+    assert by_vol == sorted(by_vol)
+
+
+def test_credit_spread_of_certain_default_and_of_none():
+    assert credit_spread(0.0, 0.6, 5.0) == 0.0
+    assert credit_spread(1.0, 0.6, 1.0) == pytest.approx(-math.log(0.4))
+    assert credit_spread(0.1, 0.6, 5.0) == pytest.approx(-math.log(1 - 0.06) / 5)
+
+
+def test_a_spread_rises_with_leverage_and_with_concentration():
+    def spread(debt: float, concentration: float) -> float:
+        return structural_spread(100.0, debt, 0.0, 0.5, concentration=concentration, **BASE)
+
+    by_debt = [spread(d, 0.0) for d in (10.0, 50.0, 100.0, 300.0, 3000.0)]
+    assert by_debt == sorted(by_debt) and by_debt[-1] > by_debt[0]
+    by_conc = [spread(50.0, c) for c in (0.0, 0.3, 0.9)]
+    assert by_conc == sorted(by_conc)
+    assert by_conc[2] - by_conc[0] == pytest.approx(0.9 * BASE["concentration_spread"])
+    # commitments count in the barrier by their share
+    with_commitments = structural_spread(100.0, 50.0, 100.0, 0.5, concentration=0.0, **BASE)
+    assert with_commitments == pytest.approx(spread(100.0, 0.0))
+
+
+def test_minsky_classes_on_constructed_cash_flows():
+    assert minsky_class(10.0, 2.0, 3.0, 4.0) is Minsky.HEDGE
+    assert minsky_class(7.0, 2.0, 3.0, 4.0) is Minsky.SPECULATIVE  # no principal
+    assert minsky_class(5.0, 2.0, 3.0, 4.0) is Minsky.PONZI  # not interest and commitments
+    assert minsky_class(-1.0, 0.0, 0.0, 0.0) is Minsky.PONZI
+    assert minsky_class(0.0, 0.0, 0.0, 0.0) is Minsky.HEDGE
+
+
+def test_equity_volatility_annualises_the_last_year():
+    returns = [0.1, -0.1] * 10
+    assert equity_volatility(returns, 0.03) == pytest.approx(
+        np.std(returns[-12:], ddof=1) * 12**0.5
+    )
+    assert equity_volatility([0.2], 0.03) == pytest.approx(0.03 * 12**0.5)  # too few: the floor
+
+
+def inputs(m: AIBubbleModel, name: str) -> tuple[float, float, float, float, float]:
+    """What the model's credit reads of a firm: the spread's whole input."""
+    from params import APP
+
+    credit = m.observation.credit
+    commitments = credit.commitments(m.month + 1) if name == APP else 0.0
+    returns = m.market.log_returns[name]
+    vol = equity_volatility(returns, m.p.price_noise)
+    return (
+        m.ledger.market_cap(name),
+        m.ledger.debt_owed(name),
+        commitments,
+        vol,
+        credit.concentration(name),
+    )
+
+
+def spread_of(m: AIBubbleModel, x: tuple[float, float, float, float, float]) -> float:
+    p = m.p
+    equity, debt, commitments, vol, conc = x
+    return structural_spread(
+        equity,
+        debt,
+        commitments,
+        vol,
+        lgd=p.loss_given_default,
+        years=1.0,
+        commitment_share=p.barrier_commitment_share,
+        concentration=conc,
+        concentration_spread=p.concentration_spread,
+    )
+
+
+def test_a_firms_spread_is_its_inputs_alone_so_swapping_inputs_swaps_spreads():
+    """No per-firm constant: two firms' spreads swap when all their spread inputs swap."""
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(30)
+    credit = m.observation.credit
+    a, b = "oracle", "coreweave"
+    xa, xb = inputs(m, a), inputs(m, b)
+    assert xa != xb and credit.spread[a] != credit.spread[b]
+    assert credit.spread[a] == pytest.approx(spread_of(m, xa), rel=1e-12)
+    assert credit.spread[b] == pytest.approx(spread_of(m, xb), rel=1e-12)
+    assert spread_of(m, xb) == pytest.approx(credit.spread[b])  # a's books given b's inputs
+    assert spread_of(m, xa) == pytest.approx(credit.spread[a])
+
+
+@pytest.mark.parametrize("preset", ["reported", "nortel"])
+def test_spread_and_class_columns_are_finite_and_a_default_prices_as_one(preset):
+    m = AIBubbleModel(rng=1, preset=preset)
+    m.run_for(120)
+    df = m.datacollector.get_model_vars_dataframe()
+    for f in FIRMS:
+        for col in (f"spread_{f}", f"cds5y_{f}"):
+            assert np.isfinite(df[col]).all() and (df[col] >= 0).all()
+        assert set(df[f"minsky_{f}"].unique()) <= {0, 1, 2}
+    defaulted = [f for f in m.firms if f.defaulted]
+    for f in defaulted:
+        after = df[f"spread_{f.name}"].iloc[f.default_month]
+        assert after == pytest.approx(1e4 * credit_spread(1.0, m.p.loss_given_default, 1.0))
+    # the app company burning cash on take-or-pay bills is Ponzi while it does
+    assert (df["minsky_openai"].iloc[12:24] == int(Minsky.PONZI)).all()
+
+
+def test_the_spread_checks_read_their_figures_from_data_and_measure_runs():
+    from calibration.out_of_sample import assumed_ranges, evaluate_spreads, spread_checks
+    from params import param_info
+
+    figures = {c.column: c.figure for c in spread_checks()}
+    assert figures == {"cds5y_oracle": 140.0, "cds5y_coreweave": 881.0}  # data/realised.csv
+    ranges = assumed_ranges()
+    assert "concentration_spread" in ranges and "loss_given_default" not in ranges  # reported
+    assert all(param_info(n)["provenance"] == "assumed" for n in ranges)
+    results = evaluate_spreads(seeds=1, draws=4)
+    for _, mid, lo, hi in results:
+        assert all(math.isfinite(x) and x >= 0.0 for x in (mid, lo, hi)) and lo <= hi
