@@ -224,6 +224,7 @@ class Params:
     barrier_commitment_share: float = _p(
         0, 1, "share of take-or-pay commitments in the default barrier (spreads)"
     )
+    barrier_uncertainty: float = _p(0, 2, "sd of the log default barrier (CreditGrades' lambda)")
     concentration_spread: float = _p(
         0, 0.2, "spread per unit of revenue from one counterparty, per year"
     )

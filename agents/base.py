@@ -75,7 +75,7 @@ class Firm(mesa.Agent):
             investor=self.name,
             issuer=issuer.name,
             amount=paid,
-            source=deal.source,
+            deal=deal.source.removeprefix("deals.csv:"),
         )
         return paid
 

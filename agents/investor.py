@@ -193,7 +193,7 @@ class EquityInvestors(mesa.Agent):
             investor=investor,
             issuer=issuer,
             amount=amount,
-            source=deal.source,
+            deal=deal.source.removeprefix("deals.csv:"),
         )
         return amount
 

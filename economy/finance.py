@@ -20,12 +20,15 @@ Spreads come from a structural model, the same for every firm (no per-firm const
 - The barrier is the firm's debt-like claims plus ``barrier_commitment_share`` of its
   remaining take-or-pay commitments (the app company's contracts); V is its market value
   of equity plus that barrier, so equity is the distance to default.
+  The barrier itself is uncertain (CreditGrades, Finger et al. 2002: lognormal with
+  ``barrier_uncertainty``), which gives a short horizon a spread.
 - Asset volatility is the firm's own equity volatility (its simulated monthly log returns
-  over the last year, annualised; the model's ``price_noise`` before a quarter of returns
-  exists) times equity over assets (Merton's first-order link).
+  over the last year, annualised, never below the model's ``price_noise``) times equity
+  over assets (exact here: equity is V - B).
 - The risk-neutral spread of T-year debt losing ``loss_given_default`` in default is
   ``-ln(1 - LGD x PD(T)) / T``, plus a concentration term: ``concentration_spread`` times
-  the share of the firm's revenue from its largest single counterparty.
+  the share of the firm's revenue from its largest single counterparty, times its
+  leverage B / V (a firm that owes nothing owes no premium for its customers).
 """
 
 from __future__ import annotations
@@ -46,18 +49,32 @@ def normal_cdf(x: float) -> float:
 
 
 def first_passage_pd(
-    assets: float, barrier: float, sigma: float, years: float, drift: float | None = None
+    assets: float,
+    barrier: float,
+    sigma: float,
+    years: float,
+    drift: float | None = None,
+    uncertainty: float = 0.0,
 ) -> float:
     """Black-Cox probability that assets first reach the barrier within ``years``.
 
     ``drift`` is the drift of ln(assets / barrier) (default ``-sigma**2 / 2``: assets and
     barrier grow at the same rate); 1 at or below the barrier; 0 with no barrier or no
-    volatility above it.
+    volatility above it. ``uncertainty`` (lambda) is CreditGrades' lognormal uncertainty
+    of the barrier (Finger et al. 2002), for the default drift only: the barrier is
+    B exp(lambda Z - lambda^2 / 2), so the distance is measured from V exp(lambda^2) / B
+    and the variance is sigma^2 T + lambda^2 (a short horizon then has a spread).
     """
     if barrier <= 0.0:
         return 0.0
     if assets <= barrier:
         return 1.0
+    if uncertainty > 0.0 and drift is None:
+        a = math.sqrt(sigma * sigma * years + uncertainty * uncertainty)
+        d = assets / barrier * math.exp(uncertainty * uncertainty)
+        ln_d = math.log(d)
+        survival = normal_cdf(-a / 2 + ln_d / a) - d * normal_cdf(-a / 2 - ln_d / a)
+        return min(1.0, max(0.0, 1.0 - survival))
     if sigma <= 0.0 or years <= 0.0:
         return 0.0
     nu = -0.5 * sigma * sigma if drift is None else drift
@@ -78,14 +95,16 @@ def credit_spread(pd: float, lgd: float, years: float) -> float:
 def equity_volatility(log_returns: Sequence[float], floor: float) -> float:
     """Annualised volatility of the last ``VOL_WINDOW`` monthly log returns.
 
-    ``floor`` (a monthly standard deviation) stands in until ``MIN_RETURNS`` returns exist.
+    ``floor`` (a monthly standard deviation: the model's price noise) is the least it can
+    be, and stands in until ``MIN_RETURNS`` returns exist.
     """
     tail = list(log_returns[-VOL_WINDOW:])
+    least = floor * math.sqrt(12.0)
     if len(tail) < MIN_RETURNS:
-        return floor * math.sqrt(12.0)
+        return least
     mean = sum(tail) / len(tail)
     var = sum((r - mean) ** 2 for r in tail) / (len(tail) - 1)
-    return math.sqrt(var * 12.0)
+    return max(least, math.sqrt(var * 12.0))
 
 
 def structural_spread(
@@ -99,21 +118,26 @@ def structural_spread(
     commitment_share: float,
     concentration: float,
     concentration_spread: float,
+    uncertainty: float = 0.0,
 ) -> float:
     """A firm's spread (per year) from its books: Black-Cox plus the concentration term.
 
     ``equity`` is its market value (0 or below: at the barrier), ``debt`` its debt-like
     claims, ``commitments`` its remaining take-or-pay commitments, ``concentration`` the
-    share of its revenue from its largest counterparty (0 to 1).
+    share of its revenue from its largest counterparty (0 to 1), ``uncertainty`` the
+    barrier's (CreditGrades' lambda). The concentration term scales with leverage B / V:
+    a firm with no debt or commitments owes nobody a concentration premium.
     """
     barrier = debt + commitment_share * commitments
     equity = max(0.0, equity)
     assets = equity + barrier
     sigma = equity_vol * equity / assets if assets > 0.0 else 0.0
-    pd = first_passage_pd(assets, barrier, sigma, years) if barrier > 0.0 else 0.0
+    pd = first_passage_pd(assets, barrier, sigma, years, uncertainty=uncertainty)
     if equity <= 0.0 and barrier > 0.0:
         pd = 1.0
-    return credit_spread(pd, lgd, years) + concentration_spread * min(1.0, max(0.0, concentration))
+    leverage = barrier / assets if assets > 0.0 else 0.0
+    share = min(1.0, max(0.0, concentration))
+    return credit_spread(pd, lgd, years) + concentration_spread * share * leverage
 
 
 class Minsky(IntEnum):
@@ -131,6 +155,8 @@ def minsky_class(
 
     Take-or-pay bills count as commitments (the app company's compute contracts).
     """
+    if interest_due + principal_due + commitments_due <= 0.0:
+        return Minsky.HEDGE  # nothing falls due: an unlevered firm is not Ponzi, however it burns
     if operating_cash_flow >= interest_due + principal_due + commitments_due:
         return Minsky.HEDGE
     if operating_cash_flow >= interest_due + commitments_due:

@@ -160,4 +160,5 @@ class Credit:
                 commitment_share=p.barrier_commitment_share,
                 concentration=conc,
                 concentration_spread=p.concentration_spread,
+                uncertainty=p.barrier_uncertainty,
             )
