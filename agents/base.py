@@ -137,9 +137,21 @@ class Firm(mesa.Agent):
         """What lenders lend against: book assets (clouds add part of their backlog)."""
         return self.ledger.assets(self.name)
 
+    @property
+    def loan_rate_now(self) -> float:
+        """This month's interest on a loan: the base rate plus the firm's one-year spread.
+
+        Loans float: the spread is the one measured at the end of last month from the
+        firm's books (``economy/finance.py``), so a firm whose books worsen pays more.
+        """
+        spread = self.model.observation.spread(self.name)
+        if spread <= 0.0:
+            return self.loan_rate
+        return (1.0 + self.p.interest_rate + spread) ** (1.0 / 12.0) - 1.0
+
     def interest_bills(self) -> list[tuple[str, str, float, str]]:
         """A month's interest on loans, as bills (debtor, lender, amount, account)."""
-        rate = self.loan_rate
+        rate = self.loan_rate_now
         if rate <= 0.0:
             return []
         name = self.name

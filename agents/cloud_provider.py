@@ -83,7 +83,7 @@ class CloudProvider(Firm):
         headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
         if self.model.market.drawdown(self.name) > p.credit_crunch_drawdown:
             headroom = min(0.0, headroom)  # lenders have turned away: no new borrowing
-        net_income = self.other_income - self.loan_rate * ledger.debt_owed(self.name)
+        net_income = self.other_income - self.loan_rate_now * ledger.debt_owed(self.name)
         income = p.build_lag_months * max(0.0, net_income)
         return self.cash + headroom + income - self.equity_share() * self.capex_committed(month)
 

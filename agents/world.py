@@ -161,6 +161,10 @@ class ObservationView(Protocol):
         """Add a dated event."""
         ...
 
+    def spread(self, name: str) -> float:
+        """A firm's one-year credit spread measured at the end of last month, per year."""
+        ...
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         ...

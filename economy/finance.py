@@ -1,9 +1,10 @@
 """Credit as lenders would price it, and Minsky's classes: pure functions of a firm's books.
 
-The first slice of the credit issue (18): spreads and classes are measured and reported
-each month (``spread_<firm>``, ``cds5y_<firm>``, ``minsky_<firm>``); no rate in the model
-uses them yet (every loan still costs ``interest_rate``). The next slices price loans
-with them, add maturities, lenders with capital and issuance, and ``credit_room``.
+The first slices of the credit issue (18): spreads and classes are measured and reported
+each month (``spread_<firm>``, ``cds5y_<firm>``, ``minsky_<firm>``), and a firm's bank
+loans float at the base rate plus its one-year spread (``agents/base.py``:
+``Firm.loan_rate_now``). The next slices add maturities, lenders with capital and
+issuance, and ``credit_room``.
 
 Spreads come from a structural model, the same for every firm (no per-firm constants):
 

@@ -215,3 +215,24 @@ def test_the_spread_checks_read_their_figures_from_data_and_measure_runs():
         if dead < 1.0:  # the band is over the draws in which the firm stands
             assert 0.0 <= lo <= hi < 1e4 * credit_spread(1.0, 0.6, 5.0)
         assert c.firm in FIRMS
+
+
+def test_loans_float_at_the_base_rate_plus_last_months_spread():
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(24)
+    cw = m.firms_by_name["coreweave"]
+    spread = m.observation.spread("coreweave")
+    assert spread > 0.0  # measured at the end of last month
+    expected = (1.0 + m.p.interest_rate + spread) ** (1.0 / 12.0) - 1.0
+    assert cw.loan_rate_now == pytest.approx(expected) and cw.loan_rate_now > cw.loan_rate
+    bills = cw.interest_bills()
+    loans = m.ledger.creditors("coreweave", "loan")
+    assert bills and all(b[2] == pytest.approx(loans[b[1]] * expected) for b in bills)
+    # with spreads switched off (no concentration premium, no barrier uncertainty, no
+    # loss in default) a loan costs the base rate alone
+    flat = AIBubbleModel(rng=1, preset="reported", loss_given_default=0.0, concentration_spread=0.0)
+    flat.run_for(24)
+    assert flat.observation.spread("coreweave") == 0.0
+    assert (
+        flat.firms_by_name["coreweave"].loan_rate_now == flat.firms_by_name["coreweave"].loan_rate
+    )

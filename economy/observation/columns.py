@@ -783,7 +783,8 @@ def _firm_columns(f: str) -> list[Column]:
             f"spread_{f}",
             "bp a year",
             f"{name} one-year credit spread from its books (Black-Cox first passage plus "
-            "revenue concentration; economy/finance.py); reported, not yet charged",
+            "revenue concentration; economy/finance.py); its loans pay it on top of the base rate "
+            "next month",
             lambda v: BP * v.obs.credit.spread[f],
         ),
         Column(

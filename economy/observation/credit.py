@@ -2,7 +2,8 @@
 
 Read from the ledger's income accounts and cash-flow statistics, the contract book and
 the share prices' log returns; the functions are in ``economy/finance.py``. Nothing here
-changes a balance or a rate (the credit issue's next slices price loans with it).
+changes a balance; a firm's loans pay its one-year spread the month after
+(``Firm.loan_rate_now``).
 """
 
 from __future__ import annotations

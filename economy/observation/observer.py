@@ -171,6 +171,10 @@ class Observation:
         """Add a dated event to the event log."""
         self.event_log.log(month, kind, firm, **values)
 
+    def spread(self, name: str) -> float:
+        """A firm's one-year credit spread measured at the end of last month, per year."""
+        return self.credit.spread.get(name, 0.0)
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         self.commitment_limited = True
