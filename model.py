@@ -24,7 +24,8 @@ import mesa
 from agents import AppCompany, ChipSupplier, CloudProvider, EquityInvestors, Lender
 from agents.investor import Fund
 from economy.contracting import Contracting
-from economy.ledger import Ledger
+from economy.finance import LoanBook
+from economy.ledger import LOAN, Ledger
 from economy.market import Market
 from economy.observation import COLUMN_NAMES, LABELS, EventLog, Observation, month_date
 from economy.opening import OPENING_CLOUD, deals_from, open_books
@@ -131,6 +132,8 @@ class AIBubbleModel(mesa.Model):
             self.clouds_by_name[OPENING_CLOUD],
             [i.name for i in self.investors],
         )
+        for firm in self.firms:  # the opening debt, laddered over the loan term
+            self.loans.open(firm.name, self.ledger.claim(LOAN, "lenders", firm.name))
         self.datacollector = _Collector()
 
     def _create_agents(self) -> None:
@@ -154,6 +157,7 @@ class AIBubbleModel(mesa.Model):
         self.ledger = Ledger({a.name: a.sector for a in balance_sheets})
         self.market = Market(self.ledger, p, self.rng, (f.name for f in self.firms))
         events = EventLog()
+        self.loans = LoanBook(p.loan_term_months)
         self.contracting = Contracting(
             self.ledger, p, self.clouds_by_name, self.firms_by_name, SUPPLIERS, self.deals, events
         )
@@ -166,6 +170,7 @@ class AIBubbleModel(mesa.Model):
             self.clouds,
             self.suppliers,
             self.market.log_returns,
+            self.loans,
         )
         self.solvency = Solvency(
             self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]
@@ -199,7 +204,8 @@ class AIBubbleModel(mesa.Model):
             supplier.unlock_milestones()
         for supplier in suppliers:
             supplier.vest_warrants()
-        for cloud in clouds:  # 5. service
+        self.lenders.mature_loans(t, self.firms)  # 5. loans due, then service
+        for cloud in clouds:
             cloud.deliver_service()
         app.pay_running_costs()
         for supplier in suppliers:

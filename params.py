@@ -220,6 +220,7 @@ class Params:
         0, 1, "share of a cloud's backlog lenders count as collateral"
     )
     interest_rate: float = _p(0, 1, "yearly interest on debt")
+    loan_term_months: int = _p(1, 360, "months to maturity of a new bank loan", integer=True)
     loss_given_default: float = _p(0, 1, "share of a claim lost in a default (spreads)")
     barrier_commitment_share: float = _p(
         0, 1, "share of take-or-pay commitments in the default barrier (spreads)"

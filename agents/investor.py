@@ -7,7 +7,7 @@ or lend, savers buy more of its units (a named source of outside money).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -225,6 +225,40 @@ class Lender(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.label = label
+
+    def mature_loans(self, month: int, borrowers: Sequence[Borrower]) -> None:
+        """Phase 5, first: loans falling due are rolled over, or called when credit is gone.
+
+        A maturing tranche is renewed for another term while lenders would still lend to
+        the borrower (its shares have not fallen by more than ``credit_crunch_drawdown``
+        within a year, and it is not in arrears); otherwise its principal becomes a bill,
+        paid with the month's other bills, by new borrowing only if lenders allow: the
+        refinancing wall. ``model.loans`` (``economy.finance.LoanBook``) keeps the dates.
+        """
+        model = self.model
+        ledger = model.ledger
+        book = model.loans
+        crunch = model.p.credit_crunch_drawdown
+        for firm in borrowers:
+            name = firm.name
+            owed = ledger.claim(LOAN, self.name, name)
+            book.reconcile(name, 0.0 if firm.defaulted else owed, month)
+            due = book.due(name, month)
+            book.matured[name] = due
+            if firm.defaulted or due <= 1e-12:
+                continue
+            if model.market.drawdown(name) <= crunch and firm.months_in_arrears == 0:
+                book.roll(name, month)
+                continue
+            called = min(book.retire(name, month), owed)
+            if called <= 0.0:
+                continue
+            ledger.reclassify("loan_due", self.name, name, LOAN, PAYABLE, called)
+            if called < 0.01:  # rounding left of a written-down loan: no news
+                continue
+            model.observation.log(
+                month, EventKind.LOAN_CALLED, name, firm=name, lender=self.name, amount=called
+            )
 
     def lend(self, borrower: Borrower, amount: float) -> float:
         """Lend up to ``amount`` while the borrower's debt stays under the leverage limit.

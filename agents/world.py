@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from economy.contracts import Backstop, CloudContract, MilestoneDeal, WarrantDeal
+from economy.finance import LoanBook
 from economy.ledger import Ledger
 from economy.observation import EventKind
 from params import Params
@@ -28,6 +29,8 @@ class Peer(Protocol):
 
 class Borrower(Peer, Protocol):
     """A firm a lender considers."""
+
+    months_in_arrears: int
 
     def collateral(self) -> float:
         """What lenders lend against, US$ bn."""
@@ -220,6 +223,11 @@ class World(Protocol):
     @property
     def lenders(self) -> LenderPeer:
         """The lenders."""
+        ...
+
+    @property
+    def loans(self) -> LoanBook:
+        """When each borrower's bank loans fall due."""
         ...
 
     @property

@@ -163,3 +163,68 @@ def minsky_class(
     if operating_cash_flow >= interest_due + commitments_due:
         return Minsky.SPECULATIVE
     return Minsky.PONZI
+
+
+class LoanBook:
+    """When each borrower's bank loans fall due: a memo kept beside the ledger's claims.
+
+    The ledger holds one loan claim per lender and borrower; the book splits it into
+    tranches with a due month. It follows the ledger: each month ``reconcile`` adds what
+    the borrower owes beyond the book as a new tranche due ``term`` months later (new
+    lending) and scales every tranche down when the borrower owes less (repayment, a
+    write-off in a default). Opening debt is laddered: an equal part falls due each month
+    over the term.
+    """
+
+    def __init__(self, term: int):
+        self.term = max(1, int(term))
+        self.tranches: dict[str, list[list[float]]] = {}  # borrower -> [[amount, due month]]
+        self.matured: dict[str, float] = {}  # borrower -> principal that fell due this month
+
+    def open(self, borrower: str, amount: float) -> None:
+        """Opening debt, laddered over the term from month 1."""
+        if amount > 0.0:
+            part = amount / self.term
+            self.tranches[borrower] = [[part, float(m)] for m in range(1, self.term + 1)]
+
+    def owed(self, borrower: str) -> float:
+        """What the book holds for ``borrower``."""
+        return sum(a for a, _ in self.tranches.get(borrower, []))
+
+    def reconcile(self, borrower: str, owed: float, month: int) -> None:
+        """Make the book hold what the ledger says ``borrower`` owes."""
+        book = self.tranches.setdefault(borrower, [])
+        held = self.owed(borrower)
+        if owed > held + 1e-9:
+            book.append([owed - held, float(month + self.term)])
+        elif owed < held - 1e-9:
+            if owed <= 1e-9 or held <= 0.0:
+                book.clear()
+            else:
+                k = owed / held
+                for t in book:
+                    t[0] *= k
+
+    def due(self, borrower: str, month: int) -> float:
+        """Principal due by ``month`` (not yet rolled over or called)."""
+        return sum(a for a, d in self.tranches.get(borrower, []) if d <= month)
+
+    def due_within(self, borrower: str, month: int, months: int = 12) -> float:
+        """Principal falling due after ``month`` and up to ``month + months``."""
+        return sum(a for a, d in self.tranches.get(borrower, []) if month < d <= month + months)
+
+    def roll(self, borrower: str, month: int) -> float:
+        """Renew the tranches due by ``month`` for another term; returns the amount."""
+        rolled = 0.0
+        for t in self.tranches.get(borrower, []):
+            if t[1] <= month:
+                rolled += t[0]
+                t[1] = float(month + self.term)
+        return rolled
+
+    def retire(self, borrower: str, month: int) -> float:
+        """Take the tranches due by ``month`` off the book (they became bills)."""
+        book = self.tranches.get(borrower, [])
+        gone = sum(a for a, d in book if d <= month)
+        self.tranches[borrower] = [t for t in book if t[1] > month]
+        return gone

@@ -236,3 +236,54 @@ def test_loans_float_at_the_base_rate_plus_last_months_spread():
     assert (
         flat.firms_by_name["coreweave"].loan_rate_now == flat.firms_by_name["coreweave"].loan_rate
     )
+
+
+def test_the_loan_book_follows_the_ledger_and_keeps_due_dates():
+    from economy.finance import LoanBook
+
+    book = LoanBook(term=10)
+    book.open("oracle", 100.0)
+    assert book.due("oracle", 3) == pytest.approx(30.0)  # laddered: 10 a month
+    assert book.due_within("oracle", 3, 12) == pytest.approx(70.0)
+    book.reconcile("oracle", 120.0, 5)  # new lending: due a term later
+    assert book.tranches["oracle"][-1] == [pytest.approx(20.0), 15.0]
+    book.reconcile("oracle", 60.0, 5)  # half repaid: every tranche halves
+    assert book.owed("oracle") == pytest.approx(60.0)
+    assert book.due("oracle", 3) == pytest.approx(15.0)
+    assert book.roll("oracle", 3) == pytest.approx(15.0)
+    assert book.due("oracle", 3) == 0.0 and book.due("oracle", 13) > 0.0
+    gone = book.retire("oracle", 6)
+    assert gone > 0.0 and book.owed("oracle") == pytest.approx(60.0 - gone)
+    book.reconcile("oracle", 0.0, 7)  # written off
+    assert book.owed("oracle") == 0.0
+
+
+def test_a_crunch_calls_maturing_loans_and_a_willing_lender_rolls_them():
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(3)
+    oracle = m.firms_by_name["oracle"]
+    due = m.loans.due("oracle", 3)
+    assert due > 0.0  # the opening debt falls due a part each month
+    owed = m.ledger.claim("loan", "lenders", "oracle")
+    m.lenders.mature_loans(3, [oracle])  # lenders lend to Oracle: rolled over
+    assert m.ledger.claim("loan", "lenders", "oracle") == pytest.approx(owed)
+    assert m.loans.due("oracle", 3) == 0.0
+    m.loans.tranches["oracle"][0][1] = 4.0  # a tranche due next month, in a crunch
+    m.market.log_returns["oracle"] += [-0.5, -0.5]  # shares down 63%: lenders turn away
+    part = m.loans.due("oracle", 4)  # that tranche and the ladder's part for month 4
+    bills = m.ledger.claim("payable", "lenders", "oracle")
+    m.lenders.mature_loans(4, [oracle])
+    assert m.ledger.claim("loan", "lenders", "oracle") == pytest.approx(owed - part)
+    assert m.ledger.claim("payable", "lenders", "oracle") == pytest.approx(bills + part)
+    called = [e for e in m.observation.events if e.kind.value == "loan_called"]
+    assert called and called[-1].fields["amount"] == pytest.approx(part)
+
+
+def test_debt_due_columns_and_speculative_finance_show_in_a_run():
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(36)
+    df = m.datacollector.get_model_vars_dataframe()
+    assert (df["debt_due_12m_oracle"] > 0.0).all()
+    assert (df["debt_due_12m_openai"] == 0.0).all()  # the app company does not borrow
+    # principal falling due that operating cash does not cover: speculative finance
+    assert (df["minsky_oracle"] == int(Minsky.SPECULATIVE)).any()

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from params import APP, CLOUDS, FIRMS, SUPPLIERS, Params
 
 from ..contracts import Backstop, CloudContract, ContractBook, WarrantDeal
-from ..finance import BP, Minsky
+from ..finance import BP, LoanBook, Minsky
 from ..indicators import ratio, trailing_sum
 from ..ledger import LOAN, ROW, Ledger
 from ..regimes import Regime
@@ -183,6 +183,7 @@ class Observed(Protocol):
     cascade_direct: float
     cascade_amplified: float
     cascade_max_loss: dict[str, float]
+    loans: LoanBook
 
     @property
     def credit(self) -> CreditReading:
@@ -778,6 +779,13 @@ def _firm_columns(f: str) -> list[Column]:
             "fraction",
             f"largest relative equity loss of {name} in a default cascade so far",
             lambda v: v.obs.cascade_max_loss.get(f, 0.0),
+        ),
+        Column(
+            f"debt_due_12m_{f}",
+            "US$ bn",
+            f"{name} bank-loan principal falling due in the next 12 months (the refinancing "
+            "wall; rolled over while lenders lend)",
+            lambda v: v.obs.loans.due_within(f, v.t),
         ),
         Column(
             f"spread_{f}",

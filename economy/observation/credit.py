@@ -61,6 +61,8 @@ class Credit:
         commitments: the app company's remaining take-or-pay commitments from a month on.
         firms: the firms, in column order.
         returns: each firm's monthly log returns (the market's, read live).
+        loans_due: each firm's bank-loan principal that fell due this month (rolled over
+            or not; ``economy.finance.LoanBook.matured``, read live).
     """
 
     def __init__(
@@ -70,12 +72,14 @@ class Credit:
         commitments: Callable[[int], float],
         firms: Sequence[Firm],
         returns: Mapping[str, list[float]],
+        loans_due: Mapping[str, float] | None = None,
     ):
         self.p = p
         self.ledger = ledger
         self.commitments = commitments
         self.firms = list(firms)
         self.returns = returns
+        self.loans_due = loans_due if loans_due is not None else {}
         names = [f.name for f in self.firms]
         self.flows: dict[str, list[tuple[float, float, float, float]]] = {n: [] for n in names}
         self.by_counterparty: dict[str, list[dict[str, float]]] = {n: [] for n in names}
@@ -103,6 +107,7 @@ class Credit:
         owed = sum(self.ledger.creditors(name, VENDOR_LOAN).values())
         # this month's instalment: owed before it fell due / term = owed now / (term - 1)
         principal = owed / (term - 1) if term > 1 else owed
+        principal += self.loans_due.get(name, 0.0)  # bank loans maturing this month
         self.flows[name].append((operating, interest, principal, commitments))
         self.by_counterparty[name].append(self._revenue_by_counterparty(name))
 

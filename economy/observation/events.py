@@ -33,6 +33,7 @@ class EventKind(Enum):
     BACKSTOP = "backstop"
     DATED_EQUITY = "dated_equity"
     CONTRACT_CUT = "contract_cut"
+    LOAN_CALLED = "loan_called"
     DEFAULT = "default"
     IMPLAUSIBLE = "implausible"
 

@@ -14,6 +14,7 @@ from typing import Any
 from params import APP, Params
 
 from ..contracts import CloudContract
+from ..finance import LoanBook
 from ..indicators import cash_flow_runway, loop_throughput, ratio, trailing_mean, trailing_sum
 from ..ledger import ROW, Ledger
 from ..regimes import Regime, RegimeClassifier, Signals
@@ -64,6 +65,7 @@ class Observation:
         clouds: Sequence[CloudReading],
         suppliers: Sequence[SupplierReading],
         returns: Mapping[str, list[float]] | None = None,
+        loans: LoanBook | None = None,
     ):
         self.p = p
         self.ledger = ledger
@@ -79,8 +81,14 @@ class Observation:
         self.cloud_names = [c.name for c in self.clouds]
         self.supplier_names = [s.name for s in self.suppliers]
         book = register.book
+        self.loans = loans if loans is not None else LoanBook(p.loan_term_months)
         self.credit = Credit(
-            p, ledger, lambda m: book.future_bills(None, m), self.firms, returns or {}
+            p,
+            ledger,
+            lambda m: book.future_bills(None, m),
+            self.firms,
+            returns or {},
+            self.loans.matured,
         )
         self.month = -1
         self.cascades: list[dict[str, Any]] = []
