@@ -224,6 +224,7 @@ class Lender(mesa.Agent):
     def __init__(self, model: World, name: str, label: str):
         super().__init__(model)
         self.name = name
+        self.called: set[str] = set()  # borrowers whose loans were called this month
         self.label = label
 
     def mature_loans(self, month: int, borrowers: Sequence[Borrower]) -> None:
@@ -231,14 +232,15 @@ class Lender(mesa.Agent):
 
         A maturing tranche is renewed for another term while lenders would still lend to
         the borrower (its shares have not fallen by more than ``credit_crunch_drawdown``
-        within a year, and it is not in arrears); otherwise its principal becomes a bill,
-        paid with the month's other bills, by new borrowing only if lenders allow: the
+        within a year); otherwise its principal becomes a bill, paid with the month's
+        other bills, and lenders lend that borrower nothing more this month: the
         refinancing wall. ``model.loans`` (``economy.finance.LoanBook``) keeps the dates.
         """
         model = self.model
         ledger = model.ledger
         book = model.loans
         crunch = model.p.credit_crunch_drawdown
+        self.called = set()
         for firm in borrowers:
             name = firm.name
             owed = ledger.claim(LOAN, self.name, name)
@@ -247,13 +249,14 @@ class Lender(mesa.Agent):
             book.matured[name] = due
             if firm.defaulted or due <= 1e-12:
                 continue
-            if model.market.drawdown(name) <= crunch and firm.months_in_arrears == 0:
+            if model.market.drawdown(name) <= crunch:
                 book.roll(name, month)
                 continue
             called = min(book.retire(name, month), owed)
             if called <= 0.0:
                 continue
             ledger.reclassify("loan_due", self.name, name, LOAN, PAYABLE, called)
+            self.called.add(name)  # no new loan this month to pay the called one
             if called < 0.01:  # rounding left of a written-down loan: no news
                 continue
             model.observation.log(
@@ -272,6 +275,8 @@ class Lender(mesa.Agent):
         p = model.p
         if model.market.drawdown(borrower.name) > p.credit_crunch_drawdown:
             return 0.0  # credit follows the market: no new loans after a crash
+        if borrower.name in self.called:
+            return 0.0  # its maturing loans were called this month: no evergreening
         ledger = model.ledger
         limit = p.leverage_limit * borrower.collateral()
         headroom = limit - ledger.debt_owed(borrower.name, LEVERAGE_DEBT)

@@ -30,8 +30,6 @@ class Peer(Protocol):
 class Borrower(Peer, Protocol):
     """A firm a lender considers."""
 
-    months_in_arrears: int
-
     def collateral(self) -> float:
         """What lenders lend against, US$ bn."""
         ...
