@@ -104,8 +104,9 @@ class Contracting:
         self.backstops: dict[str, Backstop] = backstops(deals)
         # a supplier with a dated supply deal (AMD) sells chips from the deal's start
         self.supply_start = {w.issuer: w.start for w in self.warrants}
-        self.schedule = [d for d in deals if d.kind is DealKind.CLOUD_CONTRACT]
-        self.tranches = [t for d in self.schedule for t in self._tranches(d)]
+        self.tranches = [
+            t for d in deals if d.kind is DealKind.CLOUD_CONTRACT for t in self._tranches(d)
+        ]
         self.equity_deals = [d for d in deals if d.kind is DealKind.EQUITY_PURCHASE]
         self.cuts = [d for d in deals if d.kind is DealKind.CONTRACT_CUT]
         self.caps = sorted(
@@ -209,11 +210,6 @@ class Contracting:
             return 0.0, 0.0
         i = book.clouds[cloud]
         return float(book.bill[i, month]), float(book.opex[i, month])
-
-    def gw_by_supplier(self, month: int) -> dict[str, float]:
-        """Capacity in service in ``month`` by the supplier of its chips, GW."""
-        by_chip = self.book.column("gw_by_chip", month)
-        return dict(zip(self.book.suppliers, by_chip, strict=True))
 
     def measure_deployment(self, month: int) -> None:
         """Phase 3, once the month's capacity is in service: new systems by chip supplier."""

@@ -20,7 +20,7 @@ from params import APP, CLOUDS, FIRMS, Params, ScheduledContract, calibration_ta
 
 from . import demand
 from .contracts import Backstop, CloudContract, Cohort, MilestoneDeal, WarrantDeal
-from .dealbook import DealRow, deal_book
+from .dealbook import EQUITY_KINDS, DealRow, deal_book
 from .ledger import (
     CAPACITY,
     CASH,
@@ -120,12 +120,16 @@ PARTY_NAMES = {
     "SoftBank": "equity_funds",
     "equity funds": "equity_funds",
 }
-EQUITY_KINDS = ("equity_round", "equity_funding", "equity_investment")
 _CONFIDENCE = {"H": "reported", "M": "reported", "L": "assumed"}
 
 
 def _first(rows: Sequence[DealRow], kind: str) -> DealRow | None:
     return next((r for r in rows if r.kind == kind), None)
+
+
+def _cloud(row: DealRow) -> str:
+    """The cloud a contract or a cut is with (the deal file checks there is one)."""
+    return next(PARTY_NAMES[x] for x in row.parties if PARTY_NAMES.get(x) in CLOUDS)
 
 
 def _row_deal(kind: DealKind, row: DealRow, parties: tuple[str, str], **kw) -> Deal:
@@ -146,7 +150,7 @@ def dated_deals(rows: Sequence[DealRow], until: int) -> list[Deal]:
         if row.date > until:
             continue
         if row.kind == "cloud_contract":
-            cloud = next(PARTY_NAMES[x] for x in row.parties if PARTY_NAMES.get(x) in CLOUDS)
+            cloud = _cloud(row)
             supplier = PARTY_NAMES.get(row.supplier or "")
             out.append(
                 _row_deal(
@@ -169,7 +173,7 @@ def dated_deals(rows: Sequence[DealRow], until: int) -> list[Deal]:
                     investor = (PARTY_NAMES[name], issuer)
                     out.append(_row_deal(DealKind.EQUITY_PURCHASE, row, investor, value=amount))
         elif row.kind == "expansion_cancelled":
-            cloud = next(PARTY_NAMES[x] for x in row.parties if PARTY_NAMES.get(x) in CLOUDS)
+            cloud = _cloud(row)
             out.append(_row_deal(DealKind.CONTRACT_CUT, row, (APP, cloud), gw=abs(row.gw or 0.0)))
         elif row.kind == "compute_plan_cut":
             out.append(_row_deal(DealKind.COMMITMENT_CAP, row, (APP, APP), value=row.usd_bn))

@@ -93,7 +93,7 @@ def _runs():
     m = AIBubbleModel(rng=1, preset="seed", weight_oracle=0, weight_microsoft=0, weight_amazon=0)
     m.run_for(24)
     yield "one cloud", m
-    # API revenue compounding past world output (a quantity beyond its plausible bound)
+    # compute need compounding past any plausible capacity (a quantity beyond its bound)
     m = AIBubbleModel(
         rng=1,
         preset="seed",
