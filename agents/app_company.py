@@ -36,8 +36,8 @@ class AppCompany(Firm):
         self.revenue_model = demand.Revenue(p)
         self.users = p.users_initial
         # states of the token and API markets (relative to January 2024; economy/demand.py)
-        self.tokens_per_user = 1.0  # ChatGPT users' (rationed within a compute ceiling)
-        self.tokens_per_customer = 1.0  # API customers' (they pay per token)
+        # tokens per ChatGPT user and per API customer: one law of motion, so one state
+        self.tokens_per_user = 1.0
         self.api_customers = 1.0
         # the year before month 0 is history, the same in every scenario: users grew
         # steadily at users_growth_2023 (the fitted diffusion is for month 0 on)
@@ -83,8 +83,7 @@ class AppCompany(Firm):
         t = self.model.month
         paths = self.revenue_model.paths
         if t > 0:
-            self.tokens_per_user = paths.user_tokens_next(self.tokens_per_user, t - 1)
-            self.tokens_per_customer = paths.tokens_next(self.tokens_per_customer, t - 1)
+            self.tokens_per_user = paths.tokens_next(self.tokens_per_user, t - 1)
             self.api_customers = paths.customers_next(self.api_customers)
         if t > 0 and not self.defaulted:
             factor = demand.decay_factor(p.paid_growth_decay, t - 1)
@@ -101,10 +100,10 @@ class AppCompany(Firm):
         else:
             rev = self.revenue_model
             self.revenue_subscriptions = rev.subscriptions(self.users, t)
-            self.revenue_api = rev.api(self.api_customers, self.tokens_per_customer, t)
+            self.revenue_api = rev.api(self.api_customers, self.tokens_per_user, t)
         self.revenue = self.revenue_subscriptions + self.revenue_api
         self.compute_need_inference = demand.inference_need(
-            p, self.users, self.api_customers, self.tokens_per_user, self.tokens_per_customer, t
+            p, self.users, self.api_customers, self.tokens_per_user, t
         )
         self.compute_need_training = demand.training_need(p, t)
         self.compute_need = self.compute_need_inference + self.compute_need_training

@@ -91,7 +91,6 @@ class Paths:
     def __init__(self, p: Params):
         self.p = p
         self._tokens = [1.0]
-        self._user_tokens = [1.0]
         self._customers = [1.0]
         self._training = [1.0]
 
@@ -110,10 +109,6 @@ class Paths:
         ceiling = p.compute_per_user_ceiling / self.compute_per_token(month + 1)
         return min(elastic, max(tokens, ceiling))
 
-    def user_tokens_next(self, tokens: float, month: int) -> float:
-        """Tokens per ChatGPT user in ``month + 1``: the same law as an API customer's."""
-        return self.tokens_next(tokens, month)
-
     def customers_next(self, customers: float) -> float:
         """API customers next month: logistic growth toward the ceiling."""
         p = self.p
@@ -125,7 +120,6 @@ class Paths:
         while len(self._tokens) <= month:
             m = len(self._tokens) - 1
             self._tokens.append(self.tokens_next(self._tokens[-1], m))
-            self._user_tokens.append(self.user_tokens_next(self._user_tokens[-1], m))
             self._customers.append(self.customers_next(self._customers[-1]))
             g = p.training_compute_growth * 0.5 ** (m / (12.0 * p.training_growth_halving_years))
             self._training.append(self._training[-1] * (1.0 + g) ** (1.0 / 12.0))
@@ -136,13 +130,6 @@ class Paths:
             return 1.0 / self.compute_per_token(month)
         self._extend(month)
         return self._tokens[month]
-
-    def user_tokens(self, month: int) -> float:
-        """Tokens per ChatGPT user relative to month 0 (history: 1/compute per token)."""
-        if month < 0:
-            return 1.0 / self.compute_per_token(month)
-        self._extend(month)
-        return self._user_tokens[month]
 
     def compute_per_token(self, month: int) -> float:
         """Effective compute per token relative to month 0 (the price's fall, net of hardware)."""
@@ -237,8 +224,7 @@ def inference_need(
     p: Params,
     users: float,
     customers: float,
-    user_tokens: float,
-    customer_tokens: float,
+    tokens: float,
     month: int,
 ) -> float:
     """Effective inference compute (GW of 2024 chips) for ChatGPT users and API customers.
@@ -251,8 +237,8 @@ def inference_need(
     a0 = api_share0(p)
     per_token = pa.compute_per_token(month)
     base = p.users_initial * p.inference_watts_per_user / 1000.0
-    chat = (1.0 - a0) * users / p.users_initial * user_tokens
-    return base * per_token * (chat + a0 * customers * customer_tokens)
+    chat = (1.0 - a0) * users / p.users_initial * tokens
+    return base * per_token * (chat + a0 * customers * tokens)
 
 
 def training_need(p: Params, month: int) -> float:
@@ -264,7 +250,5 @@ def training_need(p: Params, month: int) -> float:
 def compute_need(p: Params, users: float, month: int) -> float:
     """Effective compute needed (GW of 2024 chips) on the deterministic token and API paths."""
     pa = paths(p)
-    inference = inference_need(
-        p, users, pa.customers(month), pa.user_tokens(month), pa.tokens(month), month
-    )
+    inference = inference_need(p, users, pa.customers(month), pa.tokens(month), month)
     return inference + training_need(p, month)

@@ -67,7 +67,7 @@ def test_tokens_per_user_is_a_state_moved_by_the_price_with_its_elasticity():
 def test_compute_per_user_and_per_customer_stops_at_its_ceiling():
     p = Params.from_preset("reported")
     pa = demand.paths(p)
-    for tokens in (pa.user_tokens, pa.tokens):
+    for tokens in (pa.tokens,):  # one law for ChatGPT users and API customers
         per_user = [tokens(t) * pa.compute_per_token(t) for t in range(121)]
         assert max(per_user) == pytest.approx(p.compute_per_user_ceiling)
         assert all(b >= a - 1e-12 for a, b in itertools.pairwise(per_user))
@@ -77,8 +77,8 @@ def test_compute_per_user_and_per_customer_stops_at_its_ceiling():
     assert pa.tokens(12) == pytest.approx(p.inference_price_decline**p.api_price_elasticity)
     # a higher ceiling means more compute per user, and never less
     high = demand.paths(Params.from_preset("reported", compute_per_user_ceiling=40.0))
-    assert high.user_tokens(120) > pa.user_tokens(120)
-    assert all(high.user_tokens(t) >= pa.user_tokens(t) for t in range(121))
+    assert high.tokens(120) > pa.tokens(120)
+    assert all(high.tokens(t) >= pa.tokens(t) for t in range(121))
 
 
 def test_a_token_price_never_falls_faster_than_its_cost():
@@ -105,7 +105,7 @@ def test_training_is_its_own_budget_and_the_api_its_own_market():
         tr = demand.training_need(p, t)
         pa = demand.paths(p)
         inf = demand.inference_need(
-            p, float(a["users_m"].iloc[t]), pa.customers(t), pa.user_tokens(t), pa.tokens(t), t
+            p, float(a["users_m"].iloc[t]), pa.customers(t), pa.tokens(t), t
         )
         assert float(a["app_compute_need"].iloc[t]) == pytest.approx(tr + inf)
     g0 = p.training_compute_growth
