@@ -7,7 +7,8 @@ fast):
 * :mod:`sweep.designs`: grid, Latin hypercube, Sobol and Morris designs; run ids, derived
   seeds and the interleaved run order.
 * :mod:`sweep.worker`: what a worker runs (a chunk of runs -> their summaries).
-* :mod:`sweep.executors`: in-process, process-pool and Dask back ends behind one interface.
+* :mod:`sweep.executors`: in-process, process-pool and Dask back ends behind one interface
+  (:mod:`parallel`'s, bound to the sweep's worker).
 * :mod:`sweep.store`: the DuckDB store (``runs``, ``run_records``, ``design``,
   ``timeseries``, ``manifest``).
 * :mod:`sweep.runner`: the driver: plan, resume, execute, store.

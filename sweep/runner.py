@@ -21,15 +21,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
-import signal
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from parallel.pool import StopFlag as _StopFlag
 
 from . import SweepError
 from .designs import Design, PlannedRun, build_design, plan_runs, run_count
@@ -86,31 +86,6 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> str:
             diffs.append(f"{k}: {json.dumps(old.get(k))} -> {json.dumps(new.get(k))}")
     text = "; ".join(diffs[:4])
     return text + (f" (and {len(diffs) - 4} more)" if len(diffs) > 4 else "")
-
-
-class _StopFlag:
-    """Ctrl-C / SIGTERM set a flag the loop checks; a second Ctrl-C aborts at once."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.signal_name = ""
-        self._old: dict[int, Any] = {}
-
-    def _handler(self, signum: int, _frame: Any) -> None:
-        if self.requested and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        self.requested = True
-        self.signal_name = signal.Signals(signum).name
-
-    def __enter__(self) -> _StopFlag:
-        if threading.current_thread() is threading.main_thread():
-            for s in (signal.SIGINT, signal.SIGTERM):
-                self._old[s] = signal.signal(s, self._handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for s, h in self._old.items():
-            signal.signal(s, h)
 
 
 def _chunks(

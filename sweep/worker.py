@@ -12,12 +12,13 @@ A chunk is a plain dict (cheap to pickle)::
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 import time
 import traceback
 from typing import Any
+
+from parallel.pool import init_pool_worker
+
+__all__ = ["init_pool_worker", "probe", "run_chunk", "simulate"]
 
 MAX_ERROR_CHARS = 20_000
 
@@ -94,27 +95,3 @@ def probe() -> dict[str, Any]:
     from records.env import environment, worker_identity
 
     return {**environment(), "worker": worker_identity()}
-
-
-def init_pool_worker(driver_pid: int) -> None:
-    """Process-pool initializer: leave Ctrl-C to the driver and exit if the driver dies.
-
-    The driver stops the pool itself on Ctrl-C; a ``kill -9`` of the driver leaves no
-    orphaned workers behind, because a watcher thread exits once the driver is gone.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(driver_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # pragma: no cover - pid reused by another user
-                os._exit(1)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="driver-watch", daemon=True).start()

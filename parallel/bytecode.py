@@ -1,6 +1,6 @@
 """Compiled imports for pool workers, kept even where writing bytecode is turned off.
 
-Imported first by the process pool's fork server (``sweep.executors``), nowhere else.
+Imported first by the process pool's fork server (``parallel.backends``), nowhere else.
 Where the environment forbids writing bytecode next to the sources
 (``PYTHONDONTWRITEBYTECODE``), every new interpreter compiles numpy, pandas, scipy and
 mesa again: several seconds before a pool's first run, which on a short sweep costs more
