@@ -4,6 +4,7 @@
     uv run python run.py scenarios | params | columns
     uv run python run.py contagion network.json --out results.json
     uv run python run.py sweep ... | analyze STORE | replay RECORD
+    uv run python run.py ensemble --scenario reported --draws 200 --out runs/e.duckdb
 
 Every command prints a one-line message (never a traceback) and exits with status 2 on
 bad input (a value, a file that cannot be read or used, an output path that cannot be
@@ -180,9 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     ct.add_argument("file", type=Path, help="network file (JSON)")
     ct.add_argument("--out", type=Path, required=True, help="where to write the results (JSON)")
 
+    from ensemble.cli import add_parsers as add_ensemble_parsers
     from sweep.cli import add_parsers as add_sweep_parsers
 
     add_sweep_parsers(sub)  # sweep, analyze, replay
+    add_ensemble_parsers(sub)  # ensemble, ensemble-report
     return parser
 
 
@@ -427,9 +430,11 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    from ensemble.cli import COMMANDS as ENSEMBLE_COMMANDS
     from sweep.cli import COMMANDS as SWEEP_COMMANDS
 
     COMMANDS.update(SWEEP_COMMANDS)
+    COMMANDS.update(ENSEMBLE_COMMANDS)
     parser = build_parser()
     args = parser.parse_args(argv)
     return run_command("run.py", args.command, COMMANDS[args.command], args)

@@ -1,0 +1,192 @@
+"""The ``ensemble`` and ``ensemble-report`` sub-commands of ``run.py``.
+
+    uv run python run.py ensemble --scenario reported --draws 200 --out runs/e.duckdb
+    uv run python run.py ensemble-report runs/reported.duckdb
+
+Bad input (a draw count below 1, an unknown preset, a malformed prior, a store of another
+ensemble) is one line on stderr with exit status 2; Ctrl-C stops cleanly with status 130
+and the same command resumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from errors import CLIError
+from schema import HORIZON_MONTHS, HORIZON_REASON
+
+from . import EnsembleError
+
+MAX_DRAWS = 1_000_000
+
+
+def _whole(lo: int, hi: int, why: str = "") -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {lo} to {hi:,}, got {text[:40]!r}"
+            ) from None
+        if not lo <= value <= hi:
+            reason = f" ({why})" if why else ""
+            shown = f"{value:,}" if len(text) < 40 else f"a {len(text)}-digit number"
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {lo} to {hi:,}{reason}, got {shown}"
+            )
+        return value
+
+    return parse
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``ensemble`` and ``ensemble-report`` to ``subparsers``."""
+    e = subparsers.add_parser(
+        "ensemble",
+        help="run a preset over many draws of its prior and report the odds of outcomes",
+        description="Draw the preset's uncertain parameters from a prior (Latin hypercube), "
+        "run each draw, store one row per draw in DuckDB, and print outcome probabilities "
+        "with 95%% Wilson intervals. Running the same command again finishes only the "
+        "missing draws.",
+        epilog="example: run.py ensemble --scenario reported --draws 200 --months 120 "
+        "--root-seed 0 --out runs/reported.duckdb (docs/ensembles.md)",
+    )
+    e.add_argument("--scenario", required=True, help="preset under scenarios/")
+    e.add_argument(
+        "--draws",
+        type=_whole(1, MAX_DRAWS),
+        required=True,
+        help=f"how many draws, 1 to {MAX_DRAWS:,}",
+    )
+    e.add_argument(
+        "--months",
+        type=_whole(1, HORIZON_MONTHS, HORIZON_REASON),
+        default=120,
+        help="months each draw runs (default 120); later outcomes read 'beyond horizon'",
+    )
+    e.add_argument(
+        "--root-seed",
+        type=_whole(0, 2**63 - 1),
+        default=0,
+        help="the draws and every draw's seed follow from it (default 0)",
+    )
+    e.add_argument(
+        "--prior",
+        default=None,
+        metavar="NAME|FILE",
+        help="wide, narrow or a prior file (.toml); default: scenarios/priors/<scenario>.toml, "
+        "or the default rule where the preset has none",
+    )
+    e.add_argument(
+        "--workers",
+        type=_whole(1, 1024),
+        default=None,
+        help="worker processes (default: every core; 1 runs in this process)",
+    )
+    e.add_argument(
+        "--scheduler",
+        default=None,
+        help="'local' for a Dask LocalCluster, or a Dask scheduler's tls://HOST:PORT",
+    )
+    e.add_argument(
+        "--insecure-cluster",
+        action="store_true",
+        help="allow a plain tcp:// scheduler that is not on this machine",
+    )
+    e.add_argument("--out", type=Path, required=True, help="the DuckDB store (.duckdb)")
+    e.add_argument(
+        "--force-new", action="store_true", help="discard another ensemble stored in --out"
+    )
+    e.add_argument("--retry-failed", action="store_true", help="also re-run draws stored as failed")
+    e.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    r = subparsers.add_parser(
+        "ensemble-report",
+        help="print the outcome odds of an ensemble store",
+        description="Print the outcome probabilities (95%% Wilson intervals) and "
+        "distributions of the draws stored by run.py ensemble.",
+    )
+    r.add_argument("store", type=Path, help="the DuckDB store written by run.py ensemble")
+
+
+def _store_problem(path: Path, e: Exception) -> CLIError:
+    from errors import EXIT_FAILED
+
+    text = " ".join(str(e).split())[:300]
+    err = CLIError(f"{path}: the store cannot be used: {text}")
+    if "No space left" in text or "disk" in text.lower():
+        err.exit_status = EXIT_FAILED
+    return err
+
+
+def cmd_ensemble(args: argparse.Namespace) -> int:
+    """Run or resume an ensemble, then print its report."""
+    import duckdb
+
+    from fileio import check_writable
+
+    from .prior import resolve_prior
+    from .report import report_store
+    from .runner import EXIT_INTERRUPTED, EnsembleAbortedError, EnsembleSpec, run_ensemble
+
+    if args.out.suffix.lower() not in (".duckdb", ".db"):
+        raise CLIError(
+            f"--out must be a DuckDB file ending in .duckdb, got {str(args.out)[:200]!r}"
+        )
+    try:
+        from params import load_preset
+
+        load_preset(args.scenario)
+        prior = resolve_prior(args.prior, args.scenario)
+        spec = EnsembleSpec(args.scenario, args.draws, args.months, args.root_seed, prior)
+        spec.meta()  # the preset's values load
+        check_writable(args.out, what="--out")
+        outcome = run_ensemble(
+            spec,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            insecure_cluster=args.insecure_cluster,
+            force_new=args.force_new,
+            retry_failed=args.retry_failed,
+            progress=not args.no_progress,
+            command=shlex.join(sys.argv),
+            echo=lambda text: print(text, file=sys.stderr),
+        )
+        if outcome.interrupted:
+            return EXIT_INTERRUPTED
+        print(report_store(args.out))
+    except EnsembleAbortedError as e:
+        print(f"run.py ensemble: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "run.py ensemble: aborted; stored draws are kept, the same command resumes",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except duckdb.Error as e:
+        raise _store_problem(args.out, e) from None
+    return 0
+
+
+def cmd_ensemble_report(args: argparse.Namespace) -> int:
+    """Print the report of a store."""
+    import duckdb
+
+    from .report import report_store
+
+    try:
+        print(report_store(args.store))
+    except duckdb.Error as e:
+        raise _store_problem(args.store, e) from None
+    except EnsembleError:
+        raise
+    return 0
+
+
+COMMANDS = {"ensemble": cmd_ensemble, "ensemble-report": cmd_ensemble_report}
