@@ -245,12 +245,12 @@ def run_ensemble(
     if spec.draws < 1:
         raise EnsembleError(f"--draws must be a whole number >= 1, got {spec.draws}")
     check_scheduler_address(scheduler, insecure_cluster)  # before the store is touched
-    echo(f"ensemble: {spec.describe()} -> {out}")
     t0 = time.perf_counter()
     draws = plan(spec)
     store = Store(out)
     try:
-        open_store(spec, store, force_new=force_new, echo=echo)
+        open_store(spec, store, force_new=force_new, echo=echo)  # refuses before any line
+        echo(f"ensemble: {spec.describe()} -> {out}")
         statuses = store.statuses()
         pending = [
             d for d in draws if d[0] not in statuses or (retry_failed and statuses[d[0]] != "ok")
