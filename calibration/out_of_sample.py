@@ -11,7 +11,7 @@ nothing here feeds back into a parameter.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -181,7 +181,11 @@ def assumed_ranges() -> dict[str, tuple[float, float]]:
 
 
 def evaluate_spreads(
-    preset: str = "history", seeds: int = 5, draws: int = 100, root: int = 0
+    preset: str = "history",
+    seeds: int = 5,
+    draws: int = 100,
+    root: int = 0,
+    points: Sequence[Mapping[str, float | int]] | None = None,
 ) -> list[tuple[SpreadCheck, float, float, float, float]]:
     """Each spread check: central mean, then over draws the 5% and 95% points and defaults.
 
@@ -190,7 +194,8 @@ def evaluate_spreads(
     (generator seed ``root``), each run with the same model seed ``root``; the 5% and 95%
     points are over the draws in which the firm has not defaulted by the check's month,
     and the last figure is the share of draws in which it has (a default that did not
-    happen).
+    happen). ``points``: the draws to run instead (parameter values by name; the script
+    passes a prior's draws, ``ensemble.prior``), ``draws`` then being their number.
     """
     import numpy as np
     from scipy.stats import qmc
@@ -204,16 +209,22 @@ def evaluate_spreads(
         m = AIBubbleModel(rng=seed, preset=preset)
         m.run_for(months)
         central.append(m.datacollector.get_model_vars_dataframe())
-    ranges = assumed_ranges()
-    names = sorted(ranges)
-    unit = qmc.LatinHypercube(d=len(names), seed=root).random(draws)
+    if points is None:
+        ranges = assumed_ranges()
+        names = sorted(ranges)
+        unit = qmc.LatinHypercube(d=len(names), seed=root).random(draws)
+        points = [
+            {
+                n: ranges[n][0] + u * (ranges[n][1] - ranges[n][0])
+                for n, u in zip(names, row, strict=True)
+            }
+            for row in unit
+        ]
+    draws = len(points)
     values: list[list[float]] = [[] for _ in checks]
     defaulted = [0 for _ in checks]
-    for row in unit:
-        draw = {
-            n: ranges[n][0] + u * (ranges[n][1] - ranges[n][0])
-            for n, u in zip(names, row, strict=True)
-        }
+    for point in points:
+        draw = dict(point)
         m = AIBubbleModel(rng=root, preset=preset, params=Params.from_preset(preset, **draw))
         m.run_for(months)
         df = m.datacollector.get_model_vars_dataframe()
