@@ -21,16 +21,35 @@ from typing import Any
 
 import mesa
 
-from agents import AppCompany, ChipSupplier, CloudProvider, EquityInvestors, Lender
+from agents import (
+    AppCompany,
+    Bank,
+    BondInvestors,
+    ChipSupplier,
+    CloudProvider,
+    EquityInvestors,
+    Lenders,
+    PrivateCredit,
+)
 from agents.investor import Fund
+from agents.lender import Lender
 from economy.contracting import Contracting
 from economy.finance import LoanBook
-from economy.ledger import LOAN, Ledger
+from economy.ledger import Ledger
 from economy.market import Market
 from economy.observation import COLUMN_NAMES, LABELS, EventLog, Observation, month_date
-from economy.opening import OPENING_CLOUD, deals_from, open_books
+from economy.opening import OPENING_CLOUD, deals_from, open_books, opening_line
 from economy.solvency import Solvency
-from params import APP, CLOUDS, SUPPLIERS, Params, load_preset
+from params import (
+    APP,
+    BANKS,
+    BOND_INVESTORS,
+    CLOUDS,
+    PRIVATE_CREDIT,
+    SUPPLIERS,
+    Params,
+    load_preset,
+)
 
 __all__ = ["AIBubbleModel", "month_date"]
 
@@ -131,9 +150,11 @@ class AIBubbleModel(mesa.Model):
             self.contracting,
             self.clouds_by_name[OPENING_CLOUD],
             [i.name for i in self.investors],
+            {x.name: self.p.firm("lender_capital", x.name) for x in self.lenders.all},
         )
         for firm in self.firms:  # the opening debt, laddered over the loan term
-            self.loans.open(firm.name, self.ledger.claim(LOAN, "lenders", firm.name))
+            holder, kind, _ = line = opening_line(firm.name)
+            self.loans.open(line, self.ledger.claim(kind, holder, firm.name))
         self.datacollector = _Collector()
 
     def _create_agents(self) -> None:
@@ -141,13 +162,20 @@ class AIBubbleModel(mesa.Model):
         self.clouds = [CloudProvider(self, c, LABELS[c]) for c in CLOUDS]
         self.app = AppCompany(self, APP, LABELS[APP])
         self.equity_investors = EquityInvestors(self, LABELS)
-        self.lenders = Lender(self, "lenders", LABELS["lenders"])
+        self.lenders = Lenders(
+            self,
+            [
+                BondInvestors(self, BOND_INVESTORS, LABELS[BOND_INVESTORS]),
+                Bank(self, BANKS, LABELS[BANKS]),
+                PrivateCredit(self, PRIVATE_CREDIT, LABELS[PRIVATE_CREDIT]),
+            ],
+        )
         self.firms: list[ChipSupplier | CloudProvider | AppCompany] = [
             *self.suppliers,
             *self.clouds,
             self.app,
         ]
-        self.investors: list[Fund | Lender] = [*self.equity_investors.funds, self.lenders]
+        self.investors: list[Fund | Lender] = [*self.equity_investors.funds, *self.lenders.all]
         self.firms_by_name = {f.name: f for f in self.firms}
         self.clouds_by_name = {c.name: c for c in self.clouds}
 
@@ -171,6 +199,7 @@ class AIBubbleModel(mesa.Model):
             self.suppliers,
             self.market.log_returns,
             self.loans,
+            self.lenders.all,
         )
         self.solvency = Solvency(
             self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]
@@ -204,16 +233,18 @@ class AIBubbleModel(mesa.Model):
             supplier.unlock_milestones()
         for supplier in suppliers:
             supplier.vest_warrants()
-        self.lenders.mature_loans(t, self.firms)  # 5. loans due, then service
+        self.lenders.mature_loans(t, self.firms)  # 5. credit due, then service
         for cloud in clouds:
             cloud.deliver_service()
         app.pay_running_costs()
         for supplier in suppliers:
             supplier.settle_month()
+        self.lenders.pay_funding()
         self.equity_investors.form_views()  # 6. capital market
         self.market.clear(self.equity_investors.price_pressure())
         app.raise_capital()
-        self.solvency.end_of_month(t, self.firms)  # 7. solvency
+        self.solvency.end_of_month(t, self.firms)  # 7. solvency: firms, then lenders
+        self.lenders.end_of_month(t)
         self.contracting.end_month(t)
         if self.check_invariants:  # 8. books and indicators
             self.ledger.check()

@@ -26,6 +26,10 @@ SUPPLIERS = ("nvidia", "amd")
 CLOUDS = ("oracle", "microsoft", "amazon", "coreweave")
 APP = "openai"
 FIRMS = (*SUPPLIERS, *CLOUDS, APP)
+BOND_INVESTORS = "bond_investors"  # bond funds and insurers: the firms' bonds
+BANKS = "banks"  # bank loans to firms short of cash
+PRIVATE_CREDIT = "private_credit"  # private-credit funds: data-centre leases through SPVs
+LENDERS = (BOND_INVESTORS, BANKS, PRIVATE_CREDIT)
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,37 @@ class Params:
     credit_crunch_drawdown: float = _p(
         0, 1, "lenders stop lending to a firm whose shares fell this much in a year"
     )
+    # --- lenders with capital (agents/lender.py) ------------------------------------
+    lender_capital_bond_investors: float = _p(
+        0, 1e5, "savers' money bond investors will put in the loop's bonds, US$ bn"
+    )
+    lender_capital_banks: float = _p(0, 1e5, "banks' capital against credit to the loop, US$ bn")
+    lender_capital_private_credit: float = _p(
+        0, 1e5, "private-credit funds' capital for data-centre leases, US$ bn"
+    )
+    min_capital_ratio_banks: float = _p(0.001, 1, "banks lend while capital / credit is above this")
+    min_capital_ratio_private_credit: float = _p(
+        0.001, 1, "private credit leases while capital / credit is above this"
+    )
+    lender_stress_premium: float = _p(
+        0, 0.2, "what a lender adds to its rate at its minimum capital, per year"
+    )
+    lease_premium: float = _p(0, 0.2, "a data-centre lease's rate over a bank loan's, per year")
+    lease_share_of_capex: float = _p(
+        0, 1, "share of a cloud's capex private credit funds as data-centre leases"
+    )
+    redemption_per_loss_bond_investors: float = _p(
+        0, 20, "money bond funds' savers pull per dollar of loss written off"
+    )
+    redemption_per_loss_private_credit: float = _p(
+        0, 20, "money private-credit investors ask back per dollar of loss written off"
+    )
+    large_exposure_limit: float = _p(
+        0, 1, "most a levered lender lends one borrower, as a share of its capital"
+    )
+    redemption_gate: float = _p(
+        0, 1, "share of its capital a private-credit fund pays out to redeemers a quarter"
+    )
     arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
     stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
@@ -296,7 +331,7 @@ class Params:
     equity_funds_stake_in_openai: float = _p(0, 1, "outside funds' share of the app company")
     nvidia_stake_in_coreweave: float = _p(0, 1, "NVIDIA's share of CoreWeave")
     open_cash_equity_funds: float = _p(0, 1e5, "outside equity funds' opening cash")
-    open_cash_lenders: float = _p(0, 1e5, "lenders' opening cash")
+    open_cash_banks: float = _p(0, 1e5, "banks' opening cash")
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -3,6 +3,16 @@
 from .app_company import AppCompany
 from .chip_supplier import ChipSupplier
 from .cloud_provider import CloudProvider
-from .investor import EquityInvestors, Lender
+from .investor import EquityInvestors
+from .lender import Bank, BondInvestors, Lenders, PrivateCredit
 
-__all__ = ["AppCompany", "ChipSupplier", "CloudProvider", "EquityInvestors", "Lender"]
+__all__ = [
+    "AppCompany",
+    "Bank",
+    "BondInvestors",
+    "ChipSupplier",
+    "CloudProvider",
+    "EquityInvestors",
+    "Lenders",
+    "PrivateCredit",
+]

@@ -189,9 +189,11 @@ class AppCompany(Firm):
             return []
         weights = [p.firm("weight", c.name) for c in clouds]
         total = sum(weights)
-        order = model.rng.choice(
-            len(clouds), size=len(clouds), replace=False, p=[w / total for w in weights]
-        )
+        probs = [w / total for w in weights]
+        # a weight too small to register next to the others (under a float's resolution)
+        # is a weight of 0: that cloud is never offered a contract
+        drawn = sum(1 for x in probs if x > 0.0)
+        order = model.rng.choice(len(clouds), size=drawn, replace=False, p=probs)
         out: list[tuple[CloudPeer, float]] = []
         left = gw
         for i in order:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import mesa
 
-from economy.ledger import EQUITY, LOAN, PAYABLE, ROW, Claim, Ledger
+from economy.ledger import CREDIT, EQUITY, PAYABLE, ROW, Claim, Ledger
 from economy.observation import EventKind
 from economy.opening import Deal
 from params import Params
@@ -139,7 +139,7 @@ class Firm(mesa.Agent):
 
     @property
     def loan_rate_now(self) -> float:
-        """This month's interest on a loan: the base rate plus the firm's one-year spread.
+        """This month's interest on a bank loan: the base rate plus the firm's one-year spread.
 
         Loans float: the spread is the one measured at the end of last month from the
         firm's books (``economy/finance.py``), so a firm whose books worsen pays more.
@@ -150,12 +150,20 @@ class Firm(mesa.Agent):
         return (1.0 + self.p.interest_rate + spread) ** (1.0 / 12.0) - 1.0
 
     def interest_bills(self) -> list[tuple[str, str, float, str]]:
-        """A month's interest on loans, as bills (debtor, lender, amount, account)."""
-        rate = self.loan_rate_now
-        if rate <= 0.0:
-            return []
+        """A month's interest on loans and leases, as bills (debtor, lender, amount, account).
+
+        Each line pays the base rate plus the firm's one-year spread plus what its holder
+        adds: a lease's premium over a loan, and a lender's premium as its capital thins
+        (``agents/lender.py``).
+        """
+        model = self.model
         name = self.name
-        return [
-            (name, lender, principal * rate, "interest")
-            for lender, principal in sorted(self.model.ledger.creditors(name, LOAN).items())
-        ]
+        base = self.p.interest_rate + max(0.0, model.observation.spread(name))
+        bills: list[tuple[str, str, float, str]] = []
+        for kind in CREDIT:
+            for holder, principal in sorted(model.ledger.creditors(name, kind).items()):
+                annual = base + model.lenders.rate_premium(holder, kind)
+                rate = (1.0 + annual) ** (1.0 / 12.0) - 1.0
+                if rate > 0.0:
+                    bills.append((name, holder, principal * rate, "interest"))
+        return bills

@@ -9,6 +9,7 @@ from economy.ledger import (
     CAPACITY,
     CIP,
     GUARANTEE,
+    LEASE,
     LOAN,
     PAYABLE,
     ROW,
@@ -78,11 +79,10 @@ class CloudProvider(Firm):
         """
         p = self.p
         ledger = self.ledger
-        # cash spent on capex turns into capacity, so it is not collateral twice
-        collateral = self.collateral() - self.cash
-        headroom = p.leverage_limit * collateral - ledger.debt_owed(self.name)
-        if self.model.market.drawdown(self.name) > p.credit_crunch_drawdown:
-            headroom = min(0.0, headroom)  # lenders have turned away: no new borrowing
+        # new credit from lenders with capital to lend (cash spent on capex turns into
+        # capacity, so it is not collateral twice); negative above the leverage limit, and
+        # never more once lenders have turned away (a crunch, a failed lender)
+        headroom = self.model.lenders.credit_room(self, collateral_less=self.cash)
         net_income = self.other_income - self.loan_rate_now * ledger.debt_owed(self.name)
         income = p.build_lag_months * max(0.0, net_income)
         return self.cash + headroom + income - self.equity_share() * self.capex_committed(month)
@@ -113,6 +113,9 @@ class CloudProvider(Firm):
     def invest(self) -> None:
         """Phase 3: book capex instalments, put finished capacity in service, depreciate.
 
+        Private credit funds ``lease_share_of_capex`` of the month's capex as a
+        data-centre lease, as far as its capital and the cloud's leverage limit allow.
+
         The instalments are invoices; they are paid with the month's other bills in phase 5.
         """
         if self.defaulted:
@@ -124,6 +127,8 @@ class CloudProvider(Firm):
         if self.building:
             capex = self._build(t, model.p.chip_share_of_capex, model.live_suppliers())
             self.building = [c for c in self.building if c.start > t and c.cancelled is None]
+            if capex > 0.0:  # private credit leases part of it (an SPV owns the building)
+                model.lenders.finance_build(self, capex)
         self.capex_this_month = capex
         self._depreciate(t)
 
@@ -234,10 +239,12 @@ class CloudProvider(Firm):
             self.model.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
 
     def repay_debt(self, monthly_bills: float) -> None:
-        """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay loans.
+        """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay debt.
 
         Capacity pays for itself over its contract; repaying from the contract's cash flow
-        keeps the cloud from carrying the debt past the contract's end.
+        keeps the cloud from carrying the debt past the contract's end. Bank loans go
+        first, then data-centre leases (project debt swept from the contract's cash);
+        bonds run to maturity.
         """
         ledger = self.model.ledger
         excess = (
@@ -245,9 +252,12 @@ class CloudProvider(Firm):
             - CASH_BUFFER_MONTHS * monthly_bills
             - self.capex_committed(self.model.month) * self._equity_share
         )
-        if excess <= 0.0:
-            return
-        ledger.repay_pro_rata("loan_repayment", self.name, LOAN, excess)
+        for kind in (LOAN, LEASE):  # bank loans, then data-centre leases (a cash sweep)
+            if excess <= 0.0:
+                return
+            owed = sum(ledger.creditors(self.name, kind).values())
+            ledger.repay_pro_rata("loan_repayment", self.name, kind, excess)
+            excess -= owed
 
     def _collect_backstop(self) -> None:
         """A called guarantee falls due as the cancelled bills would have."""

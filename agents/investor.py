@@ -1,4 +1,6 @@
-"""Outside capital: the equity investors (two strategies, each with a fund) and the lenders.
+"""Outside equity: the equity investors (two strategies, each with a fund).
+
+The lenders are in ``agents/lender.py``.
 
 Their money comes from savers in the rest of the world: when a fund needs cash to invest
 or lend, savers buy more of its units (a named source of outside money).
@@ -7,22 +9,21 @@ or lend, savers buy more of its units (a named source of outside money).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import mesa
 
-from economy.ledger import EQUITY, FUND_UNITS, LOAN, PAYABLE, ROW, VENDOR_LOAN, Claim, Ledger
+from economy.ledger import EQUITY, FUND_UNITS, ROW, Claim, Ledger
 from economy.observation import EventKind
 from economy.opening import Deal
 
-from .world import AppPeer, Borrower, Peer, World
+from .world import AppPeer, Peer, World
 
 FUNDAMENTAL = "fundamental"  # value from revenue, growth and cash flow
 MOMENTUM = "momentum"  # trend followers: value from past returns
 MOMENTUM_RETURN_CAP = 0.05  # monthly log return at which trend followers' demand saturates
-LEVERAGE_DEBT = frozenset({LOAN, PAYABLE, VENDOR_LOAN})
 
 
 def draw_savings(ledger: Ledger, fund: str, amount: float) -> None:
@@ -206,89 +207,3 @@ class EquityInvestors(mesa.Agent):
                 ledger.transfer(
                     "equity_round", fund, issuer, amount, Claim(EQUITY, fund, issuer, amount)
                 )
-
-
-class Lender(mesa.Agent):
-    """Lenders: they lend to firms up to a leverage limit against collateral.
-
-    Attributes:
-        name: ledger key (``"lenders"``).
-        label: display name.
-    """
-
-    sector: ClassVar[str] = "investors"
-    group: ClassVar[str] = "capital"
-    defaulted: ClassVar[bool] = False
-    model: World
-
-    def __init__(self, model: World, name: str, label: str):
-        super().__init__(model)
-        self.name = name
-        self.called: set[str] = set()  # borrowers whose loans were called this month
-        self.label = label
-
-    def mature_loans(self, month: int, borrowers: Sequence[Borrower]) -> None:
-        """Phase 5, first: loans falling due are rolled over, or called when credit is gone.
-
-        A maturing tranche is renewed for another term while lenders would still lend to
-        the borrower (its shares have not fallen by more than ``credit_crunch_drawdown``
-        within a year); otherwise its principal becomes a bill, paid with the month's
-        other bills, and lenders lend that borrower nothing more this month: the
-        refinancing wall. ``model.loans`` (``economy.finance.LoanBook``) keeps the dates.
-        """
-        model = self.model
-        ledger = model.ledger
-        book = model.loans
-        crunch = model.p.credit_crunch_drawdown
-        self.called = set()
-        for firm in borrowers:
-            name = firm.name
-            owed = ledger.claim(LOAN, self.name, name)
-            book.reconcile(name, 0.0 if firm.defaulted else owed, month)
-            due = book.due(name, month)
-            book.matured[name] = due
-            if firm.defaulted or due <= 1e-12:
-                continue
-            if model.market.drawdown(name) <= crunch:
-                book.roll(name, month)
-                continue
-            called = min(book.retire(name, month), owed)
-            if called <= 0.0:
-                continue
-            ledger.reclassify("loan_due", self.name, name, LOAN, PAYABLE, called)
-            self.called.add(name)  # no new loan this month to pay the called one
-            if called < 0.01:  # rounding left of a written-down loan: no news
-                continue
-            model.observation.log(
-                month, EventKind.LOAN_CALLED, name, firm=name, lender=self.name, amount=called
-            )
-
-    def lend(self, borrower: Borrower, amount: float) -> float:
-        """Lend up to ``amount`` while the borrower's debt stays under the leverage limit.
-
-        Lenders refuse new loans to a firm whose share price has fallen by more than
-        ``credit_crunch_drawdown`` from its high of the last 12 months.
-        """
-        if borrower.defaulted or amount <= 0.0:
-            return 0.0
-        model = self.model
-        p = model.p
-        if model.market.drawdown(borrower.name) > p.credit_crunch_drawdown:
-            return 0.0  # credit follows the market: no new loans after a crash
-        if borrower.name in self.called:
-            return 0.0  # its maturing loans were called this month: no evergreening
-        ledger = model.ledger
-        limit = p.leverage_limit * borrower.collateral()
-        headroom = limit - ledger.debt_owed(borrower.name, LEVERAGE_DEBT)
-        granted = min(amount, headroom)
-        if granted <= 1e-12:
-            return 0.0
-        draw_savings(ledger, self.name, granted)
-        ledger.transfer(
-            "lending",
-            self.name,
-            borrower.name,
-            granted,
-            Claim(LOAN, self.name, borrower.name, granted),
-        )
-        return granted

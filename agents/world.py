@@ -36,10 +36,22 @@ class Borrower(Peer, Protocol):
 
 
 class LenderPeer(Protocol):
-    """The lenders, as a borrower sees them."""
+    """The credit market, as a borrower sees it (``agents.lender.Lenders``)."""
 
     def lend(self, borrower: Borrower, amount: float) -> float:
         """Lend up to ``amount``; returns what was lent."""
+        ...
+
+    def finance_build(self, cloud: Borrower, capex: float) -> float:
+        """Lease part of this month's capex of ``cloud``; returns what was funded."""
+        ...
+
+    def credit_room(self, borrower: Borrower, collateral_less: float = 0.0) -> float:
+        """New credit ``borrower`` can raise this month, US$ bn."""
+        ...
+
+    def rate_premium(self, holder: str, kind: str) -> float:
+        """What ``holder`` adds to a floating rate on a claim of ``kind``, per year."""
         ...
 
 
@@ -166,6 +178,10 @@ class ObservationView(Protocol):
         """A firm's one-year credit spread measured at the end of last month, per year."""
         ...
 
+    def cds5y(self, name: str) -> float:
+        """A firm's five-year credit spread measured at the end of last month, per year."""
+        ...
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         ...
@@ -220,12 +236,12 @@ class World(Protocol):
 
     @property
     def lenders(self) -> LenderPeer:
-        """The lenders."""
+        """The credit market: every lender."""
         ...
 
     @property
     def loans(self) -> LoanBook:
-        """When each borrower's bank loans fall due."""
+        """When each line of credit falls due."""
         ...
 
     @property

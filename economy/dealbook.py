@@ -184,20 +184,25 @@ KIND_ACTIONS: dict[str, KindAction] = {
         "company's own contracts, whose chips the model splits between NVIDIA and AMD",
     ),
     "bond_issue": KindAction(
-        Action.PENDING_CREDIT,
+        Action.NOT_SIMULATED,
         "a cloud's bond issue",
-        "clouds cannot issue bonds yet (credit supply and pricing, issue 18)",
+        "not a dated input: in the model a listed firm issues bonds when its cash does not "
+        "cover its bills, as far as bond investors have room (agents/lender.py: "
+        "Lenders.lend); Oracle's issue of September 2025 is a figure to check what its "
+        "model counterpart issues, not an action",
     ),
     "financing_plan": KindAction(
         Action.PENDING_CREDIT,
         "a cloud's plan of equity and debt issuance",
-        "issuance waits for the credit issue",
+        "cloud equity issuance is the next slice of the credit issue; the debt half is "
+        "what the model's Oracle issues as bonds when short of cash",
     ),
     "spv_financing": KindAction(
-        Action.PENDING_CREDIT,
+        Action.NOT_SIMULATED,
         "an off-balance-sheet vehicle funded by private credit",
-        "special-purpose vehicles and private credit come with the credit issue; Meta is "
-        "outside the loop",
+        "Meta is outside the loop; the structure is how private credit funds the clouds' "
+        "data centres in the model (a lease secured on the buildings, agents/lender.py: "
+        "PrivateCredit.finance_build) and its notes' 6.58% sets lease_premium",
     ),
     "capex_guidance": KindAction(
         Action.NOT_SIMULATED,

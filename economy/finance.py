@@ -1,10 +1,11 @@
 """Credit as lenders would price it, and Minsky's classes: pure functions of a firm's books.
 
-The first slices of the credit issue (18): spreads and classes are measured and reported
-each month (``spread_<firm>``, ``cds5y_<firm>``, ``minsky_<firm>``), and a firm's bank
-loans float at the base rate plus its one-year spread (``agents/base.py``:
-``Firm.loan_rate_now``). The next slices add maturities, lenders with capital and
-issuance, and ``credit_room``.
+Spreads and classes are measured and reported each month (``spread_<firm>``,
+``cds5y_<firm>``, ``minsky_<firm>``); a firm's loans and leases float at the base rate
+plus its one-year spread (``agents/base.py``: ``Firm.interest_bills``) plus what its
+lender adds as its capital thins (``lender_premium``); each line of credit falls due
+(``LoanBook``); and a firm raises new credit only as far as lenders have capital
+(``lender_room``, ``credit_room``; the lenders are ``agents/lender.py``).
 
 Spreads come from a structural model, the same for every firm (no per-firm constants):
 
@@ -165,36 +166,43 @@ def minsky_class(
     return Minsky.PONZI
 
 
-class LoanBook:
-    """When each borrower's bank loans fall due: a memo kept beside the ledger's claims.
+Line = tuple[str, str, str]  # (holder, kind, borrower): one lender's credit of one kind
 
-    The ledger holds one loan claim per lender and borrower; the book splits it into
-    tranches with a due month. It follows the ledger: each month ``reconcile`` adds what
-    the borrower owes beyond the book as a new tranche due ``term`` months later (new
-    lending) and scales every tranche down when the borrower owes less (repayment, a
-    write-off in a default). Opening debt is laddered: an equal part falls due each month
-    over the term.
+
+class LoanBook:
+    """When each line of credit falls due: a memo kept beside the ledger's claims.
+
+    The ledger holds one claim per holder, kind (bank loan, data-centre lease) and borrower:
+    a line. The book splits each line into tranches with a due month. It follows the
+    ledger: each month ``reconcile`` adds what the borrower owes beyond the book as a new
+    tranche due ``term`` months later (new lending) and scales every tranche down when
+    the borrower owes less (repayment, a write-off in a default). Opening debt is
+    laddered: an equal part falls due each month over the term.
     """
 
     def __init__(self, term: int):
         self.term = max(1, int(term))
-        self.tranches: dict[str, list[list[float]]] = {}  # borrower -> [[amount, due month]]
+        self.tranches: dict[Line, list[list[float]]] = {}  # line -> [[amount, due month]]
         self.matured: dict[str, float] = {}  # borrower -> principal that fell due this month
 
-    def open(self, borrower: str, amount: float) -> None:
+    def open(self, line: Line, amount: float) -> None:
         """Opening debt, laddered over the term from month 1."""
         if amount > 0.0:
             part = amount / self.term
-            self.tranches[borrower] = [[part, float(m)] for m in range(1, self.term + 1)]
+            self.tranches[line] = [[part, float(m)] for m in range(1, self.term + 1)]
 
-    def owed(self, borrower: str) -> float:
-        """What the book holds for ``borrower``."""
-        return sum(a for a, _ in self.tranches.get(borrower, []))
+    def lines(self, holder: str) -> list[Line]:
+        """The lines ``holder`` holds, in a fixed order."""
+        return sorted(k for k in self.tranches if k[0] == holder)
 
-    def reconcile(self, borrower: str, owed: float, month: int) -> None:
-        """Make the book hold what the ledger says ``borrower`` owes."""
-        book = self.tranches.setdefault(borrower, [])
-        held = self.owed(borrower)
+    def owed(self, line: Line) -> float:
+        """What the book holds on ``line``."""
+        return sum(a for a, _ in self.tranches.get(line, []))
+
+    def reconcile(self, line: Line, owed: float, month: int) -> None:
+        """Make the book hold what the ledger says is owed on ``line``."""
+        book = self.tranches.setdefault(line, [])
+        held = self.owed(line)
         if owed > held + 1e-9:
             book.append([owed - held, float(month + self.term)])
         elif owed < held - 1e-9:
@@ -205,26 +213,84 @@ class LoanBook:
                 for t in book:
                     t[0] *= k
 
-    def due(self, borrower: str, month: int) -> float:
-        """Principal due by ``month`` (not yet rolled over or called)."""
-        return sum(a for a, d in self.tranches.get(borrower, []) if d <= month)
+    def due(self, line: Line, month: int) -> float:
+        """Principal due by ``month`` on ``line`` (not yet rolled over or called)."""
+        return sum(a for a, d in self.tranches.get(line, []) if d <= month)
 
     def due_within(self, borrower: str, month: int, months: int = 12) -> float:
-        """Principal falling due after ``month`` and up to ``month + months``."""
-        return sum(a for a, d in self.tranches.get(borrower, []) if month < d <= month + months)
+        """Principal ``borrower`` owes falling due after ``month`` and up to ``month + months``."""
+        return sum(
+            a
+            for line, book in self.tranches.items()
+            if line[2] == borrower
+            for a, d in book
+            if month < d <= month + months
+        )
 
-    def roll(self, borrower: str, month: int) -> float:
+    def roll(self, line: Line, month: int) -> float:
         """Renew the tranches due by ``month`` for another term; returns the amount."""
         rolled = 0.0
-        for t in self.tranches.get(borrower, []):
+        for t in self.tranches.get(line, []):
             if t[1] <= month:
                 rolled += t[0]
                 t[1] = float(month + self.term)
         return rolled
 
-    def retire(self, borrower: str, month: int) -> float:
+    def retire(self, line: Line, month: int) -> float:
         """Take the tranches due by ``month`` off the book (they became bills)."""
-        book = self.tranches.get(borrower, [])
+        book = self.tranches.get(line, [])
         gone = sum(a for a, d in book if d <= month)
-        self.tranches[borrower] = [t for t in book if t[1] > month]
+        self.tranches[line] = [t for t in book if t[1] > month]
         return gone
+
+    def transfer(self, holder: str, to: str) -> None:
+        """Every line of ``holder`` passes to ``to`` with its due months (a failed lender's)."""
+        for line in self.lines(holder):
+            book = self.tranches.pop(line)
+            self.tranches.setdefault((to, line[1], line[2]), []).extend(book)
+
+    def market_value(self, line: Line, month: int, spread: float) -> float:
+        """The line priced as risky zero-coupon debt: each tranche discounted at ``spread``.
+
+        A tranche due in ``y`` years is worth ``exp(-spread * y)`` of its face over a
+        riskless one (the risk-neutral price of a defaultable zero with that credit spread).
+        """
+        return sum(
+            a * math.exp(-max(0.0, spread) * max(0.0, d - month) / 12.0)
+            for a, d in self.tranches.get(line, [])
+        )
+
+
+# ---------------------------------------------------------------------- lenders' capital
+def lender_room(capital: float, risk_assets: float, min_capital_ratio: float) -> float:
+    """New credit a lender can extend: up to capital / minimum ratio, less what it has lent."""
+    if capital <= 0.0 or min_capital_ratio <= 0.0:
+        return 0.0
+    return max(0.0, capital / min_capital_ratio - risk_assets)
+
+
+def lender_premium(
+    capital: float, risk_assets: float, min_capital_ratio: float, premium: float
+) -> float:
+    """What a lender adds to its rate as its capital thins (per year).
+
+    Nothing while capital is at least twice the minimum share of what it has lent; the
+    full ``premium`` at the minimum or below; linear in between.
+    """
+    if risk_assets <= 0.0 or min_capital_ratio <= 0.0:
+        return 0.0
+    ratio = capital / risk_assets
+    stress = (2.0 * min_capital_ratio - ratio) / min_capital_ratio
+    return premium * min(1.0, max(0.0, stress))
+
+
+def credit_room(headroom: float, lender_rooms: Sequence[float]) -> float:
+    """New credit a firm can raise this month from every lender that would lend to it.
+
+    ``headroom`` is the firm's own room under the leverage limit (negative when its debt is
+    above the limit: then it raises nothing and the excess is returned); ``lender_rooms``
+    is what each willing lender can still extend (``lender_room``).
+    """
+    if headroom <= 0.0:
+        return headroom
+    return min(headroom, sum(max(0.0, r) for r in lender_rooms))

@@ -40,13 +40,32 @@ FUND_UNITS = "fund_units"
 VENDOR_LOAN = "vendor_loan"  # a chip supplier's loan to the buyer of its chips
 CONVERTIBLE = "convertible"  # interests that convert into equity (not debt-like)
 GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid over time
-CLAIM_KINDS = (CASH, LOAN, PAYABLE, EQUITY, FUND_UNITS, VENDOR_LOAN, CONVERTIBLE, GUARANTEE)
+# a data-centre lease from a private-credit SPV, secured on the building: ranks first
+LEASE = "lease"
+BOND = "bond"  # a firm's bond, held by bond investors: unsecured, like a bank loan
+CLAIM_KINDS = (
+    CASH,
+    LOAN,
+    PAYABLE,
+    EQUITY,
+    FUND_UNITS,
+    VENDOR_LOAN,
+    CONVERTIBLE,
+    GUARANTEE,
+    LEASE,
+    BOND,
+)
 
 _CLAIM_KIND_SET = frozenset(CLAIM_KINDS)
 _DEBT_KIND_SET = _CLAIM_KIND_SET - {CASH, EQUITY}  # claims held at face value, not cash
 
 # Claims that count as debt when judging solvency on book equity (convention 6).
-DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE})
+DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE, LEASE, BOND})
+# Claims a default pays first, from cash and from what the assets recover (seniority)
+SENIOR = (LEASE,)
+# Credit that lenders extend and that bears interest at a floating rate (bank loans, leases,
+# bonds: a simplification, bonds re-price each month like the loans)
+CREDIT = (LOAN, LEASE, BOND)
 
 # Real (non-financial) asset kinds.
 CAPACITY = "capacity"  # data centres in service, at book value
@@ -159,7 +178,9 @@ def _repay_legs(
 ) -> list[Leg]:
     legs: list[Leg] = [Claim(CASH, debtor, ROW, -amount)]
     for holder, x in parts:
-        legs += [Claim(kind, holder, debtor, -x), Claim(CASH, holder, ROW, x)]
+        legs.append(Claim(kind, holder, debtor, -x))
+        if holder != ROW:  # the rest of the world's side is the cash it owes
+            legs.append(Claim(CASH, holder, ROW, x))
     return legs
 
 

@@ -16,18 +16,29 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from params import APP, CLOUDS, FIRMS, Params, ScheduledContract, calibration_table
+from params import (
+    APP,
+    BANKS,
+    BOND_INVESTORS,
+    CLOUDS,
+    FIRMS,
+    PRIVATE_CREDIT,
+    Params,
+    ScheduledContract,
+    calibration_table,
+)
 
 from . import demand
 from .contracts import Backstop, CloudContract, Cohort, MilestoneDeal, WarrantDeal
 from .dealbook import EQUITY_KINDS, DealRow, deal_book
 from .ledger import (
+    BOND,
     CAPACITY,
     CASH,
     CIP,
     EQUITY,
     FUND_UNITS,
-    LOAN,
+    LEASE,
     OTHER_ASSETS,
     ROW,
     Claim,
@@ -360,6 +371,19 @@ class ContractMaker(Protocol):
         ...
 
 
+# Who held each firm's debt in January 2024: bond investors (the suppliers' and clouds'
+# debt was mostly bonds), except CoreWeave's, which was private credit (delayed-draw loans
+# secured on its GPUs and contracts; data/calibration.csv, open_debt_coreweave), booked
+# as a secured lease.
+OPENING_CREDIT: dict[str, tuple[str, str]] = {"coreweave": (PRIVATE_CREDIT, LEASE)}
+
+
+def opening_line(firm: str) -> tuple[str, str, str]:
+    """The (holder, kind, borrower) of a firm's opening debt."""
+    holder, kind = OPENING_CREDIT.get(firm, (BOND_INVESTORS, BOND))
+    return holder, kind, firm
+
+
 class CohortHolder(Protocol):
     """A cloud that books capacity cohorts (the opening capacity is one)."""
 
@@ -375,17 +399,22 @@ def open_books(
     contracting: ContractMaker,
     opening_cloud: CohortHolder,
     investors: Sequence[str],
+    capital: Mapping[str, float] | None = None,
 ) -> None:
-    """Post every opening balance sheet; each agent's residual is its opening net worth."""
+    """Post every opening balance sheet; each agent's residual is its opening net worth.
+
+    Investors are funded by savers' fund units, less their own ``capital`` (lenders').
+    """
     legs: list[Claim | Real] = []
     for f in FIRMS:
         ledger.set_price(f, p.firm("open_price", f))
         legs.append(Claim(CASH, f, ROW, p.firm("open_cash", f)))
         if f != APP:
             legs.append(Real(f, OTHER_ASSETS, p.firm("open_other_assets", f)))
-            legs.append(Claim(LOAN, "lenders", f, p.firm("open_debt", f)))
+            holder, kind, _ = opening_line(f)
+            legs.append(Claim(kind, holder, f, p.firm("open_debt", f)))
     legs.append(Claim(CASH, "equity_funds", ROW, p.open_cash_equity_funds))
-    legs.append(Claim(CASH, "lenders", ROW, p.open_cash_lenders))
+    legs.append(Claim(CASH, BANKS, ROW, p.open_cash_banks))
     held = stakes(deals)
     for f in FIRMS:  # who holds the shares
         cap = p.firm("open_shares", f) * p.firm("open_price", f)
@@ -397,7 +426,8 @@ def open_books(
         if public > 0:
             legs.append(Claim(EQUITY, ROW, f, public * cap))
     legs += _opening_contracts(p, contracting, opening_cloud)
-    # investors are funded by savers' fund units; everyone else's residual is net worth
+    # investors are funded by savers' fund units and their own capital; everyone else's
+    # residual is net worth
     delta: dict[str, float] = {}
     for leg in legs:
         if isinstance(leg, Claim):
@@ -406,14 +436,35 @@ def open_books(
         else:
             delta[leg.agent] = delta.get(leg.agent, 0.0) + leg.amount
     all_legs: list[Claim | Real | NetWorth] = list(legs)
-    for name in investors:
-        units = Claim(FUND_UNITS, ROW, name, delta.pop(name, 0.0))
-        all_legs.append(units)
-        delta[ROW] = delta.get(ROW, 0.0) + units.amount
+    all_legs += _fund_investors(delta, investors, capital or {})
     for agent, d in sorted(delta.items()):
         all_legs.append(NetWorth(agent, "opening", d))
     ledger.post("opening", all_legs)
     ledger.start_period()
+
+
+def _fund_investors(
+    delta: dict[str, float], investors: Sequence[str], capital: Mapping[str, float]
+) -> list[Claim]:
+    """Savers' fund units and cash for each investor; ``delta`` becomes net worth.
+
+    An investor's assets are funded by units less its own capital; capital beyond its
+    opening assets is held as cash.
+    """
+    legs: list[Claim] = []
+    for name in investors:
+        assets = delta.pop(name, 0.0)
+        equity = capital.get(name, 0.0)
+        cash = max(0.0, equity - assets)
+        if cash > 0.0:
+            legs.append(Claim(CASH, name, ROW, cash))
+            delta[ROW] = delta.get(ROW, 0.0) - cash
+        units = Claim(FUND_UNITS, ROW, name, assets + cash - equity)
+        legs.append(units)
+        delta[ROW] = delta.get(ROW, 0.0) + units.amount
+        if equity:
+            delta[name] = equity
+    return legs
 
 
 def _opening_contracts(p: Params, contracting: ContractMaker, cloud: CohortHolder) -> list[Real]:

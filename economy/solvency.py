@@ -4,7 +4,9 @@ A firm defaults when it ends more months in arrears than the grace period allows
 when its book equity (assets minus debt-like claims, never the mark-to-market residual)
 is negative. The default is booked in one place, in this order: cancel its contracts,
 pay creditors pro rata from cash, impair real assets to a fire-sale value, write the
-remaining claims down to what the assets recover (creditor loss = debtor gain), and
+remaining claims down to what the assets recover (creditor loss = debtor gain; a secured
+claim, a private-credit SPV's data-centre lease, recovers first from the data centres it
+financed and shares the rest pro rata for what they do not cover), and
 price its shares at zero. Losses that push a creditor's book equity below zero make it
 default in the same month (a sequential cascade; the network methods of
 ``economy.contagion`` measure the full spread).
@@ -23,12 +25,15 @@ from params import Params
 from . import contagion
 from .contracting import Contracting
 from .ledger import (
+    CAPACITY,
     CASH,
+    CIP,
     CONVERTIBLE,
     DEBT_LIKE,
     EQUITY,
     REAL_KINDS,
     ROW,
+    SENIOR,
     Claim,
     Ledger,
     Leg,
@@ -219,7 +224,7 @@ class Solvency:
         }
 
     def _pay_out_cash(self, name: str) -> None:
-        """Pay creditors pro rata from cash."""
+        """Pay creditors pro rata from cash (cash secures no claim)."""
         ledger = self.ledger
         debts = self._debts(name)
         total = sum(debts.values())
@@ -242,25 +247,51 @@ class Solvency:
                 loss = v * (1.0 - self.p.fire_sale_recovery)
                 ledger.book_real("impairment", name, kind, -loss, "impairment")
 
+    def _recovery(self, name: str, debts: dict[tuple[str, str], float]) -> dict[str, float]:
+        """Share of each kind of claim the assets recover: secured claims first.
+
+        A secured claim (``SENIOR``: a data-centre lease) recovers first from its
+        collateral: the data centres it financed, which cost its principal and fetch
+        ``fire_sale_recovery`` of it (never more than the data centres on the books, in
+        service and under construction); what the collateral does not cover is an
+        unsecured claim like the rest, and all of them share the other assets pro rata.
+        """
+        ledger = self.ledger
+        assets = max(0.0, ledger.assets(name))
+        secured = sum(v for (kind, _), v in debts.items() if kind in SENIOR)
+        collateral = min(
+            sum(max(0.0, ledger.real(name, k)) for k in (CAPACITY, CIP)),
+            self.p.fire_sale_recovery * secured,
+        )
+        covered = min(secured, collateral)
+        unsecured = sum(debts.values()) - covered
+        rest = max(0.0, assets - covered)
+        r = min(1.0, rest / unsecured) if unsecured > 0.0 else 1.0
+        out = {kind: r for kind, _ in debts}
+        if secured > 0.0:
+            for kind in SENIOR:
+                out[kind] = (covered + r * (secured - covered)) / secured
+        return out
+
     def _write_off(self, name: str) -> dict[str, float]:
         """Write what is still owed down to what the assets recover; losses by creditor."""
         ledger = self.ledger
         debts = self._debts(name)
-        owed = sum(debts.values())
         losses: dict[str, float] = {}
-        if owed > 0.0:
-            recovery = min(1.0, max(0.0, ledger.assets(name)) / owed)
-            for (kind, holder), v in debts.items():
-                x = v * (1.0 - recovery)
-                if x <= 0.0:
-                    continue
-                ledger.post(
-                    "write_off",
-                    (
-                        Claim(kind, holder, name, -x),
-                        NetWorth(holder, "write_off", -x),
-                        NetWorth(name, "write_off", x),
-                    ),
-                )
-                losses[holder] = losses.get(holder, 0.0) + x
+        if not debts:
+            return losses
+        recovery = self._recovery(name, debts)
+        for (kind, holder), v in debts.items():
+            x = v * (1.0 - min(1.0, recovery[kind]))
+            if x <= 0.0:
+                continue
+            ledger.post(
+                "write_off",
+                (
+                    Claim(kind, holder, name, -x),
+                    NetWorth(holder, "write_off", -x),
+                    NetWorth(name, "write_off", x),
+                ),
+            )
+            losses[holder] = losses.get(holder, 0.0) + x
         return losses

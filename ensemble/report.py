@@ -157,6 +157,9 @@ def odds(draws: Any, months: int) -> list[Odds]:
     else:
         hits = [m is not None for m in _column(ok, "first_lender_failure_month")]
         out.append(_odds("lender_fails", label, hits))
+        for lender in firms_in(ok, "failed_month_"):
+            hits = [m is not None for m in _column(ok, f"failed_month_{lender}")]
+            out.append(_odds(f"fails_{lender}", f"{lender} fails by {end}", hits))
     return out
 
 

@@ -264,6 +264,20 @@ def _hint(name: str, allowed: Any) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
+MAX_LISTED = 40  # allowed values a message lists before it points to the full list
+
+
+def _allowed(allowed: Any) -> str:
+    """The allowed values, or the first of them and where the rest are listed."""
+    names = [str(a) for a in allowed]
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    return (
+        ", ".join(names[:MAX_LISTED])
+        + f" and {len(names) - MAX_LISTED} more (`run.py columns` lists every column)"
+    )
+
+
 # ---------------------------------------------------------------------- parsing helpers
 class _Reader:
     """Reads one file's fields, raising :class:`LessonError` with the file and field."""
@@ -281,7 +295,7 @@ class _Reader:
         if extra:
             raise self.fail(
                 f"{where}.{extra[0]}" if where else extra[0],
-                f"unknown field{_hint(extra[0], allowed)}; allowed: {', '.join(sorted(allowed))}",
+                f"unknown field{_hint(extra[0], allowed)}; allowed: {_allowed(sorted(allowed))}",
             )
         return data
 
@@ -323,7 +337,7 @@ class _Reader:
             raise self.fail(
                 where,
                 f"{show(value)} is not allowed{_hint(value, allowed)}; allowed: "
-                + ", ".join(str(a) for a in allowed),
+                + _allowed(allowed),
             )
         return value
 

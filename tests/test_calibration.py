@@ -15,9 +15,6 @@ KNOWN_MISSES = {
     ("soft-landing", "first year of positive app free cash flow"): "own contracts signed while "
     "need doubled overshoot once it levels off (users and compute per user at their "
     "ceilings): the excess capacity's bills keep free cash flow negative until 2033",
-    ("soft-landing", "no default"): "on seed 0 CoreWeave defaults in 2031: its shares fall, "
-    "lenders stop rolling over its maturing loans and it cannot pay them (the refinancing "
-    "wall)",
 }
 
 

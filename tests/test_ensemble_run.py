@@ -137,14 +137,15 @@ def test_outcomes_of_a_finished_model():
         assert out[f"default_month_{firm.name}"] == (firm.default_month if firm.defaulted else None)
     defaulted = [int(f.default_month) for f in m.firms if f.default_month is not None]
     assert out["first_default_month"] == (min(defaulted) if defaulted else None)
-    assert out["lenders_modelled"] == 0 and out["first_lender_failure_month"] is None
+    assert out["lenders_modelled"] == 3  # bond investors, banks, private credit
+    assert out["first_lender_failure_month"] == m.observation.first_lender_failure_month
     assert set(out) >= {"app_fcf_2024", "app_fcf_2025", "app_fcf_2026", "peak_gw"}
     assert "app_fcf_2027" not in out
     for s in m.suppliers:
         assert f"loop_multiplier_{s.name}" in out
-    m.lenders.failed_month = 20  # a lender that can fail (issue 18's lenders with capital)
+    m.lenders.by_name["banks"].failed_month = 20  # as if the banks had failed
     out = outcomes(m)
-    assert out["lenders_modelled"] == 1 and out["first_lender_failure_month"] == 20
+    assert out["failed_month_banks"] == 20 and out["first_lender_failure_month"] == 20
 
 
 # ---------------------------------------------------------------------- the command
@@ -246,7 +247,8 @@ def test_the_report_command_and_its_errors(tmp_path, reference):
     status, stdout, _ = cli("ensemble-report", reference)
     assert status == 0
     assert "any default by Dec 2025" in stdout and "a lender fails" in stdout
-    assert "not modelled" in stdout and "peak GW deployed" in stdout
+    assert "private_credit fails" in stdout and "banks fails" in stdout
+    assert "not modelled" not in stdout and "peak GW deployed" in stdout
     status, _, err = cli("ensemble-report", tmp_path / "none.duckdb")
     assert status == 2 and "no such ensemble store" in err
     not_store = tmp_path / "x.duckdb"

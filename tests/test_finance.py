@@ -225,9 +225,19 @@ def test_loans_float_at_the_base_rate_plus_last_months_spread():
     assert spread > 0.0  # measured at the end of last month
     expected = (1.0 + m.p.interest_rate + spread) ** (1.0 / 12.0) - 1.0
     assert cw.loan_rate_now == pytest.approx(expected) and cw.loan_rate_now > cw.loan_rate
-    bills = cw.interest_bills()
-    loans = m.ledger.creditors("coreweave", "loan")
-    assert bills and all(b[2] == pytest.approx(loans[b[1]] * expected) for b in bills)
+    # each line pays that plus what its holder adds: a lease's premium, a thin lender's
+    bills = {holder: amount for _, holder, amount, _ in cw.interest_bills()}
+    lines = {
+        (h, kind): v
+        for kind in ("loan", "lease", "bond")
+        for h, v in m.ledger.creditors("coreweave", kind).items()
+    }
+    assert set(bills) == {h for h, _ in lines} >= {"private_credit"}
+    for (holder, kind), principal in lines.items():
+        annual = m.p.interest_rate + spread + m.lenders.rate_premium(holder, kind)
+        assert bills[holder] == pytest.approx(principal * ((1.0 + annual) ** (1 / 12) - 1.0))
+    assert m.lenders.rate_premium("private_credit", "lease") >= m.p.lease_premium > 0.0
+    assert bills["private_credit"] / lines[("private_credit", "lease")] > expected
     # with spreads switched off (no concentration premium, no barrier uncertainty, no
     # loss in default) a loan costs the base rate alone
     flat = AIBubbleModel(rng=1, preset="reported", loss_given_default=0.0, concentration_spread=0.0)
@@ -242,39 +252,41 @@ def test_the_loan_book_follows_the_ledger_and_keeps_due_dates():
     from economy.finance import LoanBook
 
     book = LoanBook(term=10)
-    book.open("oracle", 100.0)
-    assert book.due("oracle", 3) == pytest.approx(30.0)  # laddered: 10 a month
+    line = ("banks", "loan", "oracle")
+    book.open(line, 100.0)
+    assert book.due(line, 3) == pytest.approx(30.0)  # laddered: 10 a month
     assert book.due_within("oracle", 3, 12) == pytest.approx(70.0)
-    book.reconcile("oracle", 120.0, 5)  # new lending: due a term later
-    assert book.tranches["oracle"][-1] == [pytest.approx(20.0), 15.0]
-    book.reconcile("oracle", 60.0, 5)  # half repaid: every tranche halves
-    assert book.owed("oracle") == pytest.approx(60.0)
-    assert book.due("oracle", 3) == pytest.approx(15.0)
-    assert book.roll("oracle", 3) == pytest.approx(15.0)
-    assert book.due("oracle", 3) == 0.0 and book.due("oracle", 13) > 0.0
-    gone = book.retire("oracle", 6)
-    assert gone > 0.0 and book.owed("oracle") == pytest.approx(60.0 - gone)
-    book.reconcile("oracle", 0.0, 7)  # written off
-    assert book.owed("oracle") == 0.0
+    book.reconcile(line, 120.0, 5)  # new lending: due a term later
+    assert book.tranches[line][-1] == [pytest.approx(20.0), 15.0]
+    book.reconcile(line, 60.0, 5)  # half repaid: every tranche halves
+    assert book.owed(line) == pytest.approx(60.0)
+    assert book.due(line, 3) == pytest.approx(15.0)
+    assert book.roll(line, 3) == pytest.approx(15.0)
+    assert book.due(line, 3) == 0.0 and book.due(line, 13) > 0.0
+    gone = book.retire(line, 6)
+    assert gone > 0.0 and book.owed(line) == pytest.approx(60.0 - gone)
+    book.reconcile(line, 0.0, 7)  # written off
+    assert book.owed(line) == 0.0
 
 
 def test_a_crunch_calls_maturing_loans_and_a_willing_lender_rolls_them():
     m = AIBubbleModel(rng=1, preset="reported")
     m.run_for(3)
     oracle = m.firms_by_name["oracle"]
-    due = m.loans.due("oracle", 3)
+    line = ("bond_investors", "bond", "oracle")
+    due = m.loans.due(line, 3)
     assert due > 0.0  # the opening debt falls due a part each month
-    owed = m.ledger.claim("loan", "lenders", "oracle")
+    owed = m.ledger.claim("bond", "bond_investors", "oracle")
     m.lenders.mature_loans(3, [oracle])  # lenders lend to Oracle: rolled over
-    assert m.ledger.claim("loan", "lenders", "oracle") == pytest.approx(owed)
-    assert m.loans.due("oracle", 3) == 0.0
-    m.loans.tranches["oracle"][0][1] = 4.0  # a tranche due next month, in a crunch
+    assert m.ledger.claim("bond", "bond_investors", "oracle") == pytest.approx(owed)
+    assert m.loans.due(line, 3) == 0.0
+    m.loans.tranches[line][0][1] = 4.0  # a tranche due next month, in a crunch
     m.market.log_returns["oracle"] += [-0.5, -0.5]  # shares down 63%: lenders turn away
-    part = m.loans.due("oracle", 4)  # that tranche and the ladder's part for month 4
-    bills = m.ledger.claim("payable", "lenders", "oracle")
+    part = m.loans.due(line, 4)  # that tranche and the ladder's part for month 4
+    bills = m.ledger.claim("payable", "bond_investors", "oracle")
     m.lenders.mature_loans(4, [oracle])
-    assert m.ledger.claim("loan", "lenders", "oracle") == pytest.approx(owed - part)
-    assert m.ledger.claim("payable", "lenders", "oracle") == pytest.approx(bills + part)
+    assert m.ledger.claim("bond", "bond_investors", "oracle") == pytest.approx(owed - part)
+    assert m.ledger.claim("payable", "bond_investors", "oracle") == pytest.approx(bills + part)
     called = [e for e in m.observation.events if e.kind.value == "loan_called"]
     assert called and called[-1].fields["amount"] == pytest.approx(part)
 

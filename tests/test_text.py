@@ -100,6 +100,11 @@ def _runs():
         api_price_elasticity=1.5,
         inference_price_decline=100,
         compute_per_user_ceiling=1e4,
+        # lenders with capital to fund it: with the table's, the banks fail in 2026 and
+        # the explosion never comes
+        lender_capital_bond_investors=1e5,
+        lender_capital_banks=1e5,
+        lender_capital_private_credit=1e5,
     )
     m.run_for(600)
     yield "explosive", m

@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from params import APP, CLOUDS, FIRMS, SUPPLIERS, Params
+from params import APP, CLOUDS, FIRMS, LENDERS, PRIVATE_CREDIT, SUPPLIERS, Params
 
 from ..contracts import Backstop, CloudContract, ContractBook, WarrantDeal
 from ..finance import BP, LoanBook, Minsky
 from ..indicators import ratio, trailing_sum
-from ..ledger import LOAN, ROW, Ledger
+from ..ledger import CREDIT, ROW, Ledger
 from ..regimes import Regime
 from .names import LABELS, month_date
 
@@ -147,6 +147,25 @@ class SupplierReading(FirmReading, Protocol):
         ...
 
 
+class LenderReading(Protocol):
+    """A lender as observation reads it (``agents/lender.py``)."""
+
+    name: str
+    failed_month: int | None
+
+    def capital(self) -> float:
+        """Capital, its credit marked at the borrowers' spreads, US$ bn."""
+        ...
+
+    def credit_out(self) -> float:
+        """Loans and leases outstanding, US$ bn."""
+        ...
+
+    def premium(self) -> float:
+        """What it adds to its rates as its capital thins, per year."""
+        ...
+
+
 class ContractRegister(Protocol):
     """The contract register as observation reads it."""
 
@@ -184,6 +203,7 @@ class Observed(Protocol):
     cascade_amplified: float
     cascade_max_loss: dict[str, float]
     loans: LoanBook
+    lenders_by_name: dict[str, LenderReading]
 
     @property
     def credit(self) -> CreditReading:
@@ -745,8 +765,8 @@ def _cloud_columns(k: str) -> list[Column]:
         Column(
             f"debt_{k}",
             "US$ bn",
-            f"{name} loans outstanding",
-            lambda v: sum(v.ledger.creditors(k, LOAN).values()),
+            f"{name} loans and data-centre leases outstanding",
+            lambda v: sum(sum(v.ledger.creditors(k, kind).values()) for kind in CREDIT),
         ),
     ]
 
@@ -783,8 +803,8 @@ def _firm_columns(f: str) -> list[Column]:
         Column(
             f"debt_due_12m_{f}",
             "US$ bn",
-            f"{name} bank-loan principal falling due in the next 12 months (the refinancing "
-            "wall; rolled over while lenders lend)",
+            f"{name} principal of loans and leases falling due in the next 12 months (the "
+            "refinancing wall; rolled over while lenders lend)",
             lambda v: v.obs.loans.due_within(f, v.t),
         ),
         Column(
@@ -810,6 +830,48 @@ def _firm_columns(f: str) -> list[Column]:
             lambda v: int(v.obs.credit.minsky[f]),
         ),
     ]
+
+
+def _lender_columns(x: str) -> list[Column]:
+    name = LABELS[x]
+    out = [
+        Column(
+            f"capital_{x}",
+            "US$ bn",
+            f"{name} capital: book equity less the mark-down of its credit to the "
+            "borrowers' five-year spreads (it fails at zero)",
+            lambda v: v.obs.lenders_by_name[x].capital(),
+        ),
+        Column(
+            f"credit_{x}",
+            "US$ bn",
+            f"{name} loans and leases outstanding (face value)",
+            lambda v: v.obs.lenders_by_name[x].credit_out(),
+        ),
+        Column(
+            f"lender_premium_{x}",
+            "bp a year",
+            f"what {name} adds to its rates as its capital thins (0 at twice its minimum "
+            "capital ratio or more)",
+            lambda v: BP * v.obs.lenders_by_name[x].premium(),
+        ),
+        Column(
+            f"failed_{x}",
+            "0/1",
+            f"1 once {name} has failed (its capital gone)",
+            lambda v: int(v.obs.lenders_by_name[x].failed_month is not None),
+        ),
+    ]
+    if x == PRIVATE_CREDIT:
+        out.append(
+            Column(
+                f"redemptions_queued_{x}",
+                "US$ bn",
+                f"{name} redemption requests waiting behind its gate",
+                lambda v: float(getattr(v.obs.lenders_by_name[x], "queued", 0.0)),
+            )
+        )
+    return out
 
 
 def _columns() -> tuple[Column, ...]:
@@ -838,6 +900,8 @@ def _columns() -> tuple[Column, ...]:
         c += _cloud_columns(k)
     for f in FIRMS:
         c += _firm_columns(f)
+    for x in LENDERS:
+        c += _lender_columns(x)
     c += [_flag_column(carried) for carried in CARRIED]
     return tuple(c)
 

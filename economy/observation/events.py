@@ -34,6 +34,8 @@ class EventKind(Enum):
     DATED_EQUITY = "dated_equity"
     CONTRACT_CUT = "contract_cut"
     LOAN_CALLED = "loan_called"
+    FUND_GATED = "fund_gated"
+    LENDER_FAILED = "lender_failed"
     DEFAULT = "default"
     IMPLAUSIBLE = "implausible"
 

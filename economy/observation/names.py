@@ -12,7 +12,10 @@ LABELS = {
     "openai": "OpenAI",
     "equity_funds": "Equity funds",
     "momentum_funds": "Momentum funds",
-    "lenders": "Lenders",
+    "bond_investors": "Bond investors",
+    "banks": "Banks",
+    "private_credit": "Private credit",
+    "rest_of_world": "Rest of world",
 }
 
 

@@ -27,6 +27,7 @@ from .columns import (
     CloudReading,
     ContractRegister,
     FirmReading,
+    LenderReading,
     SupplierReading,
     _Month,
 )
@@ -66,6 +67,7 @@ class Observation:
         suppliers: Sequence[SupplierReading],
         returns: Mapping[str, list[float]] | None = None,
         loans: LoanBook | None = None,
+        lenders: Sequence[LenderReading] = (),
     ):
         self.p = p
         self.ledger = ledger
@@ -82,6 +84,9 @@ class Observation:
         self.supplier_names = [s.name for s in self.suppliers]
         book = register.book
         self.loans = loans if loans is not None else LoanBook(p.loan_term_months)
+        self.lenders = list(lenders)
+        self.lenders_by_name = {x.name: x for x in self.lenders}
+        self.first_lender_failure_month: int | None = None
         self.credit = Credit(
             p,
             ledger,
@@ -183,6 +188,10 @@ class Observation:
         """A firm's one-year credit spread measured at the end of last month, per year."""
         return self.credit.spread.get(name, 0.0)
 
+    def cds5y(self, name: str) -> float:
+        """A firm's five-year credit spread measured at the end of last month, per year."""
+        return self.credit.cds5y.get(name, 0.0)
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         self.commitment_limited = True
@@ -276,6 +285,10 @@ class Observation:
         self.regime_path.append(self.regime.value)
         if self.n_defaults and self.first_default_month is None:
             self.first_default_month = t
+        if self.first_lender_failure_month is None and any(
+            x.failed_month is not None for x in self.lenders
+        ):
+            self.first_lender_failure_month = t
         self.peak_gw = max(self.peak_gw, deployed)
         circ = self.circularity(NVIDIA_CIRCULARITY)
         if not math.isnan(circ) and not circ <= self.peak_circularity:
@@ -409,6 +422,7 @@ class Observation:
             peak_circularity=self.peak_circularity,
             app_cash_low=self.app_cash_low,
             first_implausible_month=self.first_implausible_month,
+            first_lender_failure_month=self.first_lender_failure_month,
         )
 
     def flows_this_month(self) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ class RunSummary(Mapping[str, Any]):
     peak_circularity: float
     app_cash_low: float
     first_implausible_month: int | None
+    first_lender_failure_month: int | None
 
     @classmethod
     def from_path(
@@ -43,6 +44,7 @@ class RunSummary(Mapping[str, Any]):
         peak_circularity: float,
         app_cash_low: float,
         first_implausible_month: int | None = None,
+        first_lender_failure_month: int | None = None,
     ) -> RunSummary:
         """The summary from the monthly regimes and a few running extremes."""
         counts = {r: sum(1 for x in regimes if x == r.value) for r in Regime}
@@ -63,6 +65,7 @@ class RunSummary(Mapping[str, Any]):
             peak_circularity=float(peak_circularity),
             app_cash_low=float(app_cash_low),
             first_implausible_month=first_implausible_month,
+            first_lender_failure_month=first_lender_failure_month,
         )
 
     @classmethod
@@ -70,6 +73,8 @@ class RunSummary(Mapping[str, Any]):
         """The summary of a run's monthly DataFrame (months 0.. in order)."""
         default = df.index[df["defaults_total"] > 0]
         implausible = df.index[df["implausible"] > 0] if "implausible" in df else []
+        failed = [c for c in df.columns if c.startswith("failed_")]
+        lender = df.index[(df[failed] > 0).any(axis=1)] if failed else []
         return cls.from_path(
             list(df["regime"].astype(str)),
             first_default_month=int(df.loc[default[0], "month"]) if len(default) else None,
@@ -82,6 +87,7 @@ class RunSummary(Mapping[str, Any]):
             first_implausible_month=(
                 int(df.loc[implausible[0], "month"]) if len(implausible) else None
             ),
+            first_lender_failure_month=int(df.loc[lender[0], "month"]) if len(lender) else None,
         )
 
     @classmethod

@@ -40,13 +40,15 @@ COLUMNS: dict[str, tuple[float, float, float]] = {
     "engine": (675.0, 180.0, 260.0),
 }
 # Capital (and any group without a column) takes these places in roster order: the funds
-# above the engine, the lenders under the fuel, the rest of the world under the engine.
+# above the engine, bond investors and banks under the fuel, private credit above it,
+# the rest of the world under the engine.
 CAPITAL_SLOTS: tuple[tuple[float, float], ...] = (
     (605.0, 48.0),
     (750.0, 48.0),
     (125.0, 395.0),
-    (675.0, 365.0),
+    (262.0, 440.0),
     (125.0, 40.0),
+    (675.0, 365.0),
     (262.0, 40.0),
 )
 LEGEND_H = 48.0  # the two legend rows under the picture

@@ -1,0 +1,206 @@
+"""Lenders with capital (issue 18): what they lend, what they charge, how they fail.
+
+Behaviour tests on constructed cases and on short runs: a lender whose capital is gone
+stops lending and fails, and its credit passes to its savers and is called as it falls
+due; losses cut what a lender lends and raise what it charges; a data-centre lease
+recovers from the data centres before unsecured claims share the rest; a fund gates
+redemptions after losses; a firm raises no more than lenders have room for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from economy.finance import credit_room, lender_premium, lender_room
+from economy.ledger import BOND, FUND_UNITS, LEASE, LOAN, ROW, Claim, NetWorth
+from economy.observation import DefaultReason
+from model import AIBubbleModel
+
+
+def _lose(m: AIBubbleModel, lender: str, amount: float) -> None:
+    """Book a loss on ``lender``'s net worth (its savers fund the hole)."""
+    m.ledger.post(
+        "write_off",
+        (
+            Claim(FUND_UNITS, ROW, lender, amount),
+            NetWorth(lender, "write_off", -amount),
+            NetWorth(ROW, "write_off", amount),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- pure functions
+def test_a_lenders_room_and_premium_follow_its_capital():
+    assert lender_room(10.0, 50.0, 0.1) == pytest.approx(50.0)  # 10 / 0.1 - 50
+    assert lender_room(10.0, 150.0, 0.1) == 0.0  # over its limit: nothing new
+    assert lender_room(0.0, 0.0, 0.1) == lender_room(-5.0, 0.0, 0.1) == 0.0
+    # nothing at twice the minimum ratio or more, the full premium at the minimum
+    assert lender_premium(20.0, 100.0, 0.1, 0.02) == 0.0
+    assert lender_premium(10.0, 100.0, 0.1, 0.02) == pytest.approx(0.02)
+    assert lender_premium(15.0, 100.0, 0.1, 0.02) == pytest.approx(0.01)
+    assert lender_premium(-1.0, 100.0, 0.1, 0.02) == pytest.approx(0.02)
+
+
+def test_credit_room_is_the_firms_headroom_as_far_as_lenders_have_room():
+    assert credit_room(100.0, [30.0, 20.0]) == pytest.approx(50.0)
+    assert credit_room(40.0, [30.0, 20.0]) == pytest.approx(40.0)
+    assert credit_room(40.0, []) == 0.0  # no lender would lend
+    assert credit_room(-15.0, [30.0]) == -15.0  # above its limit: the excess, not room
+
+
+# ---------------------------------------------------------------------- in a run
+def test_losses_cut_what_a_lender_lends_and_raise_what_it_charges():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False)
+    m.run_for(12)
+    banks = m.lenders.by_name["banks"]
+    room, premium = banks.room(), banks.premium()
+    _lose(m, "banks", 0.5 * banks.capital())
+    assert banks.room() < room
+    # lend against a thin capital: the premium appears once capital / credit < 2 x minimum
+    oracle = m.firms_by_name["oracle"]
+    m.ledger.post(
+        "lending",
+        (
+            Claim(LOAN, "banks", "oracle", 200.0),
+            Claim(FUND_UNITS, ROW, "banks", 200.0),
+            Claim("cash", "oracle", ROW, 200.0),
+        ),
+    )
+    assert banks.premium() > premium
+    assert m.lenders.rate_premium("banks", LOAN) == pytest.approx(banks.premium())
+    bills = {h: a for _, h, a, _ in oracle.interest_bills()}
+    assert bills["banks"] > 0.0
+
+
+def test_a_lender_whose_capital_is_gone_stops_lending_and_fails():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(12)
+    banks = m.lenders.by_name["banks"]
+    oracle = m.firms_by_name["oracle"]
+    _lose(m, "banks", banks.capital() + 1.0)
+    assert banks.room() == 0.0 and banks.lend(oracle, 5.0) == 0.0
+    m.lenders.end_of_month(m.month)
+    assert banks.failed_month == m.month and banks.defaulted
+    assert banks.credit_out() == 0.0 and m.ledger.cash("banks") == 0.0
+    assert m.ledger.claim(FUND_UNITS, ROW, "banks") == 0.0  # savers took what it had
+    assert [e for e in m.observation.events if e.kind.value == "lender_failed"]
+    m.ledger.check()
+    m.run_for(3)  # the books still balance every month after a failure
+    assert banks.lend(oracle, 5.0) == 0.0
+
+
+def test_a_failed_lenders_credit_passes_to_its_savers_and_is_called_as_it_falls_due():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(6)
+    pc = m.lenders.by_name["private_credit"]
+    held = m.ledger.holdings("private_credit", LEASE)
+    assert held["coreweave"] > 0.0  # CoreWeave's opening debt
+    _lose(m, "private_credit", pc.capital() + 1.0)
+    assert m.lenders.end_of_month(m.month) == ["private_credit"]
+    assert m.ledger.holdings("private_credit", LEASE) == {}
+    for firm, v in held.items():
+        assert m.ledger.claim(LEASE, ROW, firm) == pytest.approx(v)
+    line = (ROW, LEASE, "coreweave")
+    assert m.loans.owed(line) == pytest.approx(held["coreweave"])  # due months kept
+    due = m.loans.due(line, m.month + 1)
+    assert due > 0.0
+    payable = m.ledger.claim("payable", ROW, "coreweave")
+    m.lenders.run_off(m.month + 1, [m.firms_by_name["coreweave"]])
+    assert m.ledger.claim(LEASE, ROW, "coreweave") == pytest.approx(held["coreweave"] - due)
+    assert m.ledger.claim("payable", ROW, "coreweave") == pytest.approx(payable + due)
+    m.ledger.check()
+    m.run_for(12)  # the run goes on: the called leases are paid or owed, books balance
+    assert m.lenders.by_name["private_credit"].credit_out() == 0.0
+
+
+def test_a_bank_lends_one_borrower_no_more_than_a_quarter_of_its_capital():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False)
+    m.run_for(3)
+    banks = m.lenders.by_name["banks"]
+    oracle = m.firms_by_name["oracle"]
+    cap = m.p.large_exposure_limit * banks.capital()
+    assert banks.room() > cap  # its capital would carry more, the rule does not
+    before = m.ledger.claim(LOAN, "banks", "oracle")
+    lent = banks.lend(oracle, 10 * cap)
+    assert 0.0 < lent <= cap - before + 1e-9
+    after = m.ledger.claim(LOAN, "banks", "oracle")
+    assert banks.room_for(oracle) == pytest.approx(max(0.0, min(banks.room(), cap - after)))
+    assert after <= cap + 1e-9
+    assert banks.room_for(m.firms_by_name["amazon"]) > 0.0
+
+
+def test_a_lease_recovers_from_the_data_centres_before_unsecured_claims_share_the_rest():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(30)
+    cw = m.firms_by_name["coreweave"]
+    assert not cw.defaulted
+    ledger = m.ledger
+    lease = ledger.claim(LEASE, "private_credit", "coreweave")
+    assert lease > 0.0
+    # a bond beside the lease, so both kinds are owed when it defaults
+    ledger.post(
+        "lending",
+        (
+            Claim(BOND, "bond_investors", "coreweave", 30.0),
+            Claim("cash", "coreweave", ROW, 30.0),
+            Claim("cash", "bond_investors", ROW, -30.0),
+        ),
+    )
+    bond = ledger.claim(BOND, "bond_investors", "coreweave")
+    m.solvency.resolve_default(m.month, cw, DefaultReason.BOOK_EQUITY, {})
+    lease_left = ledger.claim(LEASE, "private_credit", "coreweave") / lease
+    bond_left = ledger.claim(BOND, "bond_investors", "coreweave") / bond
+    assert lease_left > bond_left  # secured on the buildings: it recovers more
+    ledger.check()
+
+
+def test_a_fund_gates_redemptions_after_write_offs_not_after_marks():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False)
+    m.run_for(12)  # month 11 closes a quarter
+    pc = m.lenders.by_name["private_credit"]
+    pc.written_off = pc.queued = 0.0
+    m.lenders.end_of_month(m.month)  # nothing written off: nobody asks
+    assert pc.queued == 0.0
+    capital = pc.capital()
+    _lose(m, "private_credit", 0.4 * capital)  # a write-off this month
+    pc.written_off = 0.0
+    left = pc.capital()
+    m.lenders.end_of_month(m.month)
+    p = m.p
+    asked = p.redemption_per_loss_private_credit * 0.4 * capital
+    paid = min(asked, p.redemption_gate * left)  # the gate: a share of capital a quarter
+    assert pc.queued == pytest.approx(asked - paid)
+    assert pc.capital() == pytest.approx(left - paid, rel=1e-6)
+    gated = [e for e in m.observation.events if e.kind.value == "fund_gated"]
+    assert gated and gated[-1].fields["queued"] == pytest.approx(pc.queued)
+    assert pc.room() < lender_room(pc.capital(), pc.credit_out(), pc.min_capital_ratio) + 1e-9
+
+
+def test_bond_investors_cannot_fail_and_private_credit_funds_only_clouds():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False)
+    m.run_for(6)
+    bonds = m.lenders.by_name["bond_investors"]
+    pc = m.lenders.by_name["private_credit"]
+    assert not bonds.levered and pc.levered
+    _lose(m, "bond_investors", bonds.capital() + 10.0)
+    assert m.lenders.end_of_month(m.month) == [] and bonds.failed_month is None
+    assert not pc.serves(m.firms_by_name["nvidia"]) and pc.serves(m.firms_by_name["oracle"])
+    assert not bonds.serves(m.app)
+
+
+def test_lenders_capital_limits_a_clouds_financing_room():
+    rich = AIBubbleModel(rng=1, preset="reported", collect=False)
+    thin = AIBubbleModel(
+        rng=1,
+        preset="reported",
+        collect=False,
+        lender_capital_bond_investors=0.0,
+        lender_capital_banks=0.0,
+        lender_capital_private_credit=0.0,
+    )
+    rich.run_for(2)
+    thin.run_for(2)
+    oracle_rich = rich.firms_by_name["oracle"]
+    oracle_thin = thin.firms_by_name["oracle"]
+    assert thin.lenders.credit_room(oracle_thin) <= 0.0 < rich.lenders.credit_room(oracle_rich)
+    assert oracle_thin.financing_room(2) < oracle_rich.financing_room(2)
