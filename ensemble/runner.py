@@ -19,6 +19,8 @@ same command later runs only the missing draws.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
+import hashlib
 import json
 import sys
 import time
@@ -78,6 +80,7 @@ class EnsembleSpec:
             "prior_fingerprint": self.prior.fingerprint(),
             "prior_json": json.dumps(self.prior.to_json(), sort_keys=True),
             "base_params_json": json.dumps(self.base_params(), sort_keys=True),
+            "model_fingerprint": model_fingerprint(),
         }
 
     def describe(self) -> str:
@@ -115,6 +118,24 @@ def plan(spec: EnsembleSpec) -> list[tuple[int, int, dict[str, Any]]]:
 
 
 _COMPARED = ("schema_version", "scenario", "months", "root_seed", "draws", "prior_fingerprint")
+# what the model is made of: its code, its data and its presets (a change to any may move
+# every outcome, so a store made before it is not resumed)
+MODEL_SOURCES = ("agents", "economy", "model.py", "params.py", "data", "scenarios")
+
+
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of the model's code, data and presets (``MODEL_SOURCES``)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for name in MODEL_SOURCES:
+        path = root / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file() and f.suffix in {".py", ".csv", ".toml"}:
+                digest.update(str(f.relative_to(root)).encode())
+                digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
@@ -123,6 +144,8 @@ def _difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
             return f"{key} {old.get(key)!r}, not {new.get(key)!r}"
     if json.loads(old.get("base_params_json") or "{}") != json.loads(new["base_params_json"]):
         return "the preset's parameter values as they were then (they have changed since)"
+    if old.get("model_fingerprint") != new["model_fingerprint"]:
+        return "a model whose code, data or presets have changed since"
     return None
 
 
@@ -140,9 +163,9 @@ def open_store(
     old = store.meta()
     if old is not None:
         problem = _difference(old, new)
-        if problem is None:
-            return
-        if not force_new:
+        if problem is None and not force_new:
+            return  # the same ensemble: resume it
+        if problem is not None and not force_new:
             n = sum(store.counts().values())
             raise EnsembleMismatchError(
                 f"{store.path} holds another ensemble ({problem}), {n:,} draws stored; use "

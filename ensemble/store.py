@@ -29,7 +29,7 @@ from typing import Any
 
 from . import EnsembleError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the model's fingerprint
 META_COLUMNS = {
     "schema_version": "INTEGER",
     "scenario": "VARCHAR",
@@ -41,6 +41,7 @@ META_COLUMNS = {
     "prior_fingerprint": "VARCHAR",
     "prior_json": "VARCHAR",
     "base_params_json": "VARCHAR",
+    "model_fingerprint": "VARCHAR",
     "created_at": "TIMESTAMP",
     "git_commit": "VARCHAR",
 }

@@ -243,6 +243,24 @@ def test_a_store_of_another_ensemble_is_refused_unless_force_new(tmp_path, refer
     assert len(draws_of(out)) == 2
 
 
+def test_a_store_made_by_another_model_is_not_resumed(tmp_path, reference, monkeypatch):
+    from ensemble import runner
+
+    out = tmp_path / "old.duckdb"
+    out.write_bytes(reference.read_bytes())
+    status, _, err = ensemble(out, "--workers", 1)  # the same model: resumed, nothing to run
+    assert status == 0 and "nothing to run" in err
+    # the model's code, data or presets changed since the store was made
+    monkeypatch.setattr(runner, "model_fingerprint", lambda: "0" * 16)
+    status, _, err = ensemble(out, "--workers", 1)
+    assert status == 2 and "code, data or presets have changed" in err
+    status, _, err = ensemble(out, "--workers", 1, "--force-new")
+    assert status == 0 and "discarded" in err
+    # --force-new starts afresh even when the store holds this very ensemble
+    status, _, err = ensemble(out, "--workers", 1, "--force-new")
+    assert status == 0 and "discarded" in err and "nothing to run" not in err
+
+
 def test_the_report_command_and_its_errors(tmp_path, reference):
     status, stdout, _ = cli("ensemble-report", reference)
     assert status == 0
