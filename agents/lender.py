@@ -80,6 +80,7 @@ class Lender(mesa.Agent):
         self.min_capital_ratio: float = getattr(p, f"min_capital_ratio_{name}", 1.0)
         self.failed_month: int | None = None
         self.called: set[str] = set()
+        self._mark: tuple[tuple[int, int, int], float] | None = None  # mark_down's cache
 
     # ------------------------------------------------------------------ reading
     @property
@@ -102,15 +103,24 @@ class Lender(mesa.Agent):
         return sum(sum(ledger.holdings(self.name, k).values()) for k in CREDIT)
 
     def mark_down(self) -> float:
-        """Face value less market value of its credit (each line at its borrower's spread)."""
+        """Face value less market value of its credit (each line at its borrower's spread).
+
+        The book and the spreads change only at known moments (``LoanBook.version``,
+        ``spread_epoch``), so the figure is kept until one of them does.
+        """
         model = self.model
         book = model.loans
+        key = (book.version, model.observation.spread_epoch(), model.month)
+        if self._mark is not None and self._mark[0] == key:
+            return self._mark[1]
         cds = model.observation.cds5y
         month = model.month
-        return sum(
+        value = sum(
             max(0.0, book.owed(line) - book.market_value(line, month, cds(line[2])))
             for line in book.lines(self.name)
         )
+        self._mark = (key, value)
+        return value
 
     def capital(self) -> float:
         """Book equity less the mark-down of its credit to market value, US$ bn."""

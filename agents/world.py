@@ -182,6 +182,10 @@ class ObservationView(Protocol):
         """A firm's five-year credit spread measured at the end of last month, per year."""
         ...
 
+    def spread_epoch(self) -> int:
+        """How many times the spreads have been measured (they change only then)."""
+        ...
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         ...

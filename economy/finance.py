@@ -184,9 +184,11 @@ class LoanBook:
         self.term = max(1, int(term))
         self.tranches: dict[Line, list[list[float]]] = {}  # line -> [[amount, due month]]
         self.matured: dict[str, float] = {}  # borrower -> principal that fell due this month
+        self.version = 0  # counts the calls that may change the book (readers cache on it)
 
     def open(self, line: Line, amount: float) -> None:
         """Opening debt, laddered over the term from month 1."""
+        self.version += 1
         if amount > 0.0:
             part = amount / self.term
             self.tranches[line] = [[part, float(m)] for m in range(1, self.term + 1)]
@@ -201,6 +203,7 @@ class LoanBook:
 
     def reconcile(self, line: Line, owed: float, month: int) -> None:
         """Make the book hold what the ledger says is owed on ``line``."""
+        self.version += 1
         book = self.tranches.setdefault(line, [])
         held = self.owed(line)
         if owed > held + 1e-9:
@@ -229,6 +232,7 @@ class LoanBook:
 
     def roll(self, line: Line, month: int) -> float:
         """Renew the tranches due by ``month`` for another term; returns the amount."""
+        self.version += 1
         rolled = 0.0
         for t in self.tranches.get(line, []):
             if t[1] <= month:
@@ -238,6 +242,7 @@ class LoanBook:
 
     def retire(self, line: Line, month: int) -> float:
         """Take the tranches due by ``month`` off the book (they became bills)."""
+        self.version += 1
         book = self.tranches.get(line, [])
         gone = sum(a for a, d in book if d <= month)
         self.tranches[line] = [t for t in book if t[1] > month]
@@ -245,6 +250,7 @@ class LoanBook:
 
     def transfer(self, holder: str, to: str) -> None:
         """Every line of ``holder`` passes to ``to`` with its due months (a failed lender's)."""
+        self.version += 1
         for line in self.lines(holder):
             book = self.tranches.pop(line)
             self.tranches.setdefault((to, line[1], line[2]), []).extend(book)
@@ -255,10 +261,10 @@ class LoanBook:
         A tranche due in ``y`` years is worth ``exp(-spread * y)`` of its face over a
         riskless one (the risk-neutral price of a defaultable zero with that credit spread).
         """
-        return sum(
-            a * math.exp(-max(0.0, spread) * max(0.0, d - month) / 12.0)
-            for a, d in self.tranches.get(line, [])
-        )
+        book = self.tranches.get(line, [])
+        if spread <= 0.0:  # riskless: worth its face
+            return sum(a for a, _ in book)
+        return sum(a * math.exp(-spread * max(0.0, d - month) / 12.0) for a, d in book)
 
 
 # ---------------------------------------------------------------------- lenders' capital

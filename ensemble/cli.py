@@ -101,7 +101,8 @@ def add_parsers(subparsers: Any) -> None:
     e.add_argument(
         "--force-new",
         action="store_true",
-        help="discard whatever ensemble --out holds (another, or this one made before) and start afresh",
+        help="discard whatever ensemble --out holds (another, or this one made before) and "
+        "start afresh",
     )
     e.add_argument("--retry-failed", action="store_true", help="also re-run draws stored as failed")
     e.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")

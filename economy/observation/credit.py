@@ -86,9 +86,11 @@ class Credit:
         self.spread: dict[str, float] = dict.fromkeys(names, 0.0)
         self.cds5y: dict[str, float] = dict.fromkeys(names, 0.0)
         self.minsky: dict[str, Minsky] = dict.fromkeys(names, Minsky.HEDGE)
+        self.epoch = 0  # counts the months recorded (readers of the spreads cache on it)
 
     def record(self, month: int) -> None:
         """Phase 8: this month's cash flows, then every firm's spreads and class."""
+        self.epoch += 1
         for f in self.firms:
             self._record_flows(f.name)
         for f in self.firms:

@@ -192,6 +192,10 @@ class Observation:
         """A firm's five-year credit spread measured at the end of last month, per year."""
         return self.credit.cds5y.get(name, 0.0)
 
+    def spread_epoch(self) -> int:
+        """How many times the spreads have been measured (they change only then)."""
+        return self.credit.epoch
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         self.commitment_limited = True
