@@ -216,6 +216,7 @@ class AIBubbleModel(mesa.Model):
         self.ledger.start_period()
         self.observation.start_month(t)
         self.contracting.start_month()
+        self.lenders.start_month()
         # the phase order is fixed, and so is the order of agents within a phase (the order
         # they were created in, as ``agents_by_type`` lists them): plain loops, no dispatch
         app, clouds, suppliers = self.app, self.clouds, self.suppliers

@@ -448,6 +448,11 @@ class Lenders:
         extra = self.model.p.lease_premium if kind == LEASE else 0.0
         return extra + (lender.premium() if lender is not None else 0.0)
 
+    def start_month(self) -> None:
+        """Before phase 1: last month's calls no longer bar new credit."""
+        for lender in self.all:
+            lender.called = set()
+
     def mature_loans(self, month: int, borrowers: Sequence[Borrower]) -> None:
         """Phase 5, first: every lender's credit falling due; then a failed lender's run-off."""
         self.model.loans.matured.clear()

@@ -289,6 +289,10 @@ def test_a_crunch_calls_maturing_loans_and_a_willing_lender_rolls_them():
     assert m.ledger.claim("payable", "bond_investors", "oracle") == pytest.approx(bills + part)
     called = [e for e in m.observation.events if e.kind.value == "loan_called"]
     assert called and called[-1].fields["amount"] == pytest.approx(part)
+    bonds = m.lenders.by_name["bond_investors"]
+    assert "oracle" in bonds.called  # no new credit this month to pay the called one
+    m.lenders.start_month()  # next month: the bar is lifted
+    assert bonds.called == set()
 
 
 def test_debt_due_columns_and_speculative_finance_show_in_a_run():
