@@ -203,12 +203,13 @@ class LoanBook:
 
     def reconcile(self, line: Line, owed: float, month: int) -> None:
         """Make the book hold what the ledger says is owed on ``line``."""
-        self.version += 1
         book = self.tranches.setdefault(line, [])
         held = self.owed(line)
         if owed > held + 1e-9:
+            self.version += 1
             book.append([owed - held, float(month + self.term)])
         elif owed < held - 1e-9:
+            self.version += 1
             if owed <= 1e-9 or held <= 0.0:
                 book.clear()
             else:
@@ -232,12 +233,12 @@ class LoanBook:
 
     def roll(self, line: Line, month: int) -> float:
         """Renew the tranches due by ``month`` for another term; returns the amount."""
-        self.version += 1
         rolled = 0.0
         for t in self.tranches.get(line, []):
             if t[1] <= month:
                 rolled += t[0]
                 t[1] = float(month + self.term)
+                self.version += 1
         return rolled
 
     def retire(self, line: Line, month: int) -> float:
