@@ -78,6 +78,7 @@ class Lender(mesa.Agent):
         p = model.p
         # an unlevered fund (bond investors) lends only its savers' money: a ratio of 1
         self.min_capital_ratio: float = getattr(p, f"min_capital_ratio_{name}", 1.0)
+        self.funding_rate = (1.0 + p.interest_rate) ** (1.0 / 12.0) - 1.0  # monthly, per run
         self.failed_month: int | None = None
         self.called: set[str] = set()
         self._mark: tuple[tuple[int, int, int], float] | None = None  # mark_down's cache
@@ -126,16 +127,16 @@ class Lender(mesa.Agent):
         """Book equity less the mark-down of its credit to market value, US$ bn."""
         return self.model.ledger.book_equity(self.name) - self.mark_down()
 
-    def capital_ratio(self) -> float:
-        """Capital over credit outstanding (capital alone when it has lent nothing)."""
-        out = self.credit_out()
-        return self.capital() / out if out > 0.0 else self.capital()
+    def spoken_for(self) -> float:
+        """Capital already promised away, which it will not lend against (none here)."""
+        return 0.0
 
     def room(self) -> float:
         """New credit it can extend this month, US$ bn."""
         if self.defaulted:
             return 0.0
-        return lender_room(self.capital(), self.credit_out(), self.min_capital_ratio)
+        capital = self.capital() - self.spoken_for()
+        return lender_room(capital, self.credit_out(), self.min_capital_ratio)
 
     def room_for(self, borrower: Borrower) -> float:
         """New credit it can extend to ``borrower`` this month (its room; banks: less)."""
@@ -204,15 +205,12 @@ class Lender(mesa.Agent):
 
     def pay_funding(self) -> None:
         """The base rate on its net funding (savers' units less the cash it holds)."""
-        model = self.model
-        ledger = model.ledger
+        ledger = self.model.ledger
         units = ledger.claim(FUND_UNITS, ROW, self.name)
-        net = units - ledger.cash(self.name)
-        rate = (1.0 + model.p.interest_rate) ** (1.0 / 12.0) - 1.0
-        cost = rate * net
+        cost = self.funding_rate * (units - ledger.cash(self.name))
         if cost <= 1e-12 or self.defaulted:
             return
-        draw_savings(self.model.ledger, self.name, cost)
+        draw_savings(ledger, self.name, cost)
         ledger.pay("funding_cost", self.name, ROW, cost, "funding_cost", "funding_cost")
 
     def end_of_quarter(self, month: int) -> None:
@@ -333,11 +331,9 @@ class Fund(Lender):
                 queued=self.queued,
             )
 
-    def room(self) -> float:
-        """New credit it can extend: its capital less the redemptions waiting allows."""
-        if self.defaulted:
-            return 0.0
-        return lender_room(self.capital() - self.queued, self.credit_out(), self.min_capital_ratio)
+    def spoken_for(self) -> float:
+        """Redemptions waiting: money it will not lend."""
+        return self.queued
 
 
 class BondInvestors(Fund):
