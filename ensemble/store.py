@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from parallel.store import TableStore
+
 from . import EnsembleError
 
 SCHEMA_VERSION = 2  # 2: the model's fingerprint
@@ -133,55 +135,20 @@ def _arrow_type(duck: str) -> Any:
     }[duck.split()[0].upper()]
 
 
-class Store:
+class Store(TableStore):
     """An ensemble store opened by the driver (read-write) or by a report (read-only)."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
-        self.path = Path(path)
-        self.con = connect(self.path, read_only=read_only)
-        if not read_only:
-            self.con.execute("SET threads = 1")  # small writes; leave the cores to the runs
-        self._types: dict[str, dict[str, str]] = {}
+        super().__init__(path, connect(Path(path), read_only=read_only), read_only)
         if read_only and self.meta() is None:
             self.con.close()
             raise StoreError(f"{self.path} holds no ensemble (no table 'ensemble')")
 
-    def close(self) -> None:
-        """Close the connection (releases the file lock)."""
-        self.con.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ------------------------------------------------------------------ schema
-    def tables(self) -> set[str]:
-        """Names of the tables in the store."""
-        rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()
-        return {r[0] for r in rows}
-
-    def column_types(self, table: str) -> dict[str, str]:
-        """Column name -> DuckDB type, in table order."""
-        if table not in self._types:
-            rows = self.con.execute(f'DESCRIBE "{table}"').fetchall()
-            self._types[table] = {r[0]: r[1] for r in rows}
-        return self._types[table]
-
     def _create(self, table: str, columns: Mapping[str, str]) -> None:
         cols = ", ".join(f'"{n}" {t}' for n, t in columns.items())
         self.con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})')
         self._types.pop(table, None)
-
-    def _ensure_columns(self, table: str, columns: Mapping[str, str]) -> None:
-        have = self.column_types(table)
-        for name, typ in columns.items():
-            if name not in have:
-                self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {typ}')
-                have[name] = typ
 
     # ------------------------------------------------------------------ the ensemble
     def meta(self) -> dict[str, Any] | None:
@@ -274,7 +241,7 @@ class Store:
                     extra[k] = outcome_type(k)
         self.con.begin()
         try:
-            self._ensure_columns("draws", extra)
+            self.ensure_columns("draws", extra)
             types = self.column_types("draws")
             names = [n for n in types if any(n in r for r in rows)]
             schema = pa.schema([(n, _arrow_type(types[n])) for n in names])

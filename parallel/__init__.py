@@ -9,6 +9,8 @@ so the view may use what is built on it (the ensembles) without ever importing t
   interface, and the check of a Dask scheduler's address.
 * :mod:`parallel.pool`: what a pool worker does first (leave Ctrl-C to the driver, exit
   when the driver dies) and the driver's :class:`~parallel.pool.StopFlag`.
+* :mod:`parallel.store`: what the sweep and ensemble stores share (one DuckDB file, its
+  tables and their columns).
 * :mod:`parallel.bytecode`: compiled imports for pool workers where writing bytecode is
   turned off.
 """

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from parallel.store import TableStore
+
 from . import SweepError
 
 RUN_KEY_COLUMNS = {"run_id": "BIGINT", "design_row": "INTEGER", "replicate": "INTEGER"}
@@ -226,16 +228,12 @@ class SweepInfo:
     schema_version: int = SCHEMA_VERSION
 
 
-class Store:
+class Store(TableStore):
     """A sweep store opened by the driver (read-write) or by analysis (read-only)."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
-        self.path = Path(path)
+        super().__init__(path, connect(Path(path), read_only=read_only), read_only)
         self.read_only = read_only
-        self.con = connect(self.path, read_only=read_only)
-        if not read_only:
-            self.con.execute("SET threads = 1")  # small writes; leave the cores to the runs
-        self._types: dict[str, dict[str, str]] = {}
         if read_only:
             problem = self.schema_problem()
             if problem is not None:
@@ -263,39 +261,7 @@ class Store:
             "into a new --out file"
         )
 
-    def close(self) -> None:
-        """Close the connection (releases the file lock)."""
-        self.con.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ------------------------------------------------------------------ schema
-    def tables(self) -> set[str]:
-        """Names of the tables in the store."""
-        rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()
-        return {r[0] for r in rows}
-
-    def column_types(self, table: str) -> dict[str, str]:
-        """Column name -> DuckDB type, in table order."""
-        if table not in self._types:
-            rows = self.con.execute(f'DESCRIBE "{table}"').fetchall()
-            self._types[table] = {r[0]: r[1] for r in rows}
-        return self._types[table]
-
-    def ensure_columns(self, table: str, columns: Mapping[str, str]) -> None:
-        """Add any of ``columns`` (name -> type) the table lacks."""
-        have = self.column_types(table)
-        for name, typ in columns.items():
-            if name not in have:
-                self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {typ}')
-                have[name] = typ
-
     def _create(self, table: str, columns: Mapping[str, str], key: str | None = None) -> None:
         cols = ", ".join(f'"{n}" {t}' for n, t in columns.items())
         pk = f', PRIMARY KEY ("{key}")' if key else ""
