@@ -146,3 +146,20 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout is not a real file (under a test's capture)
         pass
+
+
+def parse_assignments(items: list[str] | None) -> dict[str, Any]:
+    """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate.
+
+    Raises:
+        CLIError: an item without ``=``, or a parameter set twice.
+    """
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CLIError(f"--set expects NAME=VALUE, got {item[:80]!r}")
+        if name.strip() in out:
+            raise CLIError(f"--set {name.strip()[:80]} is given twice; give each parameter once")
+        out[name.strip()] = value.strip()
+    return out

@@ -244,6 +244,8 @@ class AIBubbleModel(mesa.Model):
         self.equity_investors.form_views()  # 6. capital market
         self.market.clear(self.equity_investors.price_pressure())
         app.raise_capital()
+        for cloud in clouds:
+            cloud.raise_equity()
         self.solvency.end_of_month(t, self.firms)  # 7. solvency: firms, then lenders
         self.lenders.end_of_month(t)
         self.contracting.end_month(t)

@@ -261,6 +261,19 @@ class Params:
     redemption_per_loss_private_credit: float = _p(
         0, 20, "money private-credit investors ask back per dollar of loss written off"
     )
+    equity_issue_max_share: float = _p(
+        0, 1, "most new shares a cloud sells in a year, as a share of its market value"
+    )
+    equity_issue_cost: float = _p(
+        0, 0.5, "the cost of a cloud's share sale (fees, discount included), share of proceeds"
+    )
+    equity_issue_gap_months: int = _p(
+        1, 120, "fewest months between two share sales by a cloud", integer=True
+    )
+    revolver_limit: float = _p(0, 1e4, "the app company's revolving credit facility, US$ bn")
+    revolver_min_liquidity: float = _p(
+        0, 1e4, "the revolver's covenant: cash the app company must keep, US$ bn"
+    )
     large_exposure_limit: float = _p(
         0, 1, "most a levered lender lends one borrower, as a share of its capital"
     )

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from errors import EXIT_BAD_INPUT, CLIError, OneLineArgumentParser, run_command
+from errors import EXIT_BAD_INPUT, CLIError, OneLineArgumentParser, parse_assignments, run_command
 from schema import HORIZON_MONTHS, HORIZON_REASON
 
 __all__ = ["EXIT_BAD_INPUT", "CLIError", "main"]
@@ -76,23 +76,6 @@ def seed_int(text: str) -> int:
         shown = f"{value}" if len(text) < 40 else f"a {len(text)}-digit number"
         raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63 - 1, got {shown}")
     return value
-
-
-def parse_assignments(items: list[str] | None) -> dict[str, Any]:
-    """Turn ``["name=value", ...]`` into a dict; values stay text for Params to validate.
-
-    Raises:
-        CLIError: an item without ``=``, or a parameter set twice.
-    """
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise CLIError(f"--set expects NAME=VALUE, got {item[:80]!r}")
-        if name.strip() in out:
-            raise CLIError(f"--set {name.strip()[:80]} is given twice; give each parameter once")
-        out[name.strip()] = value.strip()
-    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sweep.cli import add_parsers as add_sweep_parsers
 
     add_sweep_parsers(sub)  # sweep, analyze, replay
-    add_ensemble_parsers(sub)  # ensemble, ensemble-report
+    add_ensemble_parsers(sub)  # ensemble, ensemble-report, ensemble-versus
     return parser
 
 

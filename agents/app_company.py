@@ -6,7 +6,7 @@ import math
 
 from economy import demand
 from economy.indicators import loss_burn, loss_runway
-from economy.ledger import CONVERTIBLE, ROW, Claim, NetWorth
+from economy.ledger import CONVERTIBLE, LOAN, PAYABLE, ROW, Claim, NetWorth
 from economy.observation import EventKind
 
 from .base import Firm
@@ -28,7 +28,6 @@ class AppCompany(Firm):
 
     sector = "app_company"
     group = "engine"
-    can_borrow = False
 
     def __init__(self, model: World, name: str, label: str):
         super().__init__(model, name, label)
@@ -64,6 +63,7 @@ class AppCompany(Firm):
         self.noncash = 0.0
         self.fixed_costs = p.fixed_costs_2024 / 12.0
         self.last_round = -(10**6)
+        self.revolver_closed = False  # its covenant was breached: no more drawing
         self.rounds = 0
         self.contract_bound_gw = 0.0  # this month's bound on its own contracts, GW
         self.contract_signed_gw = 0.0  # what it signed of its own this month, GW
@@ -227,6 +227,7 @@ class AppCompany(Firm):
         bills = [
             (self.name, ROW, fixed, "fixed_costs"),
             (self.name, ROW, variable, "variable_costs"),
+            *self.interest_bills(),  # on what it has drawn on its revolver
         ]
         share = 0.0
         microsoft = model.firms_by_name.get("microsoft")
@@ -306,6 +307,42 @@ class AppCompany(Firm):
         model.observation.log(
             t, EventKind.ROUND, self.name, app=self.name, amount=amount, pre_money=pre_money
         )
+
+    # ------------------------------------------------------------------ its revolver
+    def facility(self) -> float | None:
+        """Undrawn revolving credit (``revolver_limit``); 0 once the facility has closed.
+
+        The facility, not collateral, decides what the banks lend it.
+        """
+        if self.revolver_closed:
+            return 0.0
+        drawn = sum(self.ledger.creditors(self.name, LOAN).values())
+        return max(0.0, self.p.revolver_limit - drawn)
+
+    def check_covenant(self, month: int) -> float:
+        """Phase 5, first: below ``revolver_min_liquidity`` of liquidity the facility closes.
+
+        Liquidity is cash plus what it may still draw (a springing liquidity covenant).
+
+        What is drawn falls due at once (a bill, ``loan_called``); returns the amount.
+        """
+        if self.revolver_closed or self.defaulted:
+            return 0.0
+        facility = self.facility() or 0.0
+        if self.cash + facility >= self.p.revolver_min_liquidity:
+            return 0.0  # liquidity: cash and what it may still draw
+        self.revolver_closed = True
+        ledger = self.ledger
+        called = 0.0
+        for bank, drawn in sorted(ledger.creditors(self.name, LOAN).items()):
+            if drawn <= 0.0:
+                continue
+            ledger.reclassify("loan_due", bank, self.name, LOAN, PAYABLE, drawn)
+            self.model.observation.log(
+                month, EventKind.LOAN_CALLED, self.name, firm=self.name, lender=bank, amount=drawn
+            )
+            called += drawn
+        return called
 
     # ------------------------------------------------------------------ measures
     def burn(self) -> float:

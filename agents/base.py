@@ -137,6 +137,10 @@ class Firm(mesa.Agent):
         """What lenders lend against: book assets (clouds add part of their backlog)."""
         return self.ledger.assets(self.name)
 
+    def facility(self) -> float | None:
+        """Undrawn committed credit that replaces the collateral test (None: no facility)."""
+        return None
+
     @property
     def loan_rate_now(self) -> float:
         """This month's interest on a bank loan: the base rate plus the firm's one-year spread.

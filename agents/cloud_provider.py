@@ -15,6 +15,7 @@ from economy.ledger import (
     ROW,
     VENDOR_LOAN,
 )
+from economy.observation import EventKind
 
 from .base import Firm
 from .world import SupplierPeer, World
@@ -40,6 +41,7 @@ class CloudProvider(Firm):
         self.cohorts: list[Cohort] = []
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
+        self.issues: list[tuple[int, float]] = []  # (month, amount) of its share sales
         p = model.p
         interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
         self._equity_share = 1.0 - p.leverage_limit + interest
@@ -237,6 +239,65 @@ class CloudProvider(Firm):
         )
         if rent > 0.0:
             self.model.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
+
+    def raise_equity(self) -> float:
+        """Phase 6: a cloud short of funds sells new shares at the market price.
+
+        Short of funds: bills it could not pay, or capex it has committed that its cash,
+        the credit lenders would give it and its income over the build lag do not cover
+        (``financing_room`` below zero). It sells what it needs, grossed up for
+        ``equity_issue_cost`` (paid to underwriters), within ``equity_issue_max_share`` of
+        its market value over any 12 months and at least ``equity_issue_gap_months`` after
+        its last sale, to the equity funds as far as they are willing (the app company's
+        rounds' rule). No sale while its shares are more than ``credit_crunch_drawdown``
+        below their 12-month high (the window is shut, as it is for new credit), none by a
+        firm whose book equity is not positive, and none that would leave this month's
+        bills unpaid (buyers would pay for shares of a firm about to default). The funds
+        count the cash it kept in its value (``EquityInvestors.paid_in``). Returns the
+        amount raised.
+        """
+        if self.defaulted:
+            return 0.0
+        model = self.model
+        p = self.p
+        ledger = self.ledger
+        t = model.month
+        if model.market.drawdown(self.name) > p.credit_crunch_drawdown:
+            return 0.0
+        if self.issues and self.issues[-1][0] > t - p.equity_issue_gap_months:
+            return 0.0  # too soon after its last sale
+        equity = ledger.book_equity(self.name)
+        if equity <= 0.0:
+            return 0.0  # nobody buys into a firm whose debts exceed its assets
+        unpaid = max(0.0, sum(self.bills_due().values()) - self.cash)
+        need = max(unpaid, -self.financing_room(t))
+        gross = need / (1.0 - p.equity_issue_cost)  # what it must sell to keep ``need``
+        sold = sum(a for m, a in self.issues if m > t - 12)  # in the last 12 months
+        amount = min(gross, p.equity_issue_max_share * ledger.market_cap(self.name) - sold)
+        if amount <= 0.01:
+            return 0.0
+        investors = model.equity_investors
+        parts = investors.subscriptions(self.name, amount)
+        raised = sum(parts.values())
+        kept = (1.0 - p.equity_issue_cost) * raised
+        if raised <= 0.01 or kept < unpaid:
+            return 0.0  # a sale that leaves bills unpaid finds no buyer
+        shares = ledger.shares_outstanding(self.name)
+        investors.buy(self.name, parts)
+        cost = raised - kept
+        if cost > 0.0:
+            ledger.pay("issuance_cost", self.name, ROW, cost, "issuance_cost", "issuance_cost")
+        investors.paid_in(self.name, kept)
+        self.issues.append((t, raised))
+        model.observation.log(
+            t,
+            EventKind.EQUITY_ISSUE,
+            self.name,
+            cloud=self.name,
+            amount=raised,
+            dilution=ledger.shares_outstanding(self.name) / shares - 1.0 if shares else 0.0,
+        )
+        return raised
 
     def repay_debt(self, monthly_bills: float) -> None:
         """Use cash above a buffer of ``CASH_BUFFER_MONTHS`` months of bills to repay debt.

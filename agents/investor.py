@@ -145,6 +145,15 @@ class EquityInvestors(mesa.Agent):
             self.value_base[firm.name] + p.loop_revenue_multiple * change,
         )
 
+    def paid_in(self, issuer: str, amount: float) -> None:
+        """A cloud sold new shares: the cash it keeps adds to its value (post-money).
+
+        Without it, holders would value the firm as before the sale and read every new
+        share as a loss to them.
+        """
+        if issuer in self.value_base:
+            self.value_base[issuer] += amount
+
     def _app_value(self, app: AppPeer) -> float:
         p = self.model.p
         revenue = 12.0 * app.revenue

@@ -161,6 +161,8 @@ class Lender(mesa.Agent):
             return False
         if borrower.name in self.called:
             return False  # its maturing credit was called this month: no evergreening
+        if borrower.facility() is not None:
+            return True  # committed credit: drawn whatever its shares do, until a covenant
         model = self.model
         return model.market.drawdown(borrower.name) <= model.p.credit_crunch_drawdown
 
@@ -369,7 +371,14 @@ class PrivateCredit(Fund):
 
 
 def borrower_headroom(model: World, borrower: Borrower, collateral_less: float = 0.0) -> float:
-    """A borrower's room under the leverage limit: its limit less its debt, US$ bn."""
+    """A borrower's room: its undrawn facility, or its limit less its debt, US$ bn.
+
+    A borrower with a committed facility (the app company's revolver) has the facility;
+    any other, its room under the leverage limit.
+    """
+    facility = borrower.facility()
+    if facility is not None:
+        return facility
     limit = model.p.leverage_limit * (borrower.collateral() - collateral_less)
     return limit - model.ledger.debt_owed(borrower.name)
 
@@ -450,8 +459,13 @@ class Lenders:
             lender.called = set()
 
     def mature_loans(self, month: int, borrowers: Sequence[Borrower]) -> None:
-        """Phase 5, first: every lender's credit falling due; then a failed lender's run-off."""
+        """Phase 5, first: every lender's credit falling due; then a failed lender's run-off.
+
+        The app company's revolver is tested first: drawn credit of a closed facility is
+        called, not rolled.
+        """
         self.model.loans.matured.clear()
+        self.model.app.check_covenant(month)
         for lender in self.all:
             lender.mature(month, borrowers)
         self.run_off(month, borrowers)

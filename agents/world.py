@@ -34,6 +34,10 @@ class Borrower(Peer, Protocol):
         """What lenders lend against, US$ bn."""
         ...
 
+    def facility(self) -> float | None:
+        """Undrawn committed credit that replaces the collateral test (None: no facility)."""
+        ...
+
 
 class LenderPeer(Protocol):
     """The credit market, as a borrower sees it (``agents.lender.Lenders``)."""
@@ -86,6 +90,10 @@ class AppPeer(Peer, Protocol):
         """Year-on-year growth of one of its monthly series."""
         ...
 
+    def check_covenant(self, month: int) -> float:
+        """Close its revolver if its covenant is breached; returns what fell due."""
+        ...
+
 
 class EquityPeer(Protocol):
     """The equity investors, as a firm raising a round sees them."""
@@ -96,6 +104,10 @@ class EquityPeer(Protocol):
 
     def buy(self, issuer: str, parts: Mapping[str, float]) -> None:
         """Buy the new shares: each fund its part."""
+        ...
+
+    def paid_in(self, issuer: str, amount: float) -> None:
+        """New shares sold for ``amount`` of cash the issuer keeps (adds to its value)."""
         ...
 
 

@@ -71,7 +71,6 @@ class Action(Enum):
     """What the model does with a kind of deal."""
 
     APPLIED = "applied"  # the model acts on it today
-    PENDING_CREDIT = "pending the credit issue"
     NOT_SIMULATED = "not simulated"
 
 
@@ -192,10 +191,11 @@ KIND_ACTIONS: dict[str, KindAction] = {
         "model counterpart issues, not an action",
     ),
     "financing_plan": KindAction(
-        Action.PENDING_CREDIT,
+        Action.NOT_SIMULATED,
         "a cloud's plan of equity and debt issuance",
-        "cloud equity issuance is the next slice of the credit issue; the debt half is "
-        "what the model's Oracle issues as bonds when short of cash",
+        "not a dated input: in the model a cloud short of funds sells shares at the market "
+        "(agents/cloud_provider.py: raise_equity) and issues bonds (agents/lender.py: "
+        "Lenders.lend); Oracle's 2026 plan is a figure to compare with, not an action",
     ),
     "spv_financing": KindAction(
         Action.NOT_SIMULATED,

@@ -17,7 +17,7 @@ from ensemble.report import wilson
 from model import AIBubbleModel
 from params import Params
 
-STATED = 0.56  # docs/scenarios.md, "Lenders": private credit fails in 56% of 100 draws
+STATED = 0.49  # docs/scenarios.md, "Lenders": private credit fails in 49% of 100 draws
 DRAWS = 100
 
 

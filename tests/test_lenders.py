@@ -204,3 +204,89 @@ def test_lenders_capital_limits_a_clouds_financing_room():
     oracle_thin = thin.firms_by_name["oracle"]
     assert thin.lenders.credit_room(oracle_thin) <= 0.0 < rich.lenders.credit_room(oracle_rich)
     assert oracle_thin.financing_room(2) < oracle_rich.financing_room(2)
+
+
+# ---------------------------------------------------------------------- issuance
+def _short(m: AIBubbleModel, firm: str, amount: float) -> None:
+    """Leave ``firm`` a bill ``amount`` above its cash (short of funds)."""
+    ledger = m.ledger
+    ledger.accrue("capex", firm, ROW, ledger.cash(firm) + amount, "construction")
+    ledger.settle_all("settle", firm, {ROW: ledger.cash(firm)})
+
+
+def test_a_cloud_short_of_funds_sells_shares_to_willing_funds_within_a_yearly_cap():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(12)
+    cw = m.firms_by_name["coreweave"]
+    ledger = m.ledger
+    _short(m, "coreweave", 0.5)
+    m.market.log_returns["coreweave"].append(0.5)  # a rising quarter: trend followers buy too
+    shares = ledger.shares_outstanding("coreweave")
+    value = m.equity_investors.value_base["coreweave"]
+    cap = m.p.equity_issue_max_share * ledger.market_cap("coreweave")
+    need = max(0.5, -cw.financing_room(m.month)) / (1.0 - m.p.equity_issue_cost)
+    wanted = sum(m.equity_investors.subscriptions("coreweave", min(need, cap)).values())
+    raised = cw.raise_equity()
+    assert raised == pytest.approx(wanted) and 0.5 < raised <= cap + 1e-9
+    assert ledger.shares_outstanding("coreweave") > shares  # dilution
+    fee = m.p.equity_issue_cost * raised
+    assert ledger.account_this_period("coreweave", "issuance_cost") == pytest.approx(-fee)
+    # the funds count the cash it kept in its value: holders are not diluted by the price
+    assert m.equity_investors.value_base["coreweave"] == pytest.approx(value + raised - fee)
+    issued = [e for e in m.observation.events if e.kind.value == "equity_issue"]
+    assert issued and issued[-1].fields["amount"] == pytest.approx(raised)
+    assert cw.pay_bills() == pytest.approx(0.0)  # the sale paid what was due
+    ledger.check()
+    # too soon after its last sale: short again, it sells nothing
+    _short(m, "coreweave", 0.1)
+    assert cw.raise_equity() == 0.0
+    # after the gap, what it sold in the last 12 months counts against the cap
+    cw.issues = [(m.month - m.p.equity_issue_gap_months, cap)]
+    assert cw.raise_equity() == 0.0
+    cw.issues = [(m.month - 12, cap)]  # a year ago: the cap is free again
+    assert cw.raise_equity() > 0.0
+    # a cloud with nothing due and room to spare sells nothing
+    assert m.firms_by_name["microsoft"].raise_equity() == 0.0
+
+
+def test_no_share_sale_that_cannot_save_the_cloud_or_after_a_crash():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(12)
+    cw = m.firms_by_name["coreweave"]
+    cap = m.p.equity_issue_max_share * m.ledger.market_cap("coreweave")
+    _short(m, "coreweave", 2.0 * cap)  # more than any sale could pay: no buyer
+    assert cw.raise_equity() == 0.0
+    assert not [e for e in m.observation.events if e.kind.value == "equity_issue"]
+
+    crashed = AIBubbleModel(rng=1, preset="reported", collect=False)
+    crashed.run_for(12)
+    _short(crashed, "coreweave", 0.5)
+    crashed.market.log_returns["coreweave"].append(-1.0)  # shares down 63% this month
+    assert crashed.market.drawdown("coreweave") > crashed.p.credit_crunch_drawdown
+    assert crashed.firms_by_name["coreweave"].raise_equity() == 0.0  # the window is shut
+
+
+def test_the_app_company_draws_its_committed_revolver_and_a_breached_covenant_calls_it():
+    m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+    m.run_for(6)
+    app = m.app
+    ledger = m.ledger
+    limit = m.p.revolver_limit
+    assert app.facility() == pytest.approx(limit)
+    # committed: the banks lend on it even after its shares crashed
+    m.market.log_returns["openai"].append(-1.0)
+    assert m.market.drawdown("openai") > m.p.credit_crunch_drawdown
+    lent = m.lenders.lend(app, 2 * limit)  # it asks for more than the facility
+    assert lent == pytest.approx(limit) and app.facility() == pytest.approx(0.0)
+    assert ledger.claim(LOAN, "banks", "openai") == pytest.approx(limit)
+    assert m.lenders.by_name["bond_investors"].lend(app, 1.0) == 0.0  # it issues no bonds
+    # the covenant: cash under the minimum closes the facility and calls what is drawn
+    cash = ledger.cash("openai")
+    ledger.accrue("fixed_costs", "openai", ROW, cash, "fixed_costs")
+    ledger.settle_all("settle", "openai", {ROW: cash})
+    assert app.cash + (app.facility() or 0.0) < m.p.revolver_min_liquidity
+    assert app.check_covenant(m.month) == pytest.approx(limit)
+    assert app.revolver_closed and app.facility() == 0.0
+    assert ledger.claim("payable", "banks", "openai") == pytest.approx(limit)
+    assert m.lenders.lend(app, 1.0) == 0.0
+    ledger.check()

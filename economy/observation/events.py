@@ -30,6 +30,7 @@ class EventKind(Enum):
     MILESTONE = "milestone"
     WARRANT = "warrant"
     ROUND = "round"
+    EQUITY_ISSUE = "equity_issue"
     BACKSTOP = "backstop"
     DATED_EQUITY = "dated_equity"
     CONTRACT_CUT = "contract_cut"
