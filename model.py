@@ -130,6 +130,10 @@ class AIBubbleModel(mesa.Model):
         **overrides: Any,
     ):
         super().__init__(rng=rng)
+        # one stream per purpose, spawned from the run's generator (common random numbers):
+        # each draws a fixed count a month, so a counterfactual run with the same seed draws
+        # the same numbers for each purpose whatever happens in the others (issue 19)
+        self.rng_demand, self.rng_placement, self.rng_prices = self.rng.spawn(3)
         self.p = params if params is not None else Params.from_preset(preset, **overrides)
         self.preset = preset
         self.check_invariants = check_invariants
@@ -183,7 +187,7 @@ class AIBubbleModel(mesa.Model):
         p = self.p
         balance_sheets = (*self.firms, *self.investors)
         self.ledger = Ledger({a.name: a.sector for a in balance_sheets})
-        self.market = Market(self.ledger, p, self.rng, (f.name for f in self.firms))
+        self.market = Market(self.ledger, p, self.rng_prices, (f.name for f in self.firms))
         events = EventLog()
         self.loans = LoanBook(p.loan_term_months)
         self.contracting = Contracting(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from economy import demand
 from economy.indicators import loss_burn, loss_runway
@@ -15,6 +16,23 @@ from .world import CloudPeer, World
 HISTORY = 12  # months of pre-history taken from the fitted diffusion
 MIN_CONTRACT_GW = 0.01
 FORECAST_WINDOW = 6  # months of compute-need growth the app company extrapolates
+
+
+def weighted_order(weights: Sequence[float], uniforms: Sequence[float]) -> list[int]:
+    """Indices in a random order drawn by weight, without replacement, from given uniforms.
+
+    Efraimidis and Spirakis (2006): each item with weight ``w`` > 0 gets the key
+    ``u ** (1 / w)`` from its own uniform ``u``; sorting by key, largest first, draws the
+    items in proportion to their weights. A weight too small to register next to the
+    others (its share rounds to 0) is left out: that item is never drawn.
+    """
+    total = sum(weights)
+    keys = [
+        (u ** (total / w), i)
+        for i, (w, u) in enumerate(zip(weights, uniforms, strict=True))
+        if total > 0.0 and w / total > 0.0
+    ]
+    return [i for _, i in sorted(keys, reverse=True)]
 
 
 class AppCompany(Firm):
@@ -64,6 +82,7 @@ class AppCompany(Firm):
         self.fixed_costs = p.fixed_costs_2024 / 12.0
         self.last_round = -(10**6)
         self.revolver_closed = False  # its covenant was breached: no more drawing
+        self.placement_draws: list[float] = []  # this month's, one per cloud
         self.rounds = 0
         self.contract_bound_gw = 0.0  # this month's bound on its own contracts, GW
         self.contract_signed_gw = 0.0  # what it signed of its own this month, GW
@@ -91,7 +110,8 @@ class AppCompany(Firm):
                 self.users, p.bass_p, p.bass_q, p.market_size_users, factor
             )
             sd = p.demand_noise
-            noise = math.exp(sd * self.model.rng.standard_normal() - 0.5 * sd * sd) if sd else 1.0
+            z = self.model.rng_demand.standard_normal()  # one a month (common random numbers)
+            noise = math.exp(sd * z - 0.5 * sd * sd) if sd else 1.0
             gain = min(share * noise, 1.0) * max(0.0, p.market_size_users - self.users)
             self.users += gain
         self.paying = self.users * p.paid_share
@@ -120,6 +140,8 @@ class AppCompany(Firm):
         any dated cap on its commitments.
         """
         self.contract_bound_gw = self.contract_signed_gw = 0.0
+        # one placement draw per cloud every month, used or not (common random numbers)
+        self.placement_draws = self.model.rng_placement.random(len(self.model.clouds)).tolist()
         if self.defaulted:
             return
         model = self.model
@@ -178,26 +200,23 @@ class AppCompany(Firm):
     ) -> list[tuple[CloudPeer, float]]:
         """Split ``gw`` among clouds that can finance it: (cloud, GW) pairs.
 
-        Clouds are tried in an order drawn by contract weight (the model's rng); each
-        takes what its financing room allows, until the capacity is placed. A cloud with
-        weight 0 is never offered a contract.
+        Clouds are tried in an order drawn by contract weight (``weighted_order``, with this
+        month's placement draws); each takes what its financing room allows, until the
+        capacity is placed. A cloud with weight 0 is never offered a contract.
         """
         model = self.model
         p = self.p
         clouds = [c for c in model.clouds if not c.defaulted and p.firm("weight", c.name) > 0.0]
         if not clouds:
             return []
-        weights = [p.firm("weight", c.name) for c in clouds]
-        total = sum(weights)
-        probs = [w / total for w in weights]
-        # a weight too small to register next to the others (under a float's resolution)
-        # is a weight of 0: that cloud is never offered a contract
-        drawn = sum(1 for x in probs if x > 0.0)
-        order = model.rng.choice(len(clouds), size=drawn, replace=False, p=probs)
+        order = weighted_order(
+            [p.firm("weight", c.name) for c in clouds],
+            [self.placement_draws[model.clouds.index(c)] for c in clouds],
+        )
         out: list[tuple[CloudPeer, float]] = []
         left = gw
         for i in order:
-            cloud = clouds[int(i)]
+            cloud = clouds[i]
             share = cloud.equity_share()
             can = cloud.financing_room(month) / share / capex_per_gw if share > 0 else left
             take = min(left, max(0.0, can))

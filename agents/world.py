@@ -214,6 +214,8 @@ class World(Protocol):
     p: Params
     ledger: Ledger
     rng: np.random.Generator
+    rng_demand: np.random.Generator  # the app company's adoption noise, one draw a month
+    rng_placement: np.random.Generator  # the order clouds are offered a contract
 
     @property
     def market(self) -> MarketView:

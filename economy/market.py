@@ -27,7 +27,7 @@ class Market:
     Args:
         ledger: the ledger (prices are set there, so holdings are re-marked).
         p: the parameters (``price_noise``, ``momentum_horizon_months``).
-        rng: the model's random generator (the only source of price noise).
+        rng: the model's price stream (the only source of price noise).
         listed: names of the listed firms.
     """
 
@@ -36,24 +36,27 @@ class Market:
         self.p = p
         self.rng = rng
         self.log_returns: dict[str, list[float]] = {name: [] for name in listed}
+        self.index = {name: i for i, name in enumerate(self.log_returns)}  # its noise draw
 
     def clear(self, pressure: Mapping[str, float]) -> None:
         """Move each firm's price by its pressure (a desired change of log price) and noise.
 
         d log P = pressure + noise, clipped to +/- ``MAX_LOG_MOVE`` a month (no price more
-        than e-fold in a month). Firms are cleared in the order of ``pressure``; each one
-        draws its noise from the model's generator in that order.
+        than e-fold in a month). Each month draws one noise per listed firm, in listing order,
+        from the price stream (``AIBubbleModel.rng_prices``), defaulted firms included.
         """
         noise = self.p.price_noise
         ledger = self.ledger
-        # one draw per firm, in order: drawn together, the same numbers as one by one
-        draws = self.rng.standard_normal(len(pressure)).tolist() if noise and pressure else []
+        # one draw per listed firm every month, defaulted or not, so a firm's noise is the
+        # same number in a run where another firm defaulted (common random numbers)
+        index = self.index
+        draws = self.rng.standard_normal(len(index)).tolist() if noise else []
         log_returns = self.log_returns
         exp = math.exp
-        for i, (name, pull) in enumerate(pressure.items()):
+        for name, pull in pressure.items():
             d = pull
             if noise:
-                d += noise * draws[i]
+                d += noise * draws[index[name]]
             d = max(-MAX_LOG_MOVE, min(MAX_LOG_MOVE, d))
             ledger.set_price(name, ledger.price(name) * exp(d))
             log_returns[name].append(d)

@@ -17,7 +17,7 @@ from ensemble.report import wilson
 from model import AIBubbleModel
 from params import Params
 
-STATED = 0.49  # docs/scenarios.md, "Lenders": private credit fails in 49% of 100 draws
+STATED = 0.58  # docs/scenarios.md, "Lenders": private credit fails in 58% of 100 draws
 DRAWS = 100
 
 

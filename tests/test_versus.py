@@ -93,7 +93,7 @@ def test_share_sales_delay_the_clouds_defaults_over_the_reported_prior():
     assert moved(pairs, "default_month_oracle").direction == "earlier"
     assert moved(pairs, "default_month_coreweave").direction == "earlier"
     # the app company defaults more often with share sales (a cloud that survives keeps
-    # billing it), in just under nine in ten of the draws it moved: no stated direction
+    # billing it), in most but under nine in ten of the draws it moved: no direction
     app = moved(pairs, "default_month_openai")
-    assert app.as_drawn > app.changed and app.later > 5 * app.earlier
+    assert app.as_drawn > app.changed and app.later > 3 * app.earlier
     assert app.direction is None
