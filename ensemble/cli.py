@@ -151,6 +151,28 @@ def add_parsers(subparsers: Any) -> None:
         help="the change: a parameter value over every draw (repeatable)",
     )
 
+    c = subparsers.add_parser(
+        "claims",
+        help="recompute every outcome the docs state with odds (claims.toml)",
+        description="Recompute each claim of claims.toml on its preset's ensemble and say "
+        "whether it holds: a stated probability inside the 95%% Wilson interval of the "
+        "recomputed share, a direction with the interval's lower bound at 90%% or more. "
+        "Exit status 1 while any claim does not hold.",
+        epilog="example: run.py claims --measure (writes the recomputed shares into "
+        "claims.toml and the table in docs/scenarios.md)",
+    )
+    c.add_argument(
+        "--measure",
+        action="store_true",
+        help="write the recomputed shares as the stated values, and the docs' table",
+    )
+    c.add_argument(
+        "--workers",
+        type=_whole(1, 1024),
+        default=None,
+        help="worker processes (default: every core; 1 runs in this process)",
+    )
+
     r = subparsers.add_parser(
         "ensemble-report",
         help="print the outcome odds of an ensemble store",
@@ -268,7 +290,42 @@ def cmd_ensemble_versus(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Recompute every claim; with --measure, write them and the docs' table."""
+    from .claims import (
+        CLAIMS_FILE,
+        DOCS_FILE,
+        docs_block,
+        echo_stderr,
+        evaluate,
+        load_claims,
+        report,
+        run_ensemble_rows,
+        write_docs,
+        write_stated,
+    )
+
+    cf = load_claims(CLAIMS_FILE)
+    echo_stderr(f"{len(cf.claims)} claims on {len(cf.ensembles())} ensembles of {cf.draws} draws")
+    rows = {
+        key: run_ensemble_rows(
+            *key, cf.draws, cf.months, cf.root_seed, workers=args.workers, echo=echo_stderr
+        )
+        for key in cf.ensembles()
+    }
+    if args.measure:
+        write_stated(CLAIMS_FILE, evaluate(cf.claims, rows))
+        cf = load_claims(CLAIMS_FILE)
+    results = evaluate(cf.claims, rows)
+    print(report(results))
+    if args.measure:
+        write_docs(DOCS_FILE, docs_block(cf, results))
+        echo_stderr(f"wrote {CLAIMS_FILE.name} and the table in docs/{DOCS_FILE.name}")
+    return 0 if all(r.holds for r in results) else 1
+
+
 COMMANDS = {
+    "claims": cmd_claims,
     "ensemble": cmd_ensemble,
     "ensemble-report": cmd_ensemble_report,
     "ensemble-versus": cmd_ensemble_versus,

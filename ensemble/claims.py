@@ -1,0 +1,370 @@
+"""Claims with odds: every outcome the docs state, recomputed from ensembles (issue 24, item 3).
+
+``claims.toml`` lists each claim: a preset, a prior (``own``: the preset's prior file;
+``narrow``; ``wide``), an outcome of :data:`OUTCOMES`, and either a stated probability
+(``stated``, the share of draws in which the outcome happens) or a direction
+(``direction = true``: the outcome holds in at least nine draws in ten, the lower bound of
+its 95% Wilson interval at least :data:`DIRECTION_BOUND`). Every claim is computed on
+``draws`` draws (a Latin hypercube from ``root_seed``, as ``run.py ensemble``) of
+``months`` months; one ensemble per preset and prior serves every claim on it.
+
+``run.py claims`` recomputes every claim and says which hold: a stated probability must
+lie inside the 95% Wilson interval of the recomputed share. ``run.py claims --measure``
+writes the recomputed shares into the file as the stated values and rewrites the
+generated table in ``docs/scenarios.md`` (between ``<!-- claims:begin -->`` and
+``<!-- claims:end -->``): the docs quote the file, never hand-copied numbers.
+``tests/test_claims.py`` recomputes them all.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from errors import InputError
+
+from .prior import Prior, narrow_prior, resolve_prior, wide_prior
+from .report import wilson
+from .runner import EnsembleSpec, plan
+from .worker import run_draw
+
+DIRECTION_BOUND = 0.9  # a direction holds where its interval's lower bound is at least this
+PRIORS = ("own", "narrow", "wide")
+ROOT = Path(__file__).resolve().parents[1]
+CLAIMS_FILE = ROOT / "claims.toml"
+DOCS_FILE = ROOT / "docs" / "scenarios.md"
+BEGIN, END = "<!-- claims:begin -->", "<!-- claims:end -->"
+
+
+def _month(row: Mapping[str, Any], key: str) -> int | None:
+    value = row.get(key)
+    return None if value is None else int(value)
+
+
+def _in(row: Mapping[str, Any], key: str, lo: int, hi: int) -> bool:
+    m = _month(row, key)
+    return m is not None and lo <= m <= hi
+
+
+# outcome name -> (what it says, whether it happened in one draw's outcomes)
+OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
+    "app_defaults": (
+        "the app company defaults by the horizon",
+        lambda r: _month(r, "default_month_openai") is not None,
+    ),
+    "app_defaults_2026": (
+        "the app company defaults in 2026",
+        lambda r: _in(r, "default_month_openai", 24, 35),
+    ),
+    "app_survives_2026": (
+        "the app company does not default during 2026",
+        lambda r: not _in(r, "default_month_openai", 24, 35),
+    ),
+    "default_before_2026": (
+        "a firm defaults before 2026",
+        lambda r: _in(r, "first_default_month", 0, 23),
+    ),
+    "lender_fails": (
+        "a lender fails",
+        lambda r: _month(r, "first_lender_failure_month") is not None,
+    ),
+    "private_credit_fails": (
+        "private credit fails",
+        lambda r: _month(r, "failed_month_private_credit") is not None,
+    ),
+    "banks_fail": ("the banks fail", lambda r: _month(r, "failed_month_banks") is not None),
+    "banks_survive": (
+        "the banks do not fail",
+        lambda r: _month(r, "failed_month_banks") is None,
+    ),
+}
+
+
+class ClaimsError(InputError):
+    """A claims file that cannot be used; the message names the file, the claim and the key."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One stated outcome: a probability (``stated``) or a direction."""
+
+    id: str
+    preset: str
+    prior: str
+    outcome: str
+    stated: float | None
+    direction: bool
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """The claims and the ensemble they are computed on."""
+
+    draws: int
+    months: int
+    root_seed: int
+    claims: tuple[Claim, ...]
+
+    def ensembles(self) -> list[tuple[str, str]]:
+        """The (preset, prior) ensembles the claims need, in order of first use."""
+        seen: dict[tuple[str, str], None] = {}
+        for c in self.claims:
+            seen.setdefault((c.preset, c.prior), None)
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A claim recomputed: ``k`` of ``n`` draws, the 95% interval, and whether it holds."""
+
+    claim: Claim
+    k: int
+    n: int
+    low: float
+    high: float
+
+    @property
+    def share(self) -> float:
+        """The recomputed share of draws."""
+        return self.k / self.n
+
+    @property
+    def holds(self) -> bool:
+        """A stated value inside the interval; a direction with its lower bound >= 0.9."""
+        if self.claim.direction or self.claim.stated is None:
+            return self.low >= DIRECTION_BOUND
+        return self.low <= self.claim.stated <= self.high
+
+
+def _whole(where: str, key: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ClaimsError(f"{where}: '{key}' must be a whole number from {lo} to {hi:,}")
+    return value
+
+
+def load_claims(path: Path = CLAIMS_FILE) -> ClaimsFile:
+    """Read and check ``claims.toml``.
+
+    Raises:
+        ClaimsError: a file that is not TOML, a missing or unknown key, an unknown preset,
+            prior or outcome, a stated value outside 0 to 1, a repeated id.
+    """
+    shown = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ClaimsError(f"{shown}: cannot be read: {str(e)[:200]}") from None
+    draws = _whole(shown, "draws", data.get("draws"), 1, 100_000)
+    months = _whole(shown, "months", data.get("months", 120), 1, 1200)
+    root_seed = _whole(shown, "root_seed", data.get("root_seed", 0), 0, 2**63 - 1)
+    entries = data.get("claims")
+    if not isinstance(entries, list) or not entries:
+        raise ClaimsError(f"{shown}: needs at least one [[claims]] table")
+    claims: list[Claim] = []
+    ids: set[str] = set()
+    for n, entry in enumerate(entries, 1):
+        claim = _claim(f"{shown}: claim {n}", shown, entry, ids)
+        ids.add(claim.id)
+        claims.append(claim)
+    return ClaimsFile(draws, months, root_seed, tuple(claims))
+
+
+def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
+    """One [[claims]] table, checked."""
+    from params import PresetError, load_preset
+
+    if not isinstance(entry, dict):
+        raise ClaimsError(f"{where}: must be a table")
+    unknown = set(entry) - {"id", "preset", "prior", "outcome", "stated", "direction"}
+    if unknown:
+        raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+    cid = entry.get("id")
+    if not isinstance(cid, str) or not cid or cid in ids:
+        raise ClaimsError(f"{where}: 'id' must be a text not used before, got {cid!r}")
+    where = f"{shown}: claim {cid!r}"
+    preset = entry.get("preset")
+    try:
+        if not isinstance(preset, str):
+            raise PresetError("not a text")
+        load_preset(preset)
+    except PresetError:
+        raise ClaimsError(f"{where}: 'preset' must name a preset, got {preset!r}") from None
+    prior = entry.get("prior", "own")
+    if prior not in PRIORS:
+        raise ClaimsError(f"{where}: 'prior' must be one of {', '.join(PRIORS)}")
+    outcome = entry.get("outcome")
+    if outcome not in OUTCOMES:
+        raise ClaimsError(f"{where}: 'outcome' must be one of {', '.join(OUTCOMES)}")
+    direction = entry.get("direction", False)
+    if not isinstance(direction, bool):
+        raise ClaimsError(f"{where}: 'direction' must be true or false")
+    stated = entry.get("stated")
+    if direction == (stated is not None):
+        raise ClaimsError(f"{where}: give either 'stated' (a probability) or direction = true")
+    if stated is not None and (
+        isinstance(stated, bool) or not isinstance(stated, int | float) or not 0 <= stated <= 1
+    ):
+        raise ClaimsError(f"{where}: 'stated' must be a probability from 0 to 1")
+    return Claim(cid, preset, prior, outcome, None if stated is None else float(stated), direction)
+
+
+def prior_for(preset: str, name: str) -> Prior:
+    """The prior a claim names: the preset's own file, ``narrow`` or ``wide``."""
+    if name == "narrow":
+        return narrow_prior(preset)
+    if name == "wide":
+        return wide_prior(preset)
+    return resolve_prior(None, preset)
+
+
+def _draw(job: tuple[str, int, int, dict[str, Any]]) -> dict[str, Any]:
+    preset, months, seed, values = job
+    return run_draw(preset, months, seed, values)
+
+
+def run_ensemble_rows(
+    preset: str,
+    prior: str,
+    draws: int,
+    months: int,
+    root_seed: int,
+    workers: int | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Every draw's outcomes for one preset and prior (the draws of ``run.py ensemble``)."""
+    spec = EnsembleSpec(preset, draws, months, root_seed, prior_for(preset, prior))
+    jobs = [(preset, months, seed, values) for _, seed, values in plan(spec)]
+    workers = workers or os.cpu_count() or 1
+    t0 = time.monotonic()
+    if workers == 1:
+        rows = [_draw(j) for j in jobs]
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["parallel.bytecode", "ensemble.claims", "model"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            rows = list(pool.map(_draw, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    if echo is not None:
+        echo(f"  {preset} ({prior} prior): {draws} draws in {time.monotonic() - t0:.0f} s")
+    return rows
+
+
+def evaluate(claims: Sequence[Claim], rows: Mapping[tuple[str, str], list[dict]]) -> list[Result]:
+    """Each claim against the draws of its ensemble."""
+    out = []
+    for c in claims:
+        draws = rows[(c.preset, c.prior)]
+        k = sum(OUTCOMES[c.outcome][1](r) for r in draws)
+        low, high = wilson(k, len(draws))
+        out.append(Result(c, k, len(draws), low, high))
+    return out
+
+
+def report(results: Sequence[Result]) -> str:
+    """Every claim: stated, recomputed, interval, and whether it holds."""
+    lines = [f"{'claim':38s} {'stated':>9s} {'recomputed':>11s} {'95% interval':>14s}  holds"]
+    for r in results:
+        stated = "direction" if r.claim.direction else f"{100 * (r.claim.stated or 0):.0f}%"
+        lines.append(
+            f"{r.claim.id:38s} {stated:>9s} {100 * r.share:>10.1f}% "
+            f"{100 * r.low:>6.1f}-{100 * r.high:<6.1f}  {'yes' if r.holds else 'NO'}"
+        )
+    held = sum(r.holds for r in results)
+    lines.append(f"{held} of {len(results)} claims hold")
+    return "\n".join(lines)
+
+
+def _pct(r: Result) -> str:
+    return f"{100 * r.share:.0f}% ({100 * r.low:.0f}-{100 * r.high:.0f})"
+
+
+TABLE_COLUMNS = (
+    ("app_defaults", "the app company defaults by 2033"),
+    ("app_defaults_2026", "it defaults in 2026"),
+    ("default_before_2026", "any firm defaults before 2026"),
+    ("lender_fails", "a lender fails"),
+    ("private_credit_fails", "private credit fails"),
+    ("banks_fail", "banks fail"),
+)
+
+
+def docs_block(cf: ClaimsFile, results: Sequence[Result]) -> str:
+    """The generated text of ``docs/scenarios.md``: the odds table and the directions."""
+    by = {
+        (r.claim.preset, r.claim.prior, r.claim.outcome): r
+        for r in results
+        if not r.claim.direction
+    }
+    head = "| preset | prior | " + " | ".join(t for _, t in TABLE_COLUMNS) + " |"
+    lines = [
+        BEGIN,
+        f"Over {cf.draws} draws of {cf.months} months each (`claims.toml`; "
+        "`uv run python run.py claims` recomputes them), with 95% Wilson intervals:",
+        "",
+        head,
+        "|---|---|" + "---:|" * len(TABLE_COLUMNS),
+    ]
+    for preset, prior in cf.ensembles():
+        cells = []
+        for outcome, _ in TABLE_COLUMNS:
+            r = by.get((preset, prior, outcome))
+            cells.append(_pct(r) if r is not None else "")
+        if any(cells):
+            lines.append(f"| `{preset}` | {prior} | " + " | ".join(cells) + " |")
+    directions = [r for r in results if r.claim.direction]
+    if directions:
+        lines += ["", "Directions (each holds in at least nine draws in ten: the lower bound of"]
+        lines[-1] += " its interval is at least 90%):"
+        lines.append("")
+        for r in directions:
+            text = OUTCOMES[r.claim.outcome][0]
+            lines.append(
+                f"- `{r.claim.preset}` ({r.claim.prior} prior): {text}, in {_pct(r)} of the "
+                "draws" + ("" if r.holds else " (**does not hold**)")
+            )
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_stated(path: Path, results: Sequence[Result]) -> None:
+    """Write each recomputed share into the file as its stated value (directions unchanged)."""
+    text = path.read_text(encoding="utf-8")
+    for r in results:
+        if r.claim.direction:
+            continue
+        pattern = re.compile(
+            r'(id = "' + re.escape(r.claim.id) + r'"\n(?:(?!\[\[claims\]\]).*\n)*?stated = )[0-9.]+'
+        )
+        text, n = pattern.subn(r"\g<1>" + f"{r.share:.3f}", text, count=1)
+        if n != 1:
+            raise ClaimsError(f"{path.name}: claim {r.claim.id!r}: no 'stated' line after its id")
+    path.write_text(text, encoding="utf-8")
+
+
+def write_docs(path: Path, block: str) -> None:
+    """Replace the generated block of ``path`` (between the markers) with ``block``."""
+    text = path.read_text(encoding="utf-8")
+    a, b = text.find(BEGIN), text.find(END)
+    if a < 0 or b < a:
+        raise ClaimsError(f"{path.name}: the markers {BEGIN} and {END} are missing")
+    path.write_text(text[:a] + block + text[b + len(END) :], encoding="utf-8")
+
+
+def docs_block_in(path: Path) -> str:
+    """The generated block as it stands in ``path`` (markers included; '' without them)."""
+    text = path.read_text(encoding="utf-8")
+    a, b = text.find(BEGIN), text.find(END)
+    return text[a : b + len(END)] if a >= 0 and b > a else ""
+
+
+def echo_stderr(text: str) -> None:
+    """Progress on stderr."""
+    print(text, file=sys.stderr, flush=True)
