@@ -740,6 +740,19 @@ class Ledger:
             self._tags_across(flow, payer, payee, amount)
         self.period_cash[(flow, payer, payee)] += amount
 
+    def pay_claim(self, flow: str, debtor: str, kind: str, holder: str, amount: float) -> None:
+        """``debtor`` pays ``amount`` of the ``kind`` claim ``holder`` has on it, in cash.
+
+        A default's payout to one creditor: the claim and the debtor's cash fall, the
+        holder's cash rises (the rest of the world holds no cash account); the payment is
+        in this period's cash flows like any other.
+        """
+        legs: list[Leg] = [Claim(kind, holder, debtor, -amount), Claim(CASH, debtor, ROW, -amount)]
+        if holder != ROW:
+            legs.append(Claim(CASH, holder, ROW, amount))
+        self.post(flow, legs)
+        self.period_cash[(flow, debtor, holder)] += amount
+
     def repay_pro_rata(self, flow: str, debtor: str, kind: str, at_most: float) -> None:
         """Repay up to ``at_most`` of ``debtor``'s ``kind`` claims, each holder pro rata."""
         held = self.creditors(debtor, kind)

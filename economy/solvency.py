@@ -32,11 +32,9 @@ from .ledger import (
     DEBT_LIKE,
     EQUITY,
     REAL_KINDS,
-    ROW,
     SENIOR,
     Claim,
     Ledger,
-    Leg,
     NetWorth,
 )
 from .observation import DefaultReason, Observation
@@ -233,10 +231,7 @@ class Solvency:
             share = min(1.0, cash / total)
             for (kind, holder), v in debts.items():
                 x = min(v * share, ledger.cash(name))  # never overdraw by rounding
-                legs: list[Leg] = [Claim(kind, holder, name, -x), Claim(CASH, name, ROW, -x)]
-                if holder != ROW:
-                    legs.append(Claim(CASH, holder, ROW, x))
-                ledger.post("default_payout", legs)
+                ledger.pay_claim("default_payout", name, kind, holder, x)
 
     def _impair_real_assets(self, name: str) -> None:
         """Impair real assets to a fire-sale value."""

@@ -216,3 +216,17 @@ def test_check_catches_tags_that_do_not_sum_to_cash():
     ledger.tags["a"]["a"] += 1.0
     with pytest.raises(LedgerError, match="provenance tags sum"):
         ledger.check()
+
+
+def test_a_defaults_payout_is_in_the_periods_cash_flows():
+    ledger = make_ledger()
+    ledger.transfer("lending", "bank", "a", 20.0, Claim(LOAN, "bank", "a", 20.0))
+    ledger.accrue("bill", "a", ROW, 4.0, "costs")
+    ledger.start_period()
+    ledger.pay_claim("default_payout", "a", LOAN, "bank", 12.0)
+    ledger.pay_claim("default_payout", "a", PAYABLE, ROW, 3.0)
+    assert ledger.claim(LOAN, "bank", "a") == pytest.approx(8.0)
+    assert ledger.cash("a") == pytest.approx(15.0) and ledger.cash("bank") == pytest.approx(42.0)
+    assert ledger.period_cash[("default_payout", "a", "bank")] == pytest.approx(12.0)
+    assert ledger.period_cash[("default_payout", "a", ROW)] == pytest.approx(3.0)
+    ledger.check()
