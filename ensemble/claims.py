@@ -35,6 +35,7 @@ from errors import InputError
 from .prior import Prior, narrow_prior, resolve_prior, wide_prior
 from .report import wilson
 from .runner import EnsembleSpec, plan
+from .versus import Moved, Pair, moved, run_versus
 from .worker import run_draw
 
 DIRECTION_BOUND = 0.9  # a direction holds where its interval's lower bound is at least this
@@ -43,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLAIMS_FILE = ROOT / "claims.toml"
 DOCS_FILE = ROOT / "docs" / "scenarios.md"
 BEGIN, END = "<!-- claims:begin -->", "<!-- claims:end -->"
+VERSUS_BEGIN, VERSUS_END = "<!-- claims:versus:begin -->", "<!-- claims:versus:end -->"
+MODEL_DOCS_FILE = ROOT / "docs" / "model.md"
 
 
 def _month(row: Mapping[str, Any], key: str) -> int | None:
@@ -82,6 +85,14 @@ OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
         lambda r: _month(r, "failed_month_private_credit") is not None,
     ),
     "banks_fail": ("the banks fail", lambda r: _month(r, "failed_month_banks") is not None),
+    "oracle_sells_shares_before_2026": (
+        "Oracle sells new shares before 2026 (it sold none)",
+        lambda r: _in(r, "first_share_sale_month_oracle", 0, 23),
+    ),
+    "oracle_sells_shares_by_2026": (
+        "Oracle sells new shares by the end of 2026",
+        lambda r: _in(r, "first_share_sale_month_oracle", 0, 35),
+    ),
     "banks_survive": (
         "the banks do not fail",
         lambda r: _month(r, "failed_month_banks") is None,
@@ -105,6 +116,31 @@ class Claim:
     direction: bool
 
 
+DIRECTIONS = ("earlier", "later", "none")
+
+
+@dataclass(frozen=True)
+class VersusClaim:
+    """What a change causes, over paired draws (``run.py ensemble-versus``).
+
+    ``direction``: where the change moves the dated outcome ``key`` in the draws it moves
+    at all: ``earlier`` (or causes it), ``later`` (or prevents it), in at least nine of
+    ten such draws and at least five (``ensemble.versus``), or ``none`` (neither holds).
+    """
+
+    id: str
+    preset: str
+    prior: str
+    overrides: tuple[tuple[str, float], ...]
+    key: str
+    direction: str
+
+    @property
+    def arms(self) -> tuple[str, str, tuple[tuple[str, float], ...]]:
+        """The paired ensemble it needs."""
+        return (self.preset, self.prior, self.overrides)
+
+
 @dataclass(frozen=True)
 class ClaimsFile:
     """The claims and the ensemble they are computed on."""
@@ -113,6 +149,7 @@ class ClaimsFile:
     months: int
     root_seed: int
     claims: tuple[Claim, ...]
+    versus: tuple[VersusClaim, ...] = ()
 
     def ensembles(self) -> list[tuple[str, str]]:
         """The (preset, prior) ensembles the claims need, in order of first use."""
@@ -175,7 +212,12 @@ def load_claims(path: Path = CLAIMS_FILE) -> ClaimsFile:
         claim = _claim(f"{shown}: claim {n}", shown, entry, ids)
         ids.add(claim.id)
         claims.append(claim)
-    return ClaimsFile(draws, months, root_seed, tuple(claims))
+    versus = []
+    for n, entry in enumerate(data.get("versus", []) or [], 1):
+        v = _versus(f"{shown}: versus {n}", shown, entry, ids)
+        ids.add(v.id)
+        versus.append(v)
+    return ClaimsFile(draws, months, root_seed, tuple(claims), tuple(versus))
 
 
 def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
@@ -215,6 +257,52 @@ def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
     ):
         raise ClaimsError(f"{where}: 'stated' must be a probability from 0 to 1")
     return Claim(cid, preset, prior, outcome, None if stated is None else float(stated), direction)
+
+
+DATED_PREFIXES = ("default_month_", "failed_month_")
+DATED_KEYS = ("first_default_month", "first_lender_failure_month")
+
+
+def _versus(where: str, shown: str, entry: Any, ids: set[str]) -> VersusClaim:
+    """One [[versus]] table, checked."""
+    from params import Params, PresetError
+
+    if not isinstance(entry, dict):
+        raise ClaimsError(f"{where}: must be a table")
+    unknown = set(entry) - {"id", "preset", "prior", "set", "key", "direction"}
+    if unknown:
+        raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+    base = _claim(
+        where,
+        shown,
+        {
+            "id": entry.get("id"),
+            "preset": entry.get("preset"),
+            "prior": entry.get("prior", "own"),
+            "outcome": "app_defaults",
+            "direction": True,
+        },
+        ids,
+    )
+    where = f"{shown}: versus {base.id!r}"
+    change = entry.get("set")
+    if not isinstance(change, dict) or not change:
+        raise ClaimsError(f"{where}: 'set' must be a table of parameter values")
+    try:
+        Params.from_preset(base.preset, **change)
+    except (PresetError, ValueError, TypeError) as e:
+        raise ClaimsError(f"{where}: 'set': {str(e)[:200]}") from None
+    key = entry.get("key")
+    if not isinstance(key, str) or not (key in DATED_KEYS or key.startswith(DATED_PREFIXES)):
+        raise ClaimsError(
+            f"{where}: 'key' must be a dated outcome (default_month_<firm>, "
+            "failed_month_<lender>, first_default_month or first_lender_failure_month)"
+        )
+    direction = entry.get("direction")
+    if direction not in DIRECTIONS:
+        raise ClaimsError(f"{where}: 'direction' must be one of {', '.join(DIRECTIONS)}")
+    overrides = tuple(sorted((k, float(v)) for k, v in change.items()))
+    return VersusClaim(base.id, base.preset, base.prior, overrides, key, direction)
 
 
 def prior_for(preset: str, name: str) -> Prior:
@@ -319,6 +407,13 @@ def docs_block(cf: ClaimsFile, results: Sequence[Result]) -> str:
             cells.append(_pct(r) if r is not None else "")
         if any(cells):
             lines.append(f"| `{preset}` | {prior} | " + " | ".join(cells) + " |")
+    table = {o for o, _ in TABLE_COLUMNS}
+    others = [r for r in results if not r.claim.direction and r.claim.outcome not in table]
+    if others:
+        lines += ["", "Other shares of draws stated in the docs:", ""]
+        for r in others:
+            text = OUTCOMES[r.claim.outcome][0]
+            lines.append(f"- `{r.claim.preset}` ({r.claim.prior} prior): {text}: {_pct(r)}")
     directions = [r for r in results if r.claim.direction]
     if directions:
         lines += ["", "Directions (each holds in at least nine draws in ten: the lower bound of"]
@@ -331,6 +426,101 @@ def docs_block(cf: ClaimsFile, results: Sequence[Result]) -> str:
                 "draws" + ("" if r.holds else " (**does not hold**)")
             )
     lines.append(END)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class VersusResult:
+    """A versus claim recomputed over its pairs."""
+
+    claim: VersusClaim
+    moved: Moved
+    n: int
+
+    @property
+    def found(self) -> str:
+        """The direction the pairs show: earlier, later or none."""
+        return self.moved.direction or "none"
+
+    @property
+    def holds(self) -> bool:
+        """The stated direction is the one the pairs show."""
+        return self.found == self.claim.direction
+
+
+def run_versus_pairs(
+    cf: ClaimsFile, workers: int | None = None, echo: Callable[[str], None] | None = None
+) -> dict[tuple[str, str, tuple[tuple[str, float], ...]], list[Pair]]:
+    """The paired ensembles the versus claims need, each run once."""
+    out = {}
+    for v in cf.versus:
+        if v.arms in out:
+            continue
+        spec = EnsembleSpec(
+            v.preset, cf.draws, cf.months, cf.root_seed, prior_for(v.preset, v.prior)
+        )
+        t0 = time.monotonic()
+        out[v.arms] = run_versus(spec, dict(v.overrides), workers=workers)
+        if echo is not None:
+            change = ", ".join(f"{k}={x:g}" for k, x in v.overrides)
+            echo(f"  {v.preset} with and without {change}: {time.monotonic() - t0:.0f} s")
+    return out
+
+
+def evaluate_versus(
+    cf: ClaimsFile, pairs: Mapping[tuple[str, str, tuple[tuple[str, float], ...]], list[Pair]]
+) -> list[VersusResult]:
+    """Each versus claim against its pairs."""
+    out = []
+    for v in cf.versus:
+        ps = pairs[v.arms]
+        m = moved(ps, v.key)
+        out.append(VersusResult(v, m, m.n))
+    return out
+
+
+def versus_report(results: Sequence[VersusResult]) -> str:
+    """Every versus claim: stated direction, found, counts, and whether it holds."""
+    lines = [
+        f"{'versus claim':38s} {'stated':>8s} {'found':>8s} {'earlier':>8s} {'later':>6s}  holds"
+    ]
+    for r in results:
+        lines.append(
+            f"{r.claim.id:38s} {r.claim.direction:>8s} {r.found:>8s} {r.moved.earlier:>8d} "
+            f"{r.moved.later:>6d}  {'yes' if r.holds else 'NO'}"
+        )
+    return "\n".join(lines)
+
+
+def _pk(k: int, n: int) -> str:
+    lo, hi = wilson(k, n)
+    return f"{100 * k / n:.0f}% ({100 * lo:.0f}-{100 * hi:.0f})"
+
+
+def versus_block(cf: ClaimsFile, results: Sequence[VersusResult]) -> str:
+    """The generated table of docs/model.md: what each change moves, with odds."""
+    lines = [VERSUS_BEGIN]
+    groups: dict[tuple[str, str, tuple[tuple[str, float], ...]], list[VersusResult]] = {}
+    for r in results:
+        groups.setdefault(r.claim.arms, []).append(r)
+    for (preset, prior, overrides), rs in groups.items():
+        change = ", ".join(f"`{k}={x:g}`" for k, x in overrides)
+        lines += [
+            f"`{preset}` ({prior} prior), {rs[0].n} draws each run as drawn and with {change} "
+            "(same seed; `claims.toml`, recomputed by `tests/test_claims.py`):",
+            "",
+            "| outcome | as drawn | with the change | earlier with the change "
+            "| later with the change | direction |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for r in rs:
+            m = r.moved
+            lines.append(
+                f"| `{r.claim.key}` | {_pk(m.as_drawn, m.n)} | {_pk(m.changed, m.n)} | "
+                f"{m.earlier} | {m.later} | {r.found} |"
+            )
+        lines.append("")
+    lines.append(VERSUS_END)
     return "\n".join(lines)
 
 
@@ -349,20 +539,20 @@ def write_stated(path: Path, results: Sequence[Result]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_docs(path: Path, block: str) -> None:
+def write_docs(path: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
     """Replace the generated block of ``path`` (between the markers) with ``block``."""
     text = path.read_text(encoding="utf-8")
-    a, b = text.find(BEGIN), text.find(END)
+    a, b = text.find(begin), text.find(end)
     if a < 0 or b < a:
-        raise ClaimsError(f"{path.name}: the markers {BEGIN} and {END} are missing")
-    path.write_text(text[:a] + block + text[b + len(END) :], encoding="utf-8")
+        raise ClaimsError(f"{path.name}: the markers {begin} and {end} are missing")
+    path.write_text(text[:a] + block + text[b + len(end) :], encoding="utf-8")
 
 
-def docs_block_in(path: Path) -> str:
+def docs_block_in(path: Path, begin: str = BEGIN, end: str = END) -> str:
     """The generated block as it stands in ``path`` (markers included; '' without them)."""
     text = path.read_text(encoding="utf-8")
-    a, b = text.find(BEGIN), text.find(END)
-    return text[a : b + len(END)] if a >= 0 and b > a else ""
+    a, b = text.find(begin), text.find(end)
+    return text[a : b + len(end)] if a >= 0 and b > a else ""
 
 
 def echo_stderr(text: str) -> None:

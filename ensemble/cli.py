@@ -295,12 +295,19 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from .claims import (
         CLAIMS_FILE,
         DOCS_FILE,
+        MODEL_DOCS_FILE,
+        VERSUS_BEGIN,
+        VERSUS_END,
         docs_block,
         echo_stderr,
         evaluate,
+        evaluate_versus,
         load_claims,
         report,
         run_ensemble_rows,
+        run_versus_pairs,
+        versus_block,
+        versus_report,
         write_docs,
         write_stated,
     )
@@ -318,10 +325,16 @@ def cmd_claims(args: argparse.Namespace) -> int:
         cf = load_claims(CLAIMS_FILE)
     results = evaluate(cf.claims, rows)
     print(report(results))
+    versus = evaluate_versus(cf, run_versus_pairs(cf, workers=args.workers, echo=echo_stderr))
+    if versus:
+        print(versus_report(versus))
     if args.measure:
         write_docs(DOCS_FILE, docs_block(cf, results))
-        echo_stderr(f"wrote {CLAIMS_FILE.name} and the table in docs/{DOCS_FILE.name}")
-    return 0 if all(r.holds for r in results) else 1
+        if versus:
+            write_docs(MODEL_DOCS_FILE, versus_block(cf, versus), VERSUS_BEGIN, VERSUS_END)
+        echo_stderr(f"wrote {CLAIMS_FILE.name} and the tables in docs/")
+    held = all(r.holds for r in results) and all(v.holds for v in versus)
+    return 0 if held else 1
 
 
 COMMANDS = {

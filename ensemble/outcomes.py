@@ -32,7 +32,11 @@ def outcome_type(name: str) -> str:
         return summary[name]
     if name in TEXT_OUTCOMES:
         return "VARCHAR"
-    if name in WHOLE_OUTCOMES or name.endswith("_month") or name.startswith("default_month_"):
+    if (
+        name in WHOLE_OUTCOMES
+        or name.endswith("_month")
+        or name.startswith(("default_month_", "first_share_sale_month_"))
+    ):
         return "INTEGER"
     return "DOUBLE"
 
@@ -101,6 +105,7 @@ def outcomes(model: Any) -> dict[str, Any]:
             means lender failure is not modelled.
         failed_month_<lender>: the month each such lender failed, or None.
         first_lender_failure_month: the earliest of those, or None.
+        first_share_sale_month_<cloud>: the month of each cloud's first share sale, or None.
         app_fcf_<year>: the app company's free cash flow in each whole year run, US$ bn.
         app_fcf_positive_year: the first whole year with positive free cash flow, or None.
         loop_equity_<supplier>, loop_chip_revenue_<supplier>: the equity a supplier put
@@ -130,6 +135,12 @@ def outcomes(model: Any) -> dict[str, Any]:
         if month is not None:
             failed.append(int(month))
     out["first_lender_failure_month"] = min(failed) if failed else None
+    sales: dict[str, int] = {}
+    for e in model.observation.events:  # the month of each cloud's first share sale
+        if e.kind.value == "equity_issue" and e.firm not in sales:
+            sales[e.firm] = int(e.month)
+    for cloud in model.clouds:
+        out[f"first_share_sale_month_{cloud.name}"] = sales.get(cloud.name)
     fcf = app_fcf_by_year(model)
     for year, value in fcf.items():
         out[f"app_fcf_{year}"] = value

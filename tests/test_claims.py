@@ -2,8 +2,9 @@
 
 The slow test recomputes every claim of ``claims.toml`` on its ensemble and checks that
 it holds (a stated probability inside the 95% Wilson interval of the recomputed share; a
-direction with the interval's lower bound at 90% or more) and that the table in
-docs/scenarios.md is the one the claims give. The fast tests check the rules on
+direction with the interval's lower bound at 90% or more; a change's direction over
+paired draws as stated) and that the tables in docs/scenarios.md and docs/model.md are
+the ones the claims give. The fast tests check the rules on
 constructed draws: a planted stated value outside its interval fails, a weak direction
 fails, and a malformed claims file is one message naming the claim and the key.
 """
@@ -17,13 +18,19 @@ import pytest
 from ensemble.claims import (
     CLAIMS_FILE,
     DOCS_FILE,
+    MODEL_DOCS_FILE,
+    VERSUS_BEGIN,
+    VERSUS_END,
     Claim,
     ClaimsError,
     docs_block,
     docs_block_in,
     evaluate,
+    evaluate_versus,
     load_claims,
     run_ensemble_rows,
+    run_versus_pairs,
+    versus_block,
     write_stated,
 )
 
@@ -110,3 +117,8 @@ def test_every_claim_the_docs_state_holds_and_the_docs_quote_the_file():
     assert not failed, failed
     assert all(r.high - r.low <= 0.14 for r in results if not r.claim.direction)
     assert docs_block_in(DOCS_FILE) == docs_block(cf, results)
+    versus = evaluate_versus(cf, run_versus_pairs(cf))
+    wrong = [(v.claim.id, v.claim.direction, v.found) for v in versus if not v.holds]
+    assert not wrong, wrong
+    in_docs = docs_block_in(MODEL_DOCS_FILE, VERSUS_BEGIN, VERSUS_END)
+    assert in_docs == versus_block(cf, versus)

@@ -2,8 +2,8 @@
 
 Fast tests on a few short draws: both arms of a pair share the drawn parameters and the
 seed, so a change that changes nothing moves nothing; the direction rule; the command's
-errors. The slow test recomputes what docs/model.md (§7.16, "Issuance") states about
-the clouds' share sales over 100 draws of ``reported``.
+errors. What docs/model.md (§7.16) states about the clouds' share sales is a claim of
+``claims.toml`` ([[versus]]), recomputed by tests/test_claims.py.
 """
 
 from __future__ import annotations
@@ -82,18 +82,3 @@ def test_bad_input_is_one_line_naming_the_field(argv, words, capsys):
         status = e.code
     err = capsys.readouterr().err
     assert status == 2 and words in err and "Traceback" not in err
-
-
-@pytest.mark.slow
-def test_share_sales_delay_the_clouds_defaults_over_the_reported_prior():
-    """docs/model.md §7.16, "Issuance": stated directions over 100 draws of reported."""
-    pairs = run_versus(_spec(100, 120), {"equity_issue_max_share": 0.0, "revolver_limit": 0.0})
-    assert all(p.error is None for p in pairs)
-    # without share sales (and the revolver) Oracle and CoreWeave default earlier
-    assert moved(pairs, "default_month_oracle").direction == "earlier"
-    assert moved(pairs, "default_month_coreweave").direction == "earlier"
-    # the app company defaults more often with share sales (a cloud that survives keeps
-    # billing it), in most but under nine in ten of the draws it moved: no direction
-    app = moved(pairs, "default_month_openai")
-    assert app.as_drawn > app.changed and app.later > 3 * app.earlier
-    assert app.direction is None
