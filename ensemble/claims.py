@@ -220,15 +220,20 @@ def load_claims(path: Path = CLAIMS_FILE) -> ClaimsFile:
     return ClaimsFile(draws, months, root_seed, tuple(claims), tuple(versus))
 
 
+def _check_keys(where: str, entry: Any, allowed: set[str]) -> None:
+    """A table with no key but ``allowed``."""
+    if not isinstance(entry, dict):
+        raise ClaimsError(f"{where}: must be a table")
+    unknown = set(entry) - allowed
+    if unknown:
+        raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+
+
 def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
     """One [[claims]] table, checked."""
     from params import PresetError, load_preset
 
-    if not isinstance(entry, dict):
-        raise ClaimsError(f"{where}: must be a table")
-    unknown = set(entry) - {"id", "preset", "prior", "outcome", "stated", "direction"}
-    if unknown:
-        raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+    _check_keys(where, entry, {"id", "preset", "prior", "outcome", "stated", "direction"})
     cid = entry.get("id")
     if not isinstance(cid, str) or not cid or cid in ids:
         raise ClaimsError(f"{where}: 'id' must be a text not used before, got {cid!r}")
@@ -267,11 +272,7 @@ def _versus(where: str, shown: str, entry: Any, ids: set[str]) -> VersusClaim:
     """One [[versus]] table, checked."""
     from params import Params, PresetError
 
-    if not isinstance(entry, dict):
-        raise ClaimsError(f"{where}: must be a table")
-    unknown = set(entry) - {"id", "preset", "prior", "set", "key", "direction"}
-    if unknown:
-        raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
+    _check_keys(where, entry, {"id", "preset", "prior", "set", "key", "direction"})
     base = _claim(
         where,
         shown,

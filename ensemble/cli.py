@@ -44,6 +44,22 @@ def _whole(lo: int, hi: int, why: str = "") -> Any:
     return parse
 
 
+def _add_run_options(parser: Any) -> None:
+    """--months and --root-seed, as every command that runs draws takes them."""
+    parser.add_argument(
+        "--months",
+        type=_whole(1, HORIZON_MONTHS, HORIZON_REASON),
+        default=120,
+        help="months each draw runs (default 120); later outcomes read 'beyond horizon'",
+    )
+    parser.add_argument(
+        "--root-seed",
+        type=_whole(0, 2**63 - 1),
+        default=0,
+        help="the draws and every draw's seed follow from it (default 0)",
+    )
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add ``ensemble`` and ``ensemble-report`` to ``subparsers``."""
     e = subparsers.add_parser(
@@ -63,18 +79,7 @@ def add_parsers(subparsers: Any) -> None:
         required=True,
         help=f"how many draws, 1 to {MAX_DRAWS:,}",
     )
-    e.add_argument(
-        "--months",
-        type=_whole(1, HORIZON_MONTHS, HORIZON_REASON),
-        default=120,
-        help="months each draw runs (default 120); later outcomes read 'beyond horizon'",
-    )
-    e.add_argument(
-        "--root-seed",
-        type=_whole(0, 2**63 - 1),
-        default=0,
-        help="the draws and every draw's seed follow from it (default 0)",
-    )
+    _add_run_options(e)
     e.add_argument(
         "--prior",
         default=None,
@@ -123,18 +128,7 @@ def add_parsers(subparsers: Any) -> None:
     v.add_argument(
         "--draws", type=_whole(1, MAX_DRAWS), default=100, help="how many draws (default 100)"
     )
-    v.add_argument(
-        "--months",
-        type=_whole(1, HORIZON_MONTHS, HORIZON_REASON),
-        default=120,
-        help="months each draw runs (default 120)",
-    )
-    v.add_argument(
-        "--root-seed",
-        type=_whole(0, 2**63 - 1),
-        default=0,
-        help="the draws and every draw's seed follow from it (default 0)",
-    )
+    _add_run_options(v)
     v.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
     v.add_argument(
         "--workers",
