@@ -60,6 +60,16 @@ def _add_run_options(parser: Any) -> None:
     )
 
 
+def _add_workers(parser: Any) -> None:
+    """--workers, as every command that runs draws takes it."""
+    parser.add_argument(
+        "--workers",
+        type=_whole(1, 1024),
+        default=None,
+        help="worker processes (default: every core; 1 runs in this process)",
+    )
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add ``ensemble`` and ``ensemble-report`` to ``subparsers``."""
     e = subparsers.add_parser(
@@ -87,12 +97,7 @@ def add_parsers(subparsers: Any) -> None:
         help="wide, narrow or a prior file (.toml); default: scenarios/priors/<scenario>.toml, "
         "or the default rule where the preset has none",
     )
-    e.add_argument(
-        "--workers",
-        type=_whole(1, 1024),
-        default=None,
-        help="worker processes (default: every core; 1 runs in this process)",
-    )
+    _add_workers(e)
     e.add_argument(
         "--scheduler",
         default=None,
@@ -130,12 +135,7 @@ def add_parsers(subparsers: Any) -> None:
     )
     _add_run_options(v)
     v.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
-    v.add_argument(
-        "--workers",
-        type=_whole(1, 1024),
-        default=None,
-        help="worker processes (default: every core; 1 runs in this process)",
-    )
+    _add_workers(v)
     v.add_argument(
         "--set",
         dest="overrides",
@@ -160,12 +160,7 @@ def add_parsers(subparsers: Any) -> None:
         action="store_true",
         help="write the recomputed shares as the stated values, and the docs' table",
     )
-    c.add_argument(
-        "--workers",
-        type=_whole(1, 1024),
-        default=None,
-        help="worker processes (default: every core; 1 runs in this process)",
-    )
+    _add_workers(c)
 
     r = subparsers.add_parser(
         "ensemble-report",
