@@ -267,6 +267,18 @@ class Params:
     equity_issue_cost: float = _p(
         0, 0.5, "the cost of a cloud's share sale (fees, discount included), share of proceeds"
     )
+    financing_constraints: int = _p(
+        0,
+        1,
+        "1: construction and chips wait for a cloud's funding (the default); 0: never",
+        integer=True,
+    )
+    max_build_wait_months: int = _p(
+        1,
+        1200,
+        "months a contract waits for its cloud's funding before it is cancelled",
+        integer=True,
+    )
     equity_issue_gap_months: int = _p(
         1, 120, "fewest months between two share sales by a cloud", integer=True
     )

@@ -133,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="also write the event log (contracts, milestones, rounds, defaults) as CSV",
     )
+    p.add_argument(
+        "--counterfactual",
+        action="store_true",
+        help="also run the same seed and parameters without NVIDIA's milestone equity, "
+        "without AMD's warrants, without vendor credit and without all three, and print "
+        "each supplier's loop multipliers (docs/model.md §7.17)",
+    )
 
     sub.add_parser("scenarios", help="list the scenario presets with a one-line description")
     c = sub.add_parser("columns", help="list every reported column with its unit and meaning")
@@ -213,7 +220,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             what="--events",
         )
         print(f"wrote {len(events)} events to {args.events}")
+    if args.counterfactual:
+        print()
+        print(counterfactual_text(args, overrides))
     return 0
+
+
+def counterfactual_text(args: argparse.Namespace, overrides: dict[str, Any]) -> str:
+    """The run's loop multipliers (``ensemble.counterfactual``) as a table with its legend."""
+    from ensemble.counterfactual import counterfactual, legend
+
+    table = counterfactual(args.scenario, args.seed, args.months, **overrides)
+    return legend(table)
 
 
 def check_run_outputs(out: Path | None, events: Path | None) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from economy import demand
 from economy.indicators import loss_burn, loss_runway
-from economy.ledger import CONVERTIBLE, LOAN, PAYABLE, ROW, Claim, NetWorth
+from economy.ledger import CONVERTIBLE, LOAN, PAYABLE, PREPAID, ROW, Claim, NetWorth
 from economy.observation import EventKind
 
 from .base import Firm
@@ -65,6 +65,10 @@ class AppCompany(Firm):
         self.revenue_hist: list[float] = [
             self.revenue_model.total(u, m - HISTORY) for m, u in enumerate(past)
         ]
+        # the revenue investors value: what its users and customers would pay, on the share
+        # of their demand the capacity it has contracted a build lag ahead will serve
+        self.valued_revenue_hist: list[float] = list(self.revenue_hist)
+        self.valued_revenue = 0.0
         self.need_hist: list[float] = [
             demand.compute_need(p, u, m - HISTORY) for m, u in enumerate(past)
         ]
@@ -83,9 +87,13 @@ class AppCompany(Firm):
         self.last_round = -(10**6)
         self.revolver_closed = False  # its covenant was breached: no more drawing
         self.placement_draws: list[float] = []  # this month's, one per cloud
+        self.served_share = 1.0  # share of the inference it needs that its compute serves
         self.rounds = 0
         self.contract_bound_gw = 0.0  # this month's bound on its own contracts, GW
         self.contract_signed_gw = 0.0  # what it signed of its own this month, GW
+        # milestone equity not yet spent on prepayments: raised to deploy the suppliers'
+        # systems (the letters' use of proceeds), so it may prepay from it below its reserve
+        self.earmarked = 0.0
 
     # ------------------------------------------------------------------ history
     def _hist(self, series: list[float], month: int) -> float:
@@ -96,7 +104,9 @@ class AppCompany(Firm):
         """Phase 1: users, tokens per user and API customers; revenue; compute need.
 
         New users come by diffusion (noise from the model's rng); tokens per user and API
-        customers follow their laws of motion (``demand.Paths``).
+        customers follow their laws of motion (``demand.Paths``). Revenue is earned on the
+        inference the compute in service can serve (``served_share``): capacity that is
+        late costs revenue.
         """
         p = self.p
         t = self.model.month
@@ -115,16 +125,28 @@ class AppCompany(Firm):
             gain = min(share * noise, 1.0) * max(0.0, p.market_size_users - self.users)
             self.users += gain
         self.paying = self.users * p.paid_share
-        if self.defaulted:
-            self.revenue_subscriptions = self.revenue_api = 0.0
-        else:
-            rev = self.revenue_model
-            self.revenue_subscriptions = rev.subscriptions(self.users, t)
-            self.revenue_api = rev.api(self.api_customers, self.tokens_per_user, t)
-        self.revenue = self.revenue_subscriptions + self.revenue_api
         self.compute_need_inference = demand.inference_need(
             p, self.users, self.api_customers, self.tokens_per_user, t
         )
+        if self.defaulted:
+            self.revenue_subscriptions = self.revenue_api = self.valued_revenue = 0.0
+            self.served_share = 0.0
+        else:
+            # compute in service goes to inference first: demand it cannot serve earns nothing
+            contracting = self.model.contracting
+            need = self.compute_need_inference
+            have = contracting.contracted_compute(t)
+            self.served_share = served = min(1.0, have / need) if need > 0.0 else 1.0
+            coming = contracting.contracted_compute(t + p.build_lag_months)
+            ahead = min(1.0, coming / need) if need > 0.0 else 1.0
+            rev = self.revenue_model
+            subscriptions = rev.subscriptions(self.users, t)
+            api = rev.api(self.api_customers, self.tokens_per_user, t)
+            self.valued_revenue = max(served, ahead) * (subscriptions + api)
+            self.revenue_subscriptions = served * subscriptions
+            self.revenue_api = served * api
+        self.revenue = self.revenue_subscriptions + self.revenue_api
+        self.valued_revenue_hist.append(self.valued_revenue)
         self.compute_need_training = demand.training_need(p, t)
         self.compute_need = self.compute_need_inference + self.compute_need_training
         self.users_hist.append(self.users)
@@ -326,6 +348,40 @@ class AppCompany(Firm):
         model.observation.log(
             t, EventKind.ROUND, self.name, app=self.name, amount=amount, pre_money=pre_money
         )
+
+    def prepay(self, cloud: str, amount: float, gw: float) -> float:
+        """Pay a cloud ``amount`` in advance for compute, so capacity it cannot fund is built.
+
+        A cloud short of funds for a month's construction or chips asks its customer
+        (customer prepayments, as CoreWeave's customers make). A company that burns cash
+        keeps its own cash for its runway: it pays only from the milestone equity it has
+        not yet spent this way (``earmarked``: the suppliers invest so that their systems
+        are deployed, the letters' use of proceeds), as far as its cash beyond its unpaid
+        bills and ``revolver_min_liquidity`` (its covenant's floor) allows, and only while
+        its runway is at least ``round_runway_months`` (a company about to raise, or to
+        fail, keeps its cash); all of ``amount`` or nothing. The prepayment is a claim on
+        the cloud, settled against its next bills (``CloudProvider.deliver_service``) and
+        kept by the cloud if the app company defaults. Returns the amount paid.
+        """
+        if self.defaulted or amount <= 0.0 or self.runway() < self.p.round_runway_months:
+            return 0.0  # short of runway, it keeps its cash
+        free = self.cash - sum(self.bills_due().values()) - self.p.revolver_min_liquidity
+        if min(free, self.earmarked) < amount:
+            return 0.0
+        self.earmarked = max(0.0, self.earmarked - amount)
+        self.ledger.transfer(
+            "prepayment", self.name, cloud, amount, Claim(PREPAID, self.name, cloud, amount)
+        )
+        self.model.observation.log(
+            self.model.month,
+            EventKind.PREPAYMENT,
+            self.name,
+            app=self.name,
+            cloud=cloud,
+            amount=amount,
+            gw=gw,
+        )
+        return amount
 
     # ------------------------------------------------------------------ its revolver
     def facility(self) -> float | None:

@@ -57,6 +57,7 @@ class ChipSupplier(Firm):
                 Claim(EQUITY, self.name, app.name, amount),
             )
             deal.record(n)
+            app.earmarked += amount
             model.observation.log(
                 model.month,
                 EventKind.MILESTONE,
@@ -73,6 +74,12 @@ class ChipSupplier(Firm):
     def vendor_loans(self) -> float:
         """Vendor loans outstanding to the clouds, US$ bn."""
         return sum(self.ledger.holdings(self.name, VENDOR_LOAN).values())
+
+    def vendor_credit_room(self) -> float:
+        """Vendor credit it would still extend, US$ bn: its limit less its loans (0 if none)."""
+        if self.defaulted or self.model.p.vendor_credit_share <= 0.0:
+            return 0.0
+        return max(0.0, self.model.p.vendor_credit_limit - self.vendor_loans())
 
     def sell_chips(self, cloud: str, amount: float) -> None:
         """Book a chip sale to ``cloud`` and the foundry's bill for its cost.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from economy.contracts import CloudContract, Cohort
 from economy.ledger import (
@@ -12,8 +13,10 @@ from economy.ledger import (
     LEASE,
     LOAN,
     PAYABLE,
+    PREPAID,
     ROW,
     VENDOR_LOAN,
+    Claim,
 )
 from economy.observation import EventKind
 
@@ -21,6 +24,42 @@ from .base import Firm
 from .world import SupplierPeer, World
 
 CASH_BUFFER_MONTHS = 3  # months of bills a cloud keeps in cash before it repays debt
+
+
+@dataclass(slots=True)
+class CapexFunds:
+    """What a cloud can still pay for capex this month, as it funds one instalment after another.
+
+    ``free``: cash beyond its unpaid bills and the month's operating gap; ``headroom``: what
+    it may owe more under the leverage limit; ``capacity``: what willing lenders can still
+    lend it; ``leverage``: the share of a new asset lenders lend against.
+    """
+
+    free: float
+    headroom: float
+    capacity: float
+    leverage: float
+
+    def short(self, amount: float, vendor_credit: float) -> float:
+        """What the cloud lacks to pay ``amount`` of which suppliers lend ``vendor_credit``.
+
+        The instalment's capacity is collateral too: borrowing may rise by ``leverage`` of
+        it, as far as the lenders can lend (a vendor loan is not in their leverage test:
+        ``LEVERAGE_DEBT``).
+        """
+        need = amount - vendor_credit
+        room = self.headroom + self.leverage * amount
+        borrow = min(max(0.0, room), max(0.0, self.capacity))
+        return need - self.free - borrow
+
+    def pay(self, amount: float, vendor_credit: float) -> None:
+        """Fund ``amount``: cash first, then borrowing."""
+        need = amount - vendor_credit
+        cash = min(max(0.0, self.free), need)
+        borrow = need - cash
+        self.free -= cash
+        self.headroom += self.leverage * amount - borrow
+        self.capacity -= borrow
 
 
 class CloudProvider(Firm):
@@ -42,6 +81,8 @@ class CloudProvider(Firm):
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
         self.issues: list[tuple[int, float]] = []  # (month, amount) of its share sales
+        self.waiting: set[int] = set()  # ids of the contracts waiting for funding this month
+        self.waiting_gw = 0.0  # their capacity, GW
         p = model.p
         interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
         self._equity_share = 1.0 - p.leverage_limit + interest
@@ -120,6 +161,8 @@ class CloudProvider(Firm):
 
         The instalments are invoices; they are paid with the month's other bills in phase 5.
         """
+        self.waiting = set()
+        self.waiting_gw = 0.0
         if self.defaulted:
             self.capex_this_month = 0.0
             return
@@ -127,12 +170,143 @@ class CloudProvider(Firm):
         t = model.month
         capex = 0.0
         if self.building:
-            capex = self._build(t, model.p.chip_share_of_capex, model.live_suppliers())
+            chip_share = model.p.chip_share_of_capex
+            suppliers = model.live_suppliers()
+            if model.p.financing_constraints:
+                self._wait_for_funding(t, chip_share, suppliers)
+            capex = self._build(t, chip_share, suppliers)
             self.building = [c for c in self.building if c.start > t and c.cancelled is None]
             if capex > 0.0:  # private credit leases part of it (an SPV owns the building)
                 model.lenders.finance_build(self, capex)
         self.capex_this_month = capex
         self._depreciate(t)
+
+    def funds_for_capex(self, month: int) -> CapexFunds:
+        """What the cloud can pay for construction and chips this month (``CapexFunds``).
+
+        Its cash less its unpaid bills and the month's operating gap (running costs,
+        interest and vendor-loan instalments its bills and outside income do not cover),
+        its headroom under the leverage limit and what willing lenders can still extend.
+        """
+        model = self.model
+        ledger = self.ledger
+        name = self.name
+        bill, opex = model.contracting.service_due(name, month)
+        if model.app.defaulted:
+            bill = 0.0
+        vendor = sum(ledger.creditors(name, VENDOR_LOAN).values())
+        interest = self.loan_rate_now * ledger.debt_owed(name) + self.vendor_rate * vendor
+        due = opex + interest + vendor / self.p.vendor_credit_term_months
+        gap = max(0.0, due - bill - self.other_income)
+        cash = self.cash
+        headroom, capacity = model.lenders.credit_parts(self, collateral_less=cash)
+        free = cash - sum(self.bills_due().values()) - gap
+        if free < 0.0:  # it borrows what the month's bills need first
+            first = min(-free, max(0.0, headroom), max(0.0, capacity))
+            free += first
+            headroom -= first
+            capacity -= first
+        return CapexFunds(free, headroom, capacity, self.p.leverage_limit)
+
+    def _wait_for_funding(
+        self, t: int, chip_share: float, suppliers: Mapping[str, SupplierPeer]
+    ) -> None:
+        """Postpone the month's instalments the cloud cannot fund (``financing_constraints``).
+
+        Chips due for delivery come first, then construction instalments, older contracts
+        first; each is paid in full or waits. The cloud pays from its free cash and borrows
+        against its assets, the instalment's own capacity included (``CapexFunds``). A chip
+        invoice costs it only what its suppliers do not lend on it (vendor credit, within
+        each supplier's limit), so a supplier's credit lets a cloud short of funds take its
+        chips; what the cloud still lacks its customer may pay in advance from the
+        suppliers' milestone equity (``AppCompany.prepay``), if the cloud is fit for it
+        (``_fit_for_prepayment``). A contract that waits moves
+        its start and end a month later (``Contracting.postpone``): its bills start later
+        and run their full term, and its chips are sold later; after
+        ``max_build_wait_months`` of waiting it is cancelled (``Contracting.abandon``).
+        """
+        due = self._instalments_due(t, chip_share)
+        if not due:
+            return
+        funds = self.funds_for_capex(t)
+        if funds.free >= sum(d[3] for d in due):  # paid from cash (the usual month)
+            return
+        rooms = {s: peer.vendor_credit_room() for s, peer in suppliers.items()}
+        model = self.model
+        for _, _, c, amount, chips in due:
+            lent = self._vendor_credit_on(c, amount, rooms) if chips else {}
+            credit = sum(lent.values())
+            short = funds.short(amount, credit)
+            if short > 0.0 and self._fit_for_prepayment():  # its customer may pay in advance
+                funds.free += model.app.prepay(self.name, short, c.gw)
+                short = funds.short(amount, credit)
+            if short <= 1e-9:  # funded (what a prepayment brought covers it, to rounding)
+                funds.pay(amount, credit)
+                for s, x in lent.items():
+                    rooms[s] -= x
+                continue
+            self._wait(c, t, chips)
+
+    def _fit_for_prepayment(self) -> bool:
+        """Whether a customer would pay this cloud in advance.
+
+        Not a cloud with unpaid bills, with book equity of zero or less, or whose shares
+        are more than ``credit_crunch_drawdown`` below their 12-month high (its lenders
+        have turned away): a prepayment is an unsecured claim on it.
+        """
+        model = self.model
+        if self.bills_due() or self.ledger.book_equity(self.name) <= 0.0:
+            return False
+        return model.market.drawdown(self.name) <= self.p.credit_crunch_drawdown
+
+    def _wait(self, c: CloudContract, t: int, chips: bool) -> None:
+        """``c`` waits a month for funding, or is cancelled after waiting too long."""
+        model = self.model
+        if c.delay >= self.p.max_build_wait_months:
+            model.contracting.abandon(c, t)
+            return
+        model.contracting.postpone(c, t)
+        self.waiting.add(c.id)
+        self.waiting_gw += c.gw
+        if c.delay == 1:  # news once, when it first waits
+            model.observation.log(
+                t,
+                EventKind.BUILD_WAITS,
+                self.name,
+                cloud=self.name,
+                app=model.app.name,
+                gw=c.gw,
+                stage="chips" if chips else "construction",
+            )
+
+    def _instalments_due(
+        self, t: int, chip_share: float
+    ) -> list[tuple[int, int, CloudContract, float, bool]]:
+        """This month's instalments in the order they are funded.
+
+        Each is (rank, id, contract, amount, chips?): chip deliveries first, then
+        construction, older contracts first.
+        """
+        due: list[tuple[int, int, CloudContract, float, bool]] = []
+        for c in self.building:
+            if c.cancelled is not None:
+                continue
+            if c.start == t:
+                due.append((0, c.id, c, c.capex * chip_share, True))
+            elif c.building_in(t, chip_share):
+                due.append((1, c.id, c, c.capex * (1.0 - chip_share) / c.build_months, False))
+        return sorted(due, key=lambda d: (d[0], d[1]))
+
+    def _vendor_credit_on(
+        self, c: CloudContract, amount: float, rooms: Mapping[str, float]
+    ) -> dict[str, float]:
+        """What each live supplier would lend on the chips of ``c`` (``vendor_credit_share``)."""
+        share = self.p.vendor_credit_share
+        if share <= 0.0:
+            return {}
+        live = {s: w for s, w in c.chip_split.items() if s in rooms and w > 0.0}
+        total_w = sum(live.values())
+        return {s: min(amount * w / total_w * share, rooms[s]) for s, w in live.items()}
 
     def _build(self, t: int, chip_share: float, suppliers: Mapping[str, SupplierPeer]) -> float:
         """This month's construction instalments and the chips delivered this month.
@@ -146,10 +320,11 @@ class CloudProvider(Firm):
         other = 0.0
         chips: dict[str, float] = {}
         starting: list[CloudContract] = []
+        waiting = self.waiting
         for c in self.building:
-            if c.cancelled is not None:
+            if c.cancelled is not None or (waiting and c.id in waiting):
                 continue
-            if c.build_from <= t < c.start:
+            if c.building_in(t, chip_share):
                 inst = c.capex * (1.0 - chip_share) / c.build_months
                 c.built += inst
                 capex += inst
@@ -213,15 +388,30 @@ class CloudProvider(Firm):
             *self.interest_bills(),
             *self.vendor_loan_bills(),
         ]
+        app = model.app.name
         if bill > 1e-12 and not model.app.defaulted:
-            bills.append((model.app.name, name, bill, "compute"))
+            bills.append((app, name, bill, "compute"))
         model.ledger.accrue_many("service", bills)
+        if bill > 1e-12 and not model.app.defaulted:
+            self._use_prepayment(app, bill)
         if name in model.contracting.backstops:
             self._collect_backstop()
         self.earn_other_income()
         self.let_idle_capacity(t)
         self.pay_bills()
         self.repay_debt(sum(b[2] for b in bills if b[0] == name))
+
+    def _use_prepayment(self, app: str, bill: float) -> None:
+        """Settle the month's compute bill against what the app company paid in advance."""
+        ledger = self.ledger
+        prepaid = ledger.claim(PREPAID, app, self.name)
+        if prepaid <= 0.0:
+            return
+        x = min(prepaid, bill)
+        ledger.post(
+            "prepayment_used",
+            (Claim(PAYABLE, self.name, app, -x), Claim(PREPAID, app, self.name, -x)),
+        )
 
     def let_idle_capacity(self, month: int) -> None:
         """Rent capacity whose contract has ended to other customers, at a discount.

@@ -125,8 +125,10 @@ class EquityInvestors(mesa.Agent):
     def value_of(self, firm: Peer) -> float:
         """Fundamental value, US$ bn.
 
-        The app company: annual revenue times a multiple that rises with revenue growth,
-        plus a multiple of annual free cash flow (negative while it burns cash). Suppliers
+        The app company: annual revenue (what its demand pays on the share the capacity in
+        service or contracted a build lag ahead will serve, ``valued_revenue``) times a
+        multiple that rises with that revenue's growth, plus a multiple of annual free cash
+        flow (negative while it burns cash). Suppliers
         and clouds: their opening value plus a multiple of the change in annual loop
         revenue since month 0 (the loop is a small part of these firms).
         """
@@ -156,8 +158,12 @@ class EquityInvestors(mesa.Agent):
 
     def _app_value(self, app: AppPeer) -> float:
         p = self.model.p
-        revenue = 12.0 * app.revenue
-        growth = max(app.yoy(app.revenue_hist, self.model.month), -0.9)
+        # the revenue its demand brings on the share of it the capacity in service or
+        # contracted a build lag ahead will serve: rationing until contracted capacity
+        # arrives is not read as lost business, nor its catching up as growth; demand no
+        # capacity is coming for is not valued
+        revenue = 12.0 * app.valued_revenue
+        growth = max(app.yoy(app.valued_revenue_hist, self.model.month), -0.9)
         multiple = p.valuation_base_multiple * (1.0 + growth) ** p.valuation_growth_elasticity
         recent = app.net_income_hist[-12:]
         fcf = 12.0 * sum(recent) / len(recent) if recent else 0.0

@@ -38,6 +38,7 @@ from economy.ledger import (
     EQUITY,
     FUND_UNITS,
     LEASE,
+    LEVERAGE_DEBT,
     LOAN,
     PAYABLE,
     ROW,
@@ -374,13 +375,15 @@ def borrower_headroom(model: World, borrower: Borrower, collateral_less: float =
     """A borrower's room: its undrawn facility, or its limit less its debt, US$ bn.
 
     A borrower with a committed facility (the app company's revolver) has the facility;
-    any other, its room under the leverage limit.
+    any other, its room under the leverage limit: collateral times ``leverage_limit``
+    less the debt lenders count (``LEVERAGE_DEBT``: a supplier's vendor loan is trade
+    credit beyond it).
     """
     facility = borrower.facility()
     if facility is not None:
         return facility
     limit = model.p.leverage_limit * (borrower.collateral() - collateral_less)
-    return limit - model.ledger.debt_owed(borrower.name)
+    return limit - model.ledger.debt_owed(borrower.name, LEVERAGE_DEBT)
 
 
 def mature_line(model: World, line: Line, month: int, defaulted: bool) -> float:
@@ -446,6 +449,16 @@ class Lenders:
         """
         rooms = [x.room_for(borrower) for x in self.all if x.will_lend(borrower)]
         return credit_room(borrower_headroom(self.model, borrower, collateral_less), rooms)
+
+    def credit_parts(self, borrower: Borrower, collateral_less: float = 0.0) -> tuple[float, float]:
+        """The two parts of ``credit_room``: the borrower's headroom, the lenders' capacity.
+
+        Headroom under the leverage limit (``borrower_headroom``, negative above it) and
+        what the lenders that would lend to it can still extend; a firm that adds
+        collateral (capacity it is building) raises its headroom, not their capacity.
+        """
+        rooms = [x.room_for(borrower) for x in self.all if x.will_lend(borrower)]
+        return borrower_headroom(self.model, borrower, collateral_less), sum(rooms)
 
     def rate_premium(self, holder: str, kind: str) -> float:
         """What ``holder`` adds to a borrower's floating rate on a claim of ``kind``, per year."""

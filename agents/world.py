@@ -58,12 +58,20 @@ class LenderPeer(Protocol):
         """What ``holder`` adds to a floating rate on a claim of ``kind``, per year."""
         ...
 
+    def credit_parts(self, borrower: Borrower, collateral_less: float = 0.0) -> tuple[float, float]:
+        """The borrower's headroom under the leverage limit and the lenders' capacity."""
+        ...
+
 
 class SupplierPeer(Peer, Protocol):
     """A chip supplier, as a cloud buying chips sees it."""
 
     def sell_chips(self, cloud: str, amount: float) -> None:
         """Invoice ``amount`` of chips to ``cloud``."""
+        ...
+
+    def vendor_credit_room(self) -> float:
+        """Vendor credit it would still extend on a chip invoice, US$ bn."""
         ...
 
 
@@ -84,7 +92,10 @@ class AppPeer(Peer, Protocol):
 
     revenue: float
     revenue_hist: list[float]
+    valued_revenue: float  # its demand's revenue on the share its capacity will serve
+    valued_revenue_hist: list[float]
     net_income_hist: list[float]
+    earmarked: float  # milestone equity it has not yet spent on prepayments, US$ bn
 
     def yoy(self, series: list[float], month: int) -> float:
         """Year-on-year growth of one of its monthly series."""
@@ -92,6 +103,10 @@ class AppPeer(Peer, Protocol):
 
     def check_covenant(self, month: int) -> float:
         """Close its revolver if its covenant is breached; returns what fell due."""
+        ...
+
+    def prepay(self, cloud: str, amount: float, gw: float) -> float:
+        """Pay ``cloud`` ``amount`` in advance for compute if it can spare it; returns it or 0."""
         ...
 
 
@@ -172,6 +187,14 @@ class ContractsView(Protocol):
 
     def add(self, c: CloudContract) -> None:
         """Register a signed contract."""
+        ...
+
+    def postpone(self, c: CloudContract, month: int) -> None:
+        """Move a contract's start and end a month later (it waits for funding)."""
+        ...
+
+    def abandon(self, c: CloudContract, month: int) -> None:
+        """Cancel a contract that waited too long for its cloud's funding."""
         ...
 
     def gw_deployed_since(self, supplier: str, since: int) -> float:

@@ -18,7 +18,7 @@ from params import APP, Params
 
 from . import demand
 from .contracts import Backstop, CloudContract, ContractBook, MilestoneDeal, WarrantDeal
-from .ledger import GUARANTEE, Claim, Ledger, NetWorth
+from .ledger import GUARANTEE, PREPAID, Claim, Ledger, NetWorth
 from .observation.events import EventKind, EventLog
 from .opening import Deal, DealKind, backstops, milestone_deals, warrant_deals
 
@@ -186,6 +186,41 @@ class Contracting:
         self._by_start.setdefault(c.start, []).append(c)
         self.book.add(c, self.p.cloud_opex_to_capex)
         self.clouds[c.cloud].take_contract(c)
+
+    def postpone(self, c: CloudContract, month: int) -> None:
+        """A contract waits a month for its cloud's funding: its start and end move on a month.
+
+        Its bills start a month later and run their full term (take-or-pay from delivery).
+        """
+        old = self._by_start.get(c.start)
+        if old is not None and c in old:
+            old.remove(c)
+        self.book.postpone(c, month, self.p.cloud_opex_to_capex)
+        self._by_start.setdefault(c.start, []).append(c)
+
+    def abandon(self, c: CloudContract, month: int) -> None:
+        """Cancel a contract that waited ``max_build_wait_months`` for its cloud's funding.
+
+        The app company owes nothing more (the capacity never came); the cloud writes what
+        it built down to ``stranded_capacity_recovery``; the app company's forecast places
+        the capacity again if it still needs it.
+        """
+        self.book.cancel(c, month, self.p.cloud_opex_to_capex)
+        waited = c.delay
+        c.cancel(month)
+        cloud = self.clouds[c.cloud]
+        loss = cloud.impair_contract(c, self.p.stranded_capacity_recovery)
+        self.cancelled_this_month += 1
+        self.events.log(
+            month,
+            EventKind.BUILD_CANCELLED,
+            c.cloud,
+            cloud=c.cloud,
+            app=APP,
+            gw=c.gw,
+            months=waited,
+            loss=loss,
+        )
 
     def signed_in(self, month: int) -> list[CloudContract]:
         """Contracts signed in ``month``, in the order they were registered."""
@@ -370,7 +405,11 @@ class Contracting:
         p = self.p
         n = 0
         called: set[str] = set()
+        ended: dict[str, float] = {}  # cloud -> take-or-pay bills the cancellations end
         for c in self.live_contracts_of(name, month):
+            ended[c.cloud] = ended.get(c.cloud, 0.0) + c.gw * c.price_per_gw_month * (
+                c.end - max(month, c.start)
+            )
             self.book.cancel(c, month, p.cloud_opex_to_capex)
             cloud = self.clouds[c.cloud]
             cloud.release(c.id, month)  # idle from now: re-let to other customers
@@ -382,10 +421,37 @@ class Contracting:
             n += 1
             if name == APP and not cloud.defaulted:
                 cloud.impair_contract(c, p.stranded_capacity_recovery)
+        if name == APP:
+            self._retain_prepayments(ended)
         for cloud_name in sorted(called):
             self._call_backstop(self.backstops[cloud_name], month)
         self.cancelled_this_month += n
         return n
+
+    def _retain_prepayments(self, ended: Mapping[str, float]) -> None:
+        """The app company defaults: each cloud keeps what it was paid in advance.
+
+        A prepayment is set off against the take-or-pay bills the default ends (``ended``,
+        by cloud: the cloud's claim for the rest of its contracts): the cloud keeps the
+        cash and the app company's claim on it is gone. Any excess stays a claim.
+        """
+        ledger = self.ledger
+        for cloud in sorted(self.clouds):
+            prepaid = ledger.claim(PREPAID, APP, cloud)
+            if prepaid <= 0.0:
+                continue
+            cancelled = ended.get(cloud, 0.0)
+            x = min(prepaid, cancelled)
+            if x <= 0.0:
+                continue
+            ledger.post(
+                "prepayment_retained",
+                (
+                    Claim(PREPAID, APP, cloud, -x),
+                    NetWorth(cloud, "prepayment_retained", x),
+                    NetWorth(APP, "prepayment_retained", -x),
+                ),
+            )
 
     def _call_backstop(self, backstop: Backstop, month: int) -> None:
         """The guarantor now owes the cloud the cancelled bills, within the limit."""

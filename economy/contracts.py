@@ -39,6 +39,8 @@ class CloudContract:
         build_from: first month of construction.
         built: capex paid in so far (construction in progress, then capacity).
         cancelled: month of cancellation, if cancelled.
+        delay: months its construction or delivery waited for the cloud's funding
+            (``start`` and ``end`` moved that many months later).
     """
 
     id: int
@@ -54,11 +56,25 @@ class CloudContract:
     build_from: int = 0
     built: float = 0.0
     cancelled: int | None = None
+    delay: int = 0
 
     @property
     def build_months(self) -> int:
-        """Months of construction: the instalments before the chips arrive."""
-        return max(1, self.start - self.build_from)
+        """Months of construction: the instalments before the chips arrive (delays aside)."""
+        return max(1, self.start - self.delay - self.build_from)
+
+    def building_in(self, month: int, chip_share: float) -> bool:
+        """Whether a construction instalment falls due in ``month``.
+
+        From ``build_from`` until the chips are due, while instalments remain (a contract
+        that waited for its chips has paid every instalment).
+        """
+        if not self.build_from <= month < self.start:
+            return False
+        if self.delay == 0:
+            return True
+        total = self.capex * (1.0 - chip_share)
+        return self.built < total - 0.5 * total / self.build_months
 
     def in_construction(self, month: int) -> bool:
         """True while the capacity is being built and paid for."""
@@ -282,6 +298,14 @@ class ContractBook:
         self._apply(c, -1.0, month, opex_rate)
         c.capex *= gw / c.gw
         c.gw = gw
+        self._apply(c, 1.0, month, opex_rate)
+
+    def postpone(self, c: CloudContract, month: int, opex_rate: float) -> None:
+        """Move a contract's start and end a month later, from ``month`` on."""
+        self._apply(c, -1.0, month, opex_rate)
+        c.start += 1
+        c.end += 1
+        c.delay += 1
         self._apply(c, 1.0, month, opex_rate)
 
     def future_bills(self, cloud: str | None, month: int) -> float:

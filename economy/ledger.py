@@ -43,6 +43,8 @@ GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid 
 # a data-centre lease from a private-credit SPV, secured on the building: ranks first
 LEASE = "lease"
 BOND = "bond"  # a firm's bond, held by bond investors: unsecured, like a bank loan
+# compute paid for in advance: the app company's claim on a cloud, settled against its bills
+PREPAID = "prepayment"
 CLAIM_KINDS = (
     CASH,
     LOAN,
@@ -54,15 +56,23 @@ CLAIM_KINDS = (
     GUARANTEE,
     LEASE,
     BOND,
+    PREPAID,
 )
 
 _CLAIM_KIND_SET = frozenset(CLAIM_KINDS)
 _DEBT_KIND_SET = _CLAIM_KIND_SET - {CASH, EQUITY}  # claims held at face value, not cash
 
 # Claims that count as debt when judging solvency on book equity (convention 6).
-DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE, LEASE, BOND})
+DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE, LEASE, BOND, PREPAID})
+# Debt a lender's leverage test counts: all of it but a supplier's vendor loan (subordinated
+# to the lenders' credit: junior capital a senior leverage covenant does not count, which
+# the supplier extends beyond what lenders would lend, as Nortel and Lucent did) and a
+# customer's prepayment (paid back in service, not cash)
+LEVERAGE_DEBT = DEBT_LIKE - {VENDOR_LOAN, PREPAID}
 # Claims a default pays first, from cash and from what the assets recover (seniority)
 SENIOR = (LEASE,)
+# Claims a default pays last: only what is left once every other claim is paid in full
+JUNIOR = (VENDOR_LOAN,)
 # Credit that lenders extend and that bears interest at a floating rate (bank loans, leases,
 # bonds: a simplification, bonds re-price each month like the loans)
 CREDIT = (LOAN, LEASE, BOND)

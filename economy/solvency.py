@@ -31,6 +31,7 @@ from .ledger import (
     CONVERTIBLE,
     DEBT_LIKE,
     EQUITY,
+    JUNIOR,
     REAL_KINDS,
     SENIOR,
     Claim,
@@ -222,14 +223,21 @@ class Solvency:
         }
 
     def _pay_out_cash(self, name: str) -> None:
-        """Pay creditors pro rata from cash (cash secures no claim)."""
+        """Pay creditors pro rata from cash (cash secures no claim); junior claims last.
+
+        Subordinated claims (``JUNIOR``: vendor loans) are paid only from cash left once
+        every other claim is paid in full.
+        """
         ledger = self.ledger
         debts = self._debts(name)
-        total = sum(debts.values())
-        cash = ledger.cash(name)
-        if total > 0.0 and cash > 0.0:
+        for rank in (False, True):  # the rest, then the junior claims
+            part = {k: v for k, v in debts.items() if (k[0] in JUNIOR) == rank}
+            total = sum(part.values())
+            cash = ledger.cash(name)
+            if total <= 0.0 or cash <= 0.0:
+                continue
             share = min(1.0, cash / total)
-            for (kind, holder), v in debts.items():
+            for (kind, holder), v in part.items():
                 x = min(v * share, ledger.cash(name))  # never overdraw by rounding
                 ledger.pay_claim("default_payout", name, kind, holder, x)
 
@@ -249,23 +257,30 @@ class Solvency:
         collateral: the data centres it financed, which cost its principal and fetch
         ``fire_sale_recovery`` of it (never more than the data centres on the books, in
         service and under construction); what the collateral does not cover is an
-        unsecured claim like the rest, and all of them share the other assets pro rata.
+        unsecured claim like the rest, and all of them share the other assets pro rata;
+        a junior claim (``JUNIOR``: a supplier's vendor loan, subordinated to the lenders'
+        credit) recovers only what is left once the others recover in full.
         """
         ledger = self.ledger
         assets = max(0.0, ledger.assets(name))
         secured = sum(v for (kind, _), v in debts.items() if kind in SENIOR)
+        junior = sum(v for (kind, _), v in debts.items() if kind in JUNIOR)
         collateral = min(
             sum(max(0.0, ledger.real(name, k)) for k in (CAPACITY, CIP)),
             self.p.fire_sale_recovery * secured,
         )
         covered = min(secured, collateral)
-        unsecured = sum(debts.values()) - covered
+        unsecured = sum(debts.values()) - covered - junior
         rest = max(0.0, assets - covered)
         r = min(1.0, rest / unsecured) if unsecured > 0.0 else 1.0
         out = {kind: r for kind, _ in debts}
         if secured > 0.0:
             for kind in SENIOR:
                 out[kind] = (covered + r * (secured - covered)) / secured
+        if junior > 0.0:  # what is left once the others recover in full
+            left = max(0.0, rest - unsecured)
+            for kind in JUNIOR:
+                out[kind] = min(1.0, left / junior)
         return out
 
     def _write_off(self, name: str) -> dict[str, float]:

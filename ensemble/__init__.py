@@ -5,7 +5,7 @@ Modules (import what you need; importing the package is cheap, so workers start 
 * :mod:`ensemble.prior`: priors as data (``scenarios/NAME.prior.toml``, the named priors
   ``wide`` and ``narrow``), their checks, and Latin-hypercube draws from them.
 * :mod:`ensemble.outcomes`: :func:`~ensemble.outcomes.outcomes`, what one finished run
-  tells (defaults, free cash flow, lenders, peak GW, loop multipliers).
+  tells (defaults, free cash flow, lenders, peak GW, chip sales per dollar of loop equity).
 * :mod:`ensemble.report`: outcome probabilities with 95% Wilson intervals and the
   distributions, over the draws of a store.
 * :mod:`ensemble.worker`: what a worker runs (a chunk of draws -> their outcomes).

@@ -14,18 +14,20 @@ writes the recomputed shares into the file as the stated values and rewrites the
 generated table in ``docs/scenarios.md`` (between ``<!-- claims:begin -->`` and
 ``<!-- claims:end -->``): the docs quote the file, never hand-copied numbers.
 ``tests/test_claims.py`` recomputes them all.
+
+Its ``[multipliers]`` table names presets and a draw count: ``run.py claims --measure``
+also writes the loop multipliers of each (``ensemble.multipliers``: medians and 5-95%
+ranges over the preset's prior) into ``docs/model.md`` between
+``<!-- claims:multipliers:begin -->`` and ``<!-- claims:multipliers:end -->``.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import sys
 import time
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ from errors import InputError
 from .prior import Prior, narrow_prior, resolve_prior, wide_prior
 from .report import wilson
 from .runner import EnsembleSpec, plan
-from .versus import Moved, Pair, moved, run_versus
+from .versus import Moved, Pair, map_jobs, moved, run_versus
 from .worker import run_draw
 
 DIRECTION_BOUND = 0.9  # a direction holds where its interval's lower bound is at least this
@@ -45,7 +47,18 @@ CLAIMS_FILE = ROOT / "claims.toml"
 DOCS_FILE = ROOT / "docs" / "scenarios.md"
 BEGIN, END = "<!-- claims:begin -->", "<!-- claims:end -->"
 VERSUS_BEGIN, VERSUS_END = "<!-- claims:versus:begin -->", "<!-- claims:versus:end -->"
+
+
+def versus_markers(block: str) -> tuple[str, str]:
+    """The markers of a named block of versus tables (``""``: the first, unnamed one)."""
+    if not block:
+        return VERSUS_BEGIN, VERSUS_END
+    return f"<!-- claims:versus:{block}:begin -->", f"<!-- claims:versus:{block}:end -->"
+
+
 MODEL_DOCS_FILE = ROOT / "docs" / "model.md"
+MULT_BEGIN = "<!-- claims:multipliers:begin -->"
+MULT_END = "<!-- claims:multipliers:end -->"
 
 
 def _month(row: Mapping[str, Any], key: str) -> int | None:
@@ -134,6 +147,7 @@ class VersusClaim:
     overrides: tuple[tuple[str, float], ...]
     key: str
     direction: str
+    block: str = ""  # the docs block that quotes it (``versus_markers``)
 
     @property
     def arms(self) -> tuple[str, str, tuple[tuple[str, float], ...]]:
@@ -150,6 +164,8 @@ class ClaimsFile:
     root_seed: int
     claims: tuple[Claim, ...]
     versus: tuple[VersusClaim, ...] = ()
+    multiplier_presets: tuple[str, ...] = ()
+    multiplier_draws: int = 0
 
     def ensembles(self) -> list[tuple[str, str]]:
         """The (preset, prior) ensembles the claims need, in order of first use."""
@@ -217,7 +233,22 @@ def load_claims(path: Path = CLAIMS_FILE) -> ClaimsFile:
         v = _versus(f"{shown}: versus {n}", shown, entry, ids)
         ids.add(v.id)
         versus.append(v)
-    return ClaimsFile(draws, months, root_seed, tuple(claims), tuple(versus))
+    presets, mdraws = _multipliers(shown, data.get("multipliers"))
+    return ClaimsFile(draws, months, root_seed, tuple(claims), tuple(versus), presets, mdraws)
+
+
+def _multipliers(shown: str, entry: Any) -> tuple[tuple[str, ...], int]:
+    """The ``[multipliers]`` table: presets and draws (none: no multipliers block)."""
+    if entry is None:
+        return (), 0
+    where = f"{shown}: [multipliers]"
+    _check_keys(where, entry, {"presets", "draws"})
+    presets = entry.get("presets")
+    if not isinstance(presets, list) or not presets or not all(isinstance(p, str) for p in presets):
+        raise ClaimsError(f"{where}: 'presets' must be a list of preset names")
+    for name in presets:
+        _check_preset(where, name)
+    return tuple(presets), _whole(where, "draws", entry.get("draws"), 1, 10_000)
 
 
 def _check_keys(where: str, entry: Any, allowed: set[str]) -> None:
@@ -229,22 +260,27 @@ def _check_keys(where: str, entry: Any, allowed: set[str]) -> None:
         raise ClaimsError(f"{where}: unknown key '{sorted(unknown)[0]}'")
 
 
-def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
-    """One [[claims]] table, checked."""
+def _check_preset(where: str, preset: Any) -> str:
+    """A preset's name, or a ClaimsError naming the key."""
     from params import PresetError, load_preset
 
-    _check_keys(where, entry, {"id", "preset", "prior", "outcome", "stated", "direction"})
-    cid = entry.get("id")
-    if not isinstance(cid, str) or not cid or cid in ids:
-        raise ClaimsError(f"{where}: 'id' must be a text not used before, got {cid!r}")
-    where = f"{shown}: claim {cid!r}"
-    preset = entry.get("preset")
     try:
         if not isinstance(preset, str):
             raise PresetError("not a text")
         load_preset(preset)
     except PresetError:
         raise ClaimsError(f"{where}: 'preset' must name a preset, got {preset!r}") from None
+    return preset
+
+
+def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
+    """One [[claims]] table, checked."""
+    _check_keys(where, entry, {"id", "preset", "prior", "outcome", "stated", "direction"})
+    cid = entry.get("id")
+    if not isinstance(cid, str) or not cid or cid in ids:
+        raise ClaimsError(f"{where}: 'id' must be a text not used before, got {cid!r}")
+    where = f"{shown}: claim {cid!r}"
+    preset = _check_preset(where, entry.get("preset"))
     prior = entry.get("prior", "own")
     if prior not in PRIORS:
         raise ClaimsError(f"{where}: 'prior' must be one of {', '.join(PRIORS)}")
@@ -272,7 +308,7 @@ def _versus(where: str, shown: str, entry: Any, ids: set[str]) -> VersusClaim:
     """One [[versus]] table, checked."""
     from params import Params, PresetError
 
-    _check_keys(where, entry, {"id", "preset", "prior", "set", "key", "direction"})
+    _check_keys(where, entry, {"id", "preset", "prior", "set", "key", "direction", "block"})
     base = _claim(
         where,
         shown,
@@ -302,8 +338,11 @@ def _versus(where: str, shown: str, entry: Any, ids: set[str]) -> VersusClaim:
     direction = entry.get("direction")
     if direction not in DIRECTIONS:
         raise ClaimsError(f"{where}: 'direction' must be one of {', '.join(DIRECTIONS)}")
+    block = entry.get("block", "")
+    if not isinstance(block, str) or not re.fullmatch(r"[a-z0-9_-]*", block):
+        raise ClaimsError(f"{where}: 'block' must be a name of lower-case letters, digits, - or _")
     overrides = tuple(sorted((k, float(v)) for k, v in change.items()))
-    return VersusClaim(base.id, base.preset, base.prior, overrides, key, direction)
+    return VersusClaim(base.id, base.preset, base.prior, overrides, key, direction, block)
 
 
 def prior_for(preset: str, name: str) -> Prior:
@@ -332,15 +371,8 @@ def run_ensemble_rows(
     """Every draw's outcomes for one preset and prior (the draws of ``run.py ensemble``)."""
     spec = EnsembleSpec(preset, draws, months, root_seed, prior_for(preset, prior))
     jobs = [(preset, months, seed, values) for _, seed, values in plan(spec)]
-    workers = workers or os.cpu_count() or 1
     t0 = time.monotonic()
-    if workers == 1:
-        rows = [_draw(j) for j in jobs]
-    else:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["parallel.bytecode", "ensemble.claims", "model"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            rows = list(pool.map(_draw, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    rows = map_jobs(_draw, jobs, workers, None, "draws")
     if echo is not None:
         echo(f"  {preset} ({prior} prior): {draws} draws in {time.monotonic() - t0:.0f} s")
     return rows
@@ -498,12 +530,19 @@ def _pk(k: int, n: int) -> str:
     return f"{100 * k / n:.0f}% ({100 * lo:.0f}-{100 * hi:.0f})"
 
 
-def versus_block(cf: ClaimsFile, results: Sequence[VersusResult]) -> str:
-    """The generated table of docs/model.md: what each change moves, with odds."""
-    lines = [VERSUS_BEGIN]
+def versus_blocks(results: Sequence[VersusResult]) -> list[str]:
+    """The names of the docs blocks the versus claims go in, in order of first use."""
+    return list(dict.fromkeys(r.claim.block for r in results))
+
+
+def versus_block(cf: ClaimsFile, results: Sequence[VersusResult], block: str = "") -> str:
+    """A generated block of docs/model.md: what each change moves, with odds."""
+    begin, end = versus_markers(block)
+    lines = [begin]
     groups: dict[tuple[str, str, tuple[tuple[str, float], ...]], list[VersusResult]] = {}
     for r in results:
-        groups.setdefault(r.claim.arms, []).append(r)
+        if r.claim.block == block:
+            groups.setdefault(r.claim.arms, []).append(r)
     for (preset, prior, overrides), rs in groups.items():
         change = ", ".join(f"`{k}={x:g}`" for k, x in overrides)
         lines += [
@@ -521,7 +560,7 @@ def versus_block(cf: ClaimsFile, results: Sequence[VersusResult]) -> str:
                 f"{m.earlier} | {m.later} | {r.found} |"
             )
         lines.append("")
-    lines.append(VERSUS_END)
+    lines.append(end)
     return "\n".join(lines)
 
 
@@ -559,3 +598,64 @@ def docs_block_in(path: Path, begin: str = BEGIN, end: str = END) -> str:
 def echo_stderr(text: str) -> None:
     """Progress on stderr."""
     print(text, file=sys.stderr, flush=True)
+
+
+def run_multiplier_tables(
+    cf: ClaimsFile, workers: int | None = None, echo: Callable[[str], None] | None = None
+) -> dict[str, tuple[Any, int]]:
+    """Each ``[multipliers]`` preset's summary (``ensemble.multipliers``) and its draws run."""
+    from .multipliers import run_multipliers, summarise
+
+    out = {}
+    for preset in cf.multiplier_presets:
+        spec = EnsembleSpec(
+            preset, cf.multiplier_draws, cf.months, cf.root_seed, prior_for(preset, "own")
+        )
+        t0 = time.monotonic()
+        rows, failed = run_multipliers(spec, workers=workers)
+        if failed:
+            raise ClaimsError(
+                f"multipliers of {preset}: draw {failed[0][0]} failed: {failed[0][1]}"
+            )
+        out[preset] = (summarise(rows), cf.multiplier_draws)
+        if echo is not None:
+            echo(
+                f"  {preset}: multipliers over {cf.multiplier_draws} draws in "
+                f"{time.monotonic() - t0:.0f} s"
+            )
+    return out
+
+
+def multipliers_block(cf: ClaimsFile, tables: Mapping[str, tuple[Any, int]]) -> str:
+    """The generated multipliers table of docs/model.md."""
+    from economy.observation.names import LABELS
+
+    from .multipliers import span
+
+    lines = [
+        MULT_BEGIN,
+        f"Each preset's prior, {cf.multiplier_draws} draws of {cf.months} months, each run "
+        "in five arms with the same seed (`claims.toml` `[multipliers]`, recomputed by "
+        "`tests/test_claims.py`); medians with the 5th to 95th percentile over the draws "
+        "where the supplier put money in through the channel (bounds: draws whose survival "
+        "figure is a bound, the app company outliving the run in one arm; vendor credit "
+        "off for both suppliers together; circularity, the share of a supplier's chip "
+        "receipts tagged as its own money, over every draw):",
+        "",
+        "| preset | supplier | channel | draws with money in | $ put in, US$ bn | gross x "
+        "| margin x | net x | app company's survival bought, months (bounds) "
+        "| circularity (accounting) |",
+        "|---|---|---|---:|---|---|---|---|---|---|",
+    ]
+    for preset, (summary, n) in tables.items():
+        for _, r in summary.iterrows():
+            lines.append(
+                f"| `{preset}` | {LABELS.get(r['supplier'], r['supplier'])} | {r['channel']} "
+                f"| {r['draws_put_in']} of {n} | {span(r, 'put_in', ',.0f')} "
+                f"| {span(r, 'gross_multiplier', '.2f')} | {span(r, 'margin_multiplier', '.2f')} "
+                f"| {span(r, 'net_multiplier', '.2f')} "
+                f"| {span(r, 'survival_months', '.0f')} ({r['survival_bounds']}) "
+                f"| {span(r, 'circularity', '.0%')} |"
+            )
+    lines += ["", MULT_END]
+    return "\n".join(lines)

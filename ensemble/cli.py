@@ -145,6 +145,27 @@ def add_parsers(subparsers: Any) -> None:
         help="the change: a parameter value over every draw (repeatable)",
     )
 
+    m = subparsers.add_parser(
+        "multipliers",
+        help="what the suppliers' equity and vendor credit cause, over a preset's prior",
+        description="Each draw of the preset's prior runs five times with the same seed: as "
+        "drawn, without NVIDIA's milestone equity, without AMD's warrants, without vendor "
+        "credit and without all three. Prints, per supplier and channel, the money put "
+        "in and the gross and net loop multipliers and the months of the app company's "
+        "survival bought, as medians with 5-95%% ranges over the draws. Nothing is stored.",
+        epilog="example: run.py multipliers --scenario reported --draws 50 (docs/model.md §7.17)",
+    )
+    m.add_argument("--scenario", required=True, help="preset under scenarios/")
+    m.add_argument(
+        "--draws", type=_whole(1, MAX_DRAWS), default=50, help="how many draws (default 50)"
+    )
+    _add_run_options(m)
+    m.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
+    _add_workers(m)
+    m.add_argument(
+        "--out", type=Path, default=None, help="also write every draw's rows (.csv or .parquet)"
+    )
+
     c = subparsers.add_parser(
         "claims",
         help="recompute every outcome the docs state with odds (claims.toml)",
@@ -279,23 +300,65 @@ def cmd_ensemble_versus(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_multipliers(args: argparse.Namespace) -> int:
+    """Run every draw in five arms and print the multipliers' ranges."""
+    from params import PresetError, load_preset
+
+    from .multipliers import report, run_multipliers, summarise
+    from .prior import resolve_prior
+    from .runner import EnsembleSpec
+    from .versus import echo_stderr
+
+    if args.out is not None:
+        from fileio import check_writable
+
+        if args.out.suffix.lower() not in (".csv", ".parquet"):
+            raise CLIError(f"--out must end in .csv or .parquet, got {str(args.out)[:200]!r}")
+        check_writable(args.out, what="--out")
+    try:
+        load_preset(args.scenario)
+    except PresetError as e:
+        raise CLIError(str(e)) from None
+    prior = resolve_prior(args.prior, args.scenario)
+    spec = EnsembleSpec(args.scenario, args.draws, args.months, args.root_seed, prior)
+    echo_stderr(f"{args.draws:,} draws of {args.scenario}, each run in five arms")
+    try:
+        rows, failed = run_multipliers(spec, workers=args.workers, echo=echo_stderr)
+    except KeyboardInterrupt:
+        print("run.py multipliers: aborted; nothing is stored", file=sys.stderr)
+        from .runner import EXIT_INTERRUPTED
+
+        return EXIT_INTERRUPTED
+    print(report(summarise(rows), args.draws - len(failed), failed, args.scenario))
+    if args.out is not None:
+        from fileio import write_frame
+
+        write_frame(rows, args.out)
+        print(f"wrote {len(rows):,} rows to {args.out}")
+    return 0
+
+
 def cmd_claims(args: argparse.Namespace) -> int:
     """Recompute every claim; with --measure, write them and the docs' table."""
     from .claims import (
         CLAIMS_FILE,
         DOCS_FILE,
         MODEL_DOCS_FILE,
-        VERSUS_BEGIN,
-        VERSUS_END,
+        MULT_BEGIN,
+        MULT_END,
         docs_block,
         echo_stderr,
         evaluate,
         evaluate_versus,
         load_claims,
+        multipliers_block,
         report,
         run_ensemble_rows,
+        run_multiplier_tables,
         run_versus_pairs,
         versus_block,
+        versus_blocks,
+        versus_markers,
         versus_report,
         write_docs,
         write_stated,
@@ -319,14 +382,20 @@ def cmd_claims(args: argparse.Namespace) -> int:
         print(versus_report(versus))
     if args.measure:
         write_docs(DOCS_FILE, docs_block(cf, results))
-        if versus:
-            write_docs(MODEL_DOCS_FILE, versus_block(cf, versus), VERSUS_BEGIN, VERSUS_END)
+        for block in versus_blocks(versus):
+            write_docs(MODEL_DOCS_FILE, versus_block(cf, versus, block), *versus_markers(block))
+        if cf.multiplier_presets:
+            tables = run_multiplier_tables(cf, workers=args.workers, echo=echo_stderr)
+            block = multipliers_block(cf, tables)
+            print(block)
+            write_docs(MODEL_DOCS_FILE, block, MULT_BEGIN, MULT_END)
         echo_stderr(f"wrote {CLAIMS_FILE.name} and the tables in docs/")
     held = all(r.holds for r in results) and all(v.holds for v in versus)
     return 0 if held else 1
 
 
 COMMANDS = {
+    "multipliers": cmd_multipliers,
     "claims": cmd_claims,
     "ensemble": cmd_ensemble,
     "ensemble-report": cmd_ensemble_report,

@@ -110,7 +110,7 @@ def outcomes(model: Any) -> dict[str, Any]:
         app_fcf_positive_year: the first whole year with positive free cash flow, or None.
         loop_equity_<supplier>, loop_chip_revenue_<supplier>: the equity a supplier put
             into the app company and its chip sales to the clouds over the run, US$ bn.
-        loop_multiplier_<supplier>: chip sales per dollar of that equity (None where the
+        chips_per_equity_<supplier>: chip sales per dollar of that equity (None where the
             supplier put in none).
     """
     df = model.datacollector.get_model_vars_dataframe()
@@ -153,5 +153,5 @@ def outcomes(model: Any) -> dict[str, Any]:
         chips = float(df[column].sum()) if column in df else math.nan
         out[f"loop_equity_{name}"] = equity
         out[f"loop_chip_revenue_{name}"] = chips
-        out[f"loop_multiplier_{name}"] = chips / equity if equity > 0.0 else None
+        out[f"chips_per_equity_{name}"] = chips / equity if equity > 0.0 else None
     return out

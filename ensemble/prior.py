@@ -69,7 +69,10 @@ REGIME_DEFINITIONS = frozenset(
         "stalling_max_runway",
     }
 )
-SWITCHES = frozenset({"contagion_method"})
+SWITCHES = {  # name -> what it switches (never drawn: a choice of model, not a belief)
+    "contagion_method": "it chooses the cascade method of the report, not the economy",
+    "financing_constraints": "it switches the funding rule off for counterfactuals (§7.17)",
+}
 OPENING_PREFIXES = ("open_", "other_income_", "opening_")
 OPENING_NAMES = frozenset(
     {
@@ -92,7 +95,7 @@ def never_drawn(name: str) -> str | None:
     if name in REGIME_DEFINITIONS:
         return "a definition (a regime test of docs/model.md §7.13)"
     if name in SWITCHES:
-        return "a switch (it chooses the cascade method of the report, not the economy)"
+        return f"a switch ({SWITCHES[name]})"
     if name in OPENING_NAMES or name.startswith(OPENING_PREFIXES):
         return "an opening value (the books, holdings and users of January 2024)"
     if name.startswith(SIGNED_TERM_PREFIXES):

@@ -164,7 +164,7 @@ def odds(draws: Any, months: int) -> list[Odds]:
 
 
 def spreads(draws: Any, months: int) -> list[Spread]:
-    """The distributions: first-default month, peak GW, each supplier's loop multiplier."""
+    """The distributions: first-default month, peak GW, chip sales per $ of loop equity."""
     ok = ok_draws(draws)
     n = len(ok)
     first = [m for m in _column(ok, "first_default_month") if m is not None]
@@ -179,14 +179,15 @@ def spreads(draws: Any, months: int) -> list[Spread]:
         ),
         Spread.of_values("peak_gw", "peak GW deployed", _column(ok, "peak_gw"), n),
     ]
-    for supplier in firms_in(ok, "loop_multiplier_"):
-        values = [v for v in _column(ok, f"loop_multiplier_{supplier}") if v is not None]
+    for supplier in firms_in(ok, "chips_per_equity_"):
+        values = [v for v in _column(ok, f"chips_per_equity_{supplier}") if v is not None]
         undefined = n - len(values)
         note = f"undefined (no loop equity) in {undefined:,} of {n:,} draws" if undefined else ""
         out.append(
             Spread.of_values(
-                f"loop_multiplier_{supplier}",
-                f"{supplier} loop multiplier (chip sales per $ of loop equity)",
+                f"chips_per_equity_{supplier}",
+                f"{supplier} chip sales per $ of loop equity (a ratio of totals, not an effect: "
+                "run.py multipliers)",
                 values,
                 n,
                 note,

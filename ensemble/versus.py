@@ -97,26 +97,41 @@ def run_versus(
         (spec.scenario, spec.months, i, seed, values, dict(overrides))
         for i, seed, values in plan(spec)
     ]
+    return map_jobs(_pair, jobs, workers, echo, "pairs")
+
+
+def map_jobs[R](
+    fn: Callable[[Any], R],
+    jobs: Sequence[Any],
+    workers: int | None,
+    echo: Callable[[str], None] | None,
+    what: str,
+) -> list[R]:
+    """``fn`` over ``jobs`` on a process pool (fork server), results in the jobs' order.
+
+    ``fn`` must be a module-level function that never raises (it returns its errors);
+    ``workers`` 1 runs here; progress goes to ``echo`` about every tenth of the jobs.
+    """
     workers = workers or os.cpu_count() or 1
     t0 = time.monotonic()
-    pairs: list[Pair] = []
+    done: list[R] = []
     step = max(1, len(jobs) // 10)
 
-    def note(pair: Pair) -> None:
-        pairs.append(pair)
-        if echo is not None and (len(pairs) % step == 0 or len(pairs) == len(jobs)):
-            echo(f"  {len(pairs):,} of {len(jobs):,} pairs run ({time.monotonic() - t0:.0f} s)")
+    def note(result: R) -> None:
+        done.append(result)
+        if echo is not None and (len(done) % step == 0 or len(done) == len(jobs)):
+            echo(f"  {len(done):,} of {len(jobs):,} {what} run ({time.monotonic() - t0:.0f} s)")
 
     if workers == 1 or len(jobs) == 1:
         for job in jobs:
-            note(_pair(job))
+            note(fn(job))
     else:
         ctx = multiprocessing.get_context("forkserver")  # no fork of a threaded process
-        ctx.set_forkserver_preload(["parallel.bytecode", "ensemble.versus", "model"])
+        ctx.set_forkserver_preload(["parallel.bytecode", fn.__module__, "model"])
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            for pair in pool.map(_pair, jobs, chunksize=max(1, len(jobs) // (4 * workers))):
-                note(pair)
-    return pairs
+            for result in pool.map(fn, jobs, chunksize=max(1, len(jobs) // (4 * workers))):
+                note(result)
+    return done
 
 
 def _month(value: Any) -> float:

@@ -19,8 +19,8 @@ from ensemble.claims import (
     CLAIMS_FILE,
     DOCS_FILE,
     MODEL_DOCS_FILE,
-    VERSUS_BEGIN,
-    VERSUS_END,
+    MULT_BEGIN,
+    MULT_END,
     Claim,
     ClaimsError,
     docs_block,
@@ -28,9 +28,13 @@ from ensemble.claims import (
     evaluate,
     evaluate_versus,
     load_claims,
+    multipliers_block,
     run_ensemble_rows,
+    run_multiplier_tables,
     run_versus_pairs,
     versus_block,
+    versus_blocks,
+    versus_markers,
     write_stated,
 )
 
@@ -77,6 +81,9 @@ def _entry(**keys: str) -> str:
         (_entry() + _entry(), "'id'"),
         (_entry(prior='"tight"'), "prior"),
         ("", "at least one"),
+        (_entry() + '[multipliers]\npresets = ["nope"]\ndraws = 5\n', "preset"),
+        (_entry() + '[multipliers]\npresets = ["nortel"]\ndraws = 0\n', "draws"),
+        (_entry() + '[multipliers]\npresets = ["nortel"]\ndraws = 5\nx = 1\n', "unknown"),
     ],
 )
 def test_a_malformed_claims_file_names_the_claim_and_the_key(tmp_path, body, words):
@@ -120,5 +127,10 @@ def test_every_claim_the_docs_state_holds_and_the_docs_quote_the_file():
     versus = evaluate_versus(cf, run_versus_pairs(cf))
     wrong = [(v.claim.id, v.claim.direction, v.found) for v in versus if not v.holds]
     assert not wrong, wrong
-    in_docs = docs_block_in(MODEL_DOCS_FILE, VERSUS_BEGIN, VERSUS_END)
-    assert in_docs == versus_block(cf, versus)
+    for block in versus_blocks(versus):
+        in_docs = docs_block_in(MODEL_DOCS_FILE, *versus_markers(block))
+        assert in_docs == versus_block(cf, versus, block), block
+    assert cf.multiplier_presets  # the loop multipliers of docs/model.md §7.17
+    tables = run_multiplier_tables(cf)
+    in_docs = docs_block_in(MODEL_DOCS_FILE, MULT_BEGIN, MULT_END)
+    assert in_docs == multipliers_block(cf, tables)

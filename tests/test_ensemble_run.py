@@ -142,7 +142,7 @@ def test_outcomes_of_a_finished_model():
     assert set(out) >= {"app_fcf_2024", "app_fcf_2025", "app_fcf_2026", "peak_gw"}
     assert "app_fcf_2027" not in out
     for s in m.suppliers:
-        assert f"loop_multiplier_{s.name}" in out
+        assert f"chips_per_equity_{s.name}" in out
     m.lenders.by_name["banks"].failed_month = 20  # as if the banks had failed
     out = outcomes(m)
     assert out["failed_month_banks"] == 20 and out["first_lender_failure_month"] == 20
@@ -279,6 +279,6 @@ def test_spreads_of_a_real_ensemble(reference):
     with duckdb.connect(str(reference), read_only=True) as con:
         df = con.execute("SELECT * FROM draws").df()
     by_key = {s.key: s for s in spreads(df, 24)}
-    assert set(by_key) >= {"first_default_month", "peak_gw", "loop_multiplier_nvidia"}
+    assert set(by_key) >= {"first_default_month", "peak_gw", "chips_per_equity_nvidia"}
     assert by_key["peak_gw"].quantiles and by_key["peak_gw"].of == 4
     assert report.month_date(0) == "2024-01" and report.month_date(59) == "2028-12"

@@ -514,11 +514,11 @@ def test_a_lesson_asks_first_then_runs_and_reveals(page):
     button(page, "the preset run").click()
     assert field(page, tr("knob_milestone_investment_per_gw", EN)).v_model == "10"
     button(page, "the “commitments” run").click()
-    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.25"
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.75"
     assert month_of(page) == 120
     button(page, "Reset").click()  # replay the shown run from month 0
     assert month_of(page) == 0
-    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.25"
+    assert field(page, tr("knob_commitment_limit_to_valuation", EN)).v_model == "0.75"
     button(page, "Predict again").click()
     assert not button(page, words.choices[0]).disabled
     assert button(page, "Run the lesson").disabled

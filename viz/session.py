@@ -61,6 +61,7 @@ KNOBS: tuple[str, ...] = (
     "capex_per_gw",
     "momentum_share",
     "vendor_credit_share",
+    "leverage_limit",
 )
 
 

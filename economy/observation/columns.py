@@ -88,6 +88,7 @@ class AppReading(FirmReading, Protocol):
     revenue: float
     revenue_subscriptions: float
     revenue_api: float
+    served_share: float
     compute_need: float
     compute_need_training: float
     costs: dict[str, float]
@@ -137,6 +138,7 @@ class CloudReading(FirmReading, Protocol):
 
     capex_this_month: float
     backstop_due: float
+    waiting_gw: float
 
 
 class SupplierReading(FirmReading, Protocol):
@@ -414,6 +416,14 @@ def _app_columns() -> list[Column]:
             lambda v: v.app.revenue_subscriptions,
         ),
         Column("app_revenue_api", "US$ bn a month", "API revenue", lambda v: v.app.revenue_api),
+        Column(
+            "served_share",
+            "fraction",
+            "share of the inference the app company's users and API customers want that its "
+            "compute in service can serve: revenue is earned on that share (late capacity "
+            "costs revenue; docs/model.md §7.17)",
+            lambda v: v.app.served_share,
+        ),
         Column(
             "app_compute_bill",
             "US$ bn a month",
@@ -761,6 +771,13 @@ def _cloud_columns(k: str) -> list[Column]:
             "US$ bn a month",
             f"{name} capex for the app company this month (construction and chips delivered)",
             lambda v: v.obs.clouds_by_name[k].capex_this_month,
+        ),
+        Column(
+            f"waiting_gw_{k}",
+            "GW",
+            f"contracted capacity whose construction or chips {name} could not fund this month: "
+            "it waits, and its bills start later (financing_constraints; docs/model.md §7.17)",
+            lambda v: v.obs.clouds_by_name[k].waiting_gw,
         ),
         Column(
             f"debt_{k}",

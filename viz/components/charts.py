@@ -71,13 +71,24 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
             ],
         )
     )
+    waiting_cols = [c for c in data if c.startswith("waiting_gw_")]
+    waiting = [sum(v) for v in zip(*(col(c) for c in waiting_cols), strict=True)] or [0.0] * n
     out.append(
         chart(
             "chart_gw",
             [
                 Series(tr("s_contracted", lang), col("contracted_gw"), "#7c3aed", dash="6 4"),
                 Series(tr("s_deployed", lang), col("deployed_gw"), "#7c3aed", "area"),
+                Series(tr("s_waiting", lang), waiting, "#dc2626", dash="2 2", width=1.6),
+                Series(
+                    tr("s_served", lang),
+                    [v * 100 for v in col("served_share")],
+                    "#15803d",
+                    axis="right",
+                    unit="%",
+                ),
             ],
+            right_label="%",
         )
     )
     out.append(
