@@ -361,16 +361,23 @@ def read_deals(path: Path = DEALS_CSV) -> tuple[DealRow, ...]:
 
     text = read_text(path, max_bytes=MAX_FILE_BYTES, error=DealError, what="deal file")
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as e:  # a stray line break or quote the CSV reader cannot split
+        raise DealError(f"{path}: line 1: not a CSV header: {e}") from None
+    if header != COLUMNS:
         raise DealError(f"{path}: the columns must be {', '.join(COLUMNS)}")
     rows = []
     seen: set[str] = set()
-    for n, raw in enumerate(reader, start=2):
-        if n - 1 > MAX_ROWS:
-            raise DealError(f"{path}: more than {MAX_ROWS:,} deals")
-        if None in raw or any(v is None for v in raw.values()):
-            raise DealError(f"{path}: row {n}: must have {len(COLUMNS)} fields")
-        rows.append(_row(n, raw, seen, str(path)))
+    try:
+        for n, raw in enumerate(reader, start=2):
+            if n - 1 > MAX_ROWS:
+                raise DealError(f"{path}: more than {MAX_ROWS:,} deals")
+            if None in raw or any(v is None for v in raw.values()):
+                raise DealError(f"{path}: row {n}: must have {len(COLUMNS)} fields")
+            rows.append(_row(n, raw, seen, str(path)))
+    except csv.Error as e:  # a stray line break or quote the CSV reader cannot split
+        raise DealError(f"{path}: line {reader.line_num}: not a CSV row: {e}") from None
     return tuple(rows)
 
 

@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from errors import InputError
+from schema import show
 
 from .prior import Prior, narrow_prior, resolve_prior, wide_prior
 from .report import wilson
@@ -211,11 +211,10 @@ def load_claims(path: Path = CLAIMS_FILE) -> ClaimsFile:
         ClaimsError: a file that is not TOML, a missing or unknown key, an unknown preset,
             prior or outcome, a stated value outside 0 to 1, a repeated id.
     """
+    from fileio import load_toml
+
     shown = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ClaimsError(f"{shown}: cannot be read: {str(e)[:200]}") from None
+    data = load_toml(path, what="claims file", error=ClaimsError, label=shown)
     draws = _whole(shown, "draws", data.get("draws"), 1, 100_000)
     months = _whole(shown, "months", data.get("months", 120), 1, 1200)
     root_seed = _whole(shown, "root_seed", data.get("root_seed", 0), 0, 2**63 - 1)
@@ -269,7 +268,7 @@ def _check_preset(where: str, preset: Any) -> str:
             raise PresetError("not a text")
         load_preset(preset)
     except PresetError:
-        raise ClaimsError(f"{where}: 'preset' must name a preset, got {preset!r}") from None
+        raise ClaimsError(f"{where}: 'preset' must name a preset, got {show(preset)}") from None
     return preset
 
 
@@ -278,14 +277,14 @@ def _claim(where: str, shown: str, entry: Any, ids: set[str]) -> Claim:
     _check_keys(where, entry, {"id", "preset", "prior", "outcome", "stated", "direction"})
     cid = entry.get("id")
     if not isinstance(cid, str) or not cid or cid in ids:
-        raise ClaimsError(f"{where}: 'id' must be a text not used before, got {cid!r}")
+        raise ClaimsError(f"{where}: 'id' must be a text not used before, got {show(cid)}")
     where = f"{shown}: claim {cid!r}"
     preset = _check_preset(where, entry.get("preset"))
     prior = entry.get("prior", "own")
-    if prior not in PRIORS:
+    if not isinstance(prior, str) or prior not in PRIORS:
         raise ClaimsError(f"{where}: 'prior' must be one of {', '.join(PRIORS)}")
     outcome = entry.get("outcome")
-    if outcome not in OUTCOMES:
+    if not isinstance(outcome, str) or outcome not in OUTCOMES:
         raise ClaimsError(f"{where}: 'outcome' must be one of {', '.join(OUTCOMES)}")
     direction = entry.get("direction", False)
     if not isinstance(direction, bool):
@@ -336,7 +335,7 @@ def _versus(where: str, shown: str, entry: Any, ids: set[str]) -> VersusClaim:
             "failed_month_<lender>, first_default_month or first_lender_failure_month)"
         )
     direction = entry.get("direction")
-    if direction not in DIRECTIONS:
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
         raise ClaimsError(f"{where}: 'direction' must be one of {', '.join(DIRECTIONS)}")
     block = entry.get("block", "")
     if not isinstance(block, str) or not re.fullmatch(r"[a-z0-9_-]*", block):

@@ -60,14 +60,33 @@ def _add_run_options(parser: Any) -> None:
     )
 
 
-def _add_workers(parser: Any) -> None:
-    """--workers, as every command that runs draws takes it."""
+def _add_workers(parser: Any, large: bool = True) -> None:
+    """--workers, as every command that runs draws takes it; --large where it says --draws."""
     parser.add_argument(
         "--workers",
         type=_whole(1, 1024),
         default=None,
         help="worker processes (default: every core; 1 runs in this process)",
     )
+    if not large:
+        return
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="confirm more than 100,000 runs (hours of work; the message gives the estimate)",
+    )
+
+
+def _check_large(args: argparse.Namespace, arms: int, what: str) -> None:
+    """Refuse, before any work, more runs than ``--large`` confirms, stating the time."""
+    import os
+
+    from parallel.estimate import too_large
+
+    workers = args.workers or os.cpu_count() or 1
+    problem = too_large(args.draws * arms, args.months, workers, what, args.large)
+    if problem is not None:
+        raise CLIError(problem)
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -181,7 +200,7 @@ def add_parsers(subparsers: Any) -> None:
         action="store_true",
         help="write the recomputed shares as the stated values, and the docs' table",
     )
-    _add_workers(c)
+    _add_workers(c, large=False)
 
     r = subparsers.add_parser(
         "ensemble-report",
@@ -216,6 +235,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         raise CLIError(
             f"--out must be a DuckDB file ending in .duckdb, got {str(args.out)[:200]!r}"
         )
+    _check_large(args, 1, "ensemble")
     try:
         from params import load_preset
 
@@ -278,6 +298,7 @@ def cmd_ensemble_versus(args: argparse.Namespace) -> int:
     from .versus import echo_stderr, report, run_versus
 
     overrides = parse_assignments(args.overrides)
+    _check_large(args, 2, "paired ensemble")
     try:
         load_preset(args.scenario)
         values = Params.from_preset(args.scenario, **overrides).to_dict()
@@ -309,6 +330,7 @@ def cmd_multipliers(args: argparse.Namespace) -> int:
     from .runner import EnsembleSpec
     from .versus import echo_stderr
 
+    _check_large(args, 5, "counterfactual ensemble")
     if args.out is not None:
         from fileio import check_writable
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from parallel.estimate import RATE, duration_text, estimate_text, too_large
 from schema import is_finite, show
 
 from . import SweepError
@@ -60,12 +61,10 @@ _FILE_KEYS = {*DEFAULTS, "description", "vary", "set"}
 # Limits, checked before any work (docs/sweeps.md "Limits").
 MAX_GRID_LEVELS = 1000  # levels of one grid factor
 MAX_RUNS = 1_000_000  # runs in one sweep, even with --large (the plan alone is ~1 GiB above)
-CONFIRM_RUNS = 100_000  # above this, --large must confirm (hours of work)
 MAX_MORRIS_LEVELS = 100
 MIN_SOBOL_N = 4
 MIN_MORRIS_TRAJECTORIES = 2
 SEED_MAX = 2**63 - 1  # seeds are stored as 64-bit integers
-RATE = 2000  # simulated months a second per worker, measured (docs/sweeps.md, Performance)
 
 
 class SpecError(SweepError):
@@ -582,7 +581,7 @@ def _check_size(spec: SweepSpec) -> None:
         raise SpecError(
             f"this sweep makes {_count(total)} runs ({_count(rows)} points x "
             f"{spec.replicates:,} replicates); at most {MAX_RUNS:,} (about "
-            f"{_duration(MAX_RUNS * spec.months / RATE)} of one core): fewer samples, levels "
+            f"{duration_text(MAX_RUNS * spec.months / RATE)} of one core): fewer samples, levels "
             "or replicates"
         )
 
@@ -604,36 +603,22 @@ def design_rows(spec: SweepSpec) -> int:
     return n * (d + 1)  # morris
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} minutes"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.1f} hours"
-    return f"{seconds / 86400:,.0f} days"
-
-
 def estimate(spec: SweepSpec, workers: int) -> str:
     """Rough wall time of a checked spec on ``workers`` processes, as text."""
-    runs = design_rows(spec) * spec.replicates
-    seconds = runs * spec.months / (RATE * max(1, workers))
-    return f"about {_duration(seconds)} on {workers} worker{'s' if workers != 1 else ''}"
+    return estimate_text(design_rows(spec) * spec.replicates, spec.months, workers)
 
 
 def check_large(spec: SweepSpec, workers: int, allowed: bool) -> None:
-    """Ask for ``--large`` above :data:`CONFIRM_RUNS` runs, stating the estimated time.
+    """Ask for ``--large`` above ``CONFIRM_RUNS`` runs, stating the estimated time.
 
     Raises:
-        SpecError: a sweep of more than :data:`CONFIRM_RUNS` runs without ``allowed``.
+        SpecError: a sweep of more than ``parallel.estimate.CONFIRM_RUNS`` runs without
+            ``allowed``.
     """
     runs = design_rows(spec) * spec.replicates
-    if runs > CONFIRM_RUNS and not allowed:
-        raise SpecError(
-            f"this sweep makes {runs:,} runs of {spec.months} months, "
-            f"{estimate(spec, workers)} (at about {RATE:,} simulated months a second per "
-            f"worker); above {CONFIRM_RUNS:,} runs add --large to confirm, or try --dry-run"
-        )
+    problem = too_large(runs, spec.months, workers, "sweep", allowed)
+    if problem is not None:
+        raise SpecError(problem + ", or try --dry-run")
 
 
 def base_params(scenario: str | None, fixed: Mapping[str, Any]) -> Any:

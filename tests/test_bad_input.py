@@ -37,6 +37,9 @@ import fileio
 import params
 import run
 from economy.contagion import MAX_AMOUNT, ContagionInputError, load_cases
+from economy.dealbook import DealError, read_deals
+from ensemble.claims import ClaimsError, load_claims
+from ensemble.prior import PriorError, load_prior_file
 from errors import InputError
 from lessons.loader import BandEdge, LessonError, load_lesson
 from params import CLOUDS, PARAM_FIELDS, Params, PresetError, load_preset_file
@@ -349,7 +352,66 @@ def accept_record(rec: dict[str, Any]) -> None:
         assert isinstance(sweep["run_id"], int) and sweep["run_id"] >= 0
 
 
+def accept_prior(prior: Any) -> None:
+    for d in prior.dists:
+        assert d.name in PARAM_FIELDS
+        assert in_range(d.name, d.low) and in_range(d.name, d.high) and d.low <= d.high
+        assert d.mode is None or (math.isfinite(d.mode) and d.low <= d.mode <= d.high)
+
+
+def accept_claims(cf: Any) -> None:
+    assert 1 <= cf.draws <= 100_000 and 1 <= cf.months <= 1200 and cf.root_seed >= 0
+    for c in cf.claims:
+        assert c.stated is None or 0.0 <= c.stated <= 1.0
+        assert c.direction == (c.stated is None)
+    for v in cf.versus:
+        assert all(in_range(k, x) for k, x in v.overrides), v.overrides
+    assert 0 <= cf.multiplier_draws <= 10_000
+
+
+def accept_deals(rows: Any) -> None:
+    for r in rows:
+        assert isinstance(r.date, int) and 0 <= r.date < HORIZON_MONTHS + 1200
+        for x in (r.gw, r.usd_bn, *(v for _, v in r.paid), *r.ramp):
+            assert x is None or (math.isfinite(x) and 0.0 <= x <= 10_000.0), x
+        for m in (r.start, r.lapses, r.term_months):
+            assert m is None or (isinstance(m, int) and -1200 <= m <= HORIZON_MONTHS + 1200)
+
+
 # ---------------------------------------------------------------------- the input kinds
+def _deals_base() -> dict[str, Any]:
+    import csv
+
+    text = (ROOT / "data" / "deals.csv").read_text("utf-8")
+    return {"rows": list(csv.DictReader(io.StringIO(text)))[:8]}
+
+
+def _claims_base() -> dict[str, Any]:
+    doc = _toml_base(ROOT / "claims.toml")
+    return {**doc, "claims": doc["claims"][:4], "versus": doc["versus"][:2]}
+
+
+def _csv_text(doc: Any) -> str:
+    """A deal document as CSV: a header of every row's keys, one line per row."""
+    import csv
+
+    rows = doc.get("rows") if isinstance(doc, dict) else None
+    if not isinstance(rows, list):
+        return str(doc)
+    names: list[str] = []
+    for r in rows:
+        for k in r if isinstance(r, dict) else ():
+            if str(k) not in names:
+                names.append(str(k))
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(names)
+    for r in rows:
+        cells = [r.get(k) for k in names] if isinstance(r, dict) else [r]
+        w.writerow(["" if c is None else str(c) for c in cells])
+    return out.getvalue()
+
+
 def _contagion_base() -> dict[str, Any]:
     data = json.loads((ROOT / "tests" / "data" / "contagion_cases.json").read_text("utf-8"))
     cases = []
@@ -442,10 +504,33 @@ KINDS: dict[str, dict[str, Any]] = {
         "error": RecordError,
         "accept": accept_record,
     },
+    "prior": {
+        "base": _toml_base(ROOT / "scenarios" / "priors" / "reported.toml"),
+        "suffix": ".toml",
+        "load": load_prior_file,
+        "error": PriorError,
+        "accept": accept_prior,
+    },
+    "claims file": {
+        "base": _claims_base(),
+        "suffix": ".toml",
+        "load": load_claims,
+        "error": ClaimsError,
+        "accept": accept_claims,
+    },
+    "deal file": {
+        "base": _deals_base(),
+        "suffix": ".csv",
+        "load": read_deals,
+        "error": DealError,
+        "accept": accept_deals,
+    },
 }
 
 
 def dumps(kind: str, doc: Any) -> bytes:
+    if KINDS[kind]["suffix"] == ".csv":
+        return _csv_text(doc).encode("utf-8")
     if KINDS[kind]["suffix"] == ".toml":
         return toml_dumps(_drop_none(doc)).encode("utf-8")
     return json.dumps(doc, allow_nan=True).encode("utf-8")  # NaN/Infinity tokens included
@@ -519,6 +604,8 @@ def test_files_too_large_or_too_deep_are_refused_before_parsing(work, kind):
         KINDS[kind]["load"](_write(work, kind, big))
     check_refusal(e.value, f"fuzz-{kind.replace(' ', '-')}")
     assert "at most" in str(e.value)
+    if KINDS[kind]["suffix"] == ".csv":
+        return  # a table nests nothing
     deep = ("[" * 100_000 + "]" * 100_000).encode()
     deep = b"x = " + deep if KINDS[kind]["suffix"] == ".toml" else deep
     with pytest.raises(InputError) as e:
@@ -659,6 +746,31 @@ def test_a_big_sweep_needs_large_and_states_the_time(tmp_path):
     status, _, err = cli("sweep", *grid, "--design", "grid", "--out", out, "--large")
     assert_one_line_error(status, err)
     assert "2,000,000 runs" in err and "at most 1,000,000" in err
+    assert not out.exists()
+
+
+def test_a_big_ensemble_needs_large_and_states_the_time(tmp_path):
+    COUNT["command line"] += 3
+    out = tmp_path / "e.duckdb"
+    for argv, runs in (
+        (["ensemble", "--scenario", "reported", "--draws", "200000", "--out", out], "200,000"),
+        (
+            [
+                "ensemble-versus",
+                "--scenario",
+                "reported",
+                "--draws",
+                "60000",
+                "--set",
+                "revolver_limit=0",
+            ],
+            "120,000",
+        ),
+        (["multipliers", "--scenario", "reported", "--draws", "30000"], "150,000"),
+    ):
+        status, _, err = cli(*argv, "--workers", "2")
+        assert_one_line_error(status, err)
+        assert f"{runs} runs" in err and "--large" in err and "on 2 workers" in err, err
     assert not out.exists()
 
 
