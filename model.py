@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import mesa
@@ -37,7 +36,8 @@ from economy.contracting import Contracting
 from economy.finance import LoanBook
 from economy.ledger import Ledger
 from economy.market import Market
-from economy.observation import COLUMN_NAMES, LABELS, EventLog, Observation, month_date
+from economy.observation import LABELS, EventLog, Observation, month_date
+from economy.observation.collector import MonthCollector
 from economy.opening import OPENING_CLOUD, deals_from, open_books, opening_line
 from economy.solvency import Solvency
 from params import (
@@ -52,41 +52,6 @@ from params import (
 )
 
 __all__ = ["AIBubbleModel", "month_date"]
-
-
-def _column(name: str) -> Callable[[AIBubbleModel], Any]:
-    def get(model: AIBubbleModel) -> Any:
-        return model.observation.stats[name]
-
-    get.__name__ = name
-    return get
-
-
-class _Collector(mesa.DataCollector):
-    """Mesa's data collector of every column, taking the month's row in one pass.
-
-    The reporters stay (one per column, reading ``observation.stats``), so the collector
-    reads and extends as Mesa's does; while they are the columns alone, a month's row is
-    appended straight from the stats (the values are numbers and strings: no copies).
-    """
-
-    def __init__(self) -> None:
-        super().__init__(model_reporters={name: _column(name) for name in COLUMN_NAMES})
-        self._row = [(name, self.model_vars[name]) for name in COLUMN_NAMES]
-
-    def collect(self, model: Any) -> None:
-        """Collect the month's columns (Mesa's way when other reporters were added)."""
-        if (
-            len(self.model_reporters) != len(self._row)
-            or self.agent_reporters
-            or self.agenttype_reporters
-        ):
-            super().collect(model)
-            return
-        self._collection_steps.append(model.time)
-        stats = model.observation.stats
-        for name, values in self._row:
-            values.append(stats[name])
 
 
 class AIBubbleModel(mesa.Model):
@@ -159,7 +124,7 @@ class AIBubbleModel(mesa.Model):
         for firm in self.firms:  # the opening debt, laddered over the loan term
             holder, kind, _ = line = opening_line(firm.name)
             self.loans.open(line, self.ledger.claim(kind, holder, firm.name))
-        self.datacollector = _Collector()
+        self.datacollector = MonthCollector()
 
     def _create_agents(self) -> None:
         self.suppliers = [ChipSupplier(self, s, LABELS[s]) for s in SUPPLIERS]
@@ -177,8 +142,8 @@ class AIBubbleModel(mesa.Model):
         self.firms: list[ChipSupplier | CloudProvider | AppCompany] = [
             *self.suppliers,
             *self.clouds,
-            self.app,
         ]
+        self.firms.append(self.app)
         self.investors: list[Fund | Lender] = [*self.equity_investors.funds, *self.lenders.all]
         self.firms_by_name = {f.name: f for f in self.firms}
         self.clouds_by_name = {c.name: c for c in self.clouds}
@@ -193,18 +158,10 @@ class AIBubbleModel(mesa.Model):
         self.contracting = Contracting(
             self.ledger, p, self.clouds_by_name, self.firms_by_name, SUPPLIERS, self.deals, events
         )
-        self.observation = Observation(
-            p,
-            self.ledger,
-            self.contracting,
-            events,
-            self.app,
-            self.clouds,
-            self.suppliers,
-            self.market.log_returns,
-            self.loans,
-            self.lenders.all,
-        )
+        books = (self.ledger, self.contracting, events)
+        agents = (self.app, self.clouds, self.suppliers)
+        credit = (self.market.log_returns, self.loans, self.lenders.all)
+        self.observation = Observation(p, *books, *agents, *credit)
         self.solvency = Solvency(
             self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]
         )
