@@ -83,7 +83,7 @@ def test_regime_texts_name_exactly_the_classifiers_thresholds():
 
 
 def _runs():
-    """Each preset at two seeds, and two runs for the rarer kinds of event."""
+    """Each preset at two seeds, and three runs for the rarer kinds of event."""
     for preset in preset_names():
         for seed in (1, 42):
             m = AIBubbleModel(rng=seed, preset=preset)
@@ -108,6 +108,10 @@ def _runs():
     )
     m.run_for(600)
     yield "explosive", m
+    # lenders lend 40% of a cloud's assets: construction waits, is prepaid or cancelled
+    m = AIBubbleModel(rng=1, preset="reported", leverage_limit=0.4, max_build_wait_months=6)
+    m.run_for(96)
+    yield "tight credit", m
 
 
 @pytest.mark.slow
