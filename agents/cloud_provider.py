@@ -181,12 +181,11 @@ class CloudProvider(Firm):
         self.capex_this_month = capex
         self._depreciate(t)
 
-    def funds_for_capex(self, month: int) -> CapexFunds:
-        """What the cloud can pay for construction and chips this month (``CapexFunds``).
+    def free_cash_for_capex(self, month: int) -> float:
+        """Cash it can put into capex this month without borrowing, US$ bn.
 
         Its cash less its unpaid bills and the month's operating gap (running costs,
-        interest and vendor-loan instalments its bills and outside income do not cover),
-        its headroom under the leverage limit and what willing lenders can still extend.
+        interest and vendor-loan instalments its bills and outside income do not cover).
         """
         model = self.model
         ledger = self.ledger
@@ -198,9 +197,15 @@ class CloudProvider(Firm):
         interest = self.loan_rate_now * ledger.debt_owed(name) + self.vendor_rate * vendor
         due = opex + interest + vendor / self.p.vendor_credit_term_months
         gap = max(0.0, due - bill - self.other_income)
-        cash = self.cash
-        headroom, capacity = model.lenders.credit_parts(self, collateral_less=cash)
-        free = cash - sum(self.bills_due().values()) - gap
+        return self.cash - sum(self.bills_due().values()) - gap
+
+    def funds_for_capex(self, free: float) -> CapexFunds:
+        """What the cloud can pay for construction and chips this month (``CapexFunds``).
+
+        ``free`` (``free_cash_for_capex``), its headroom under the leverage limit and what
+        willing lenders can still extend; it borrows first what the month's bills need.
+        """
+        headroom, capacity = self.model.lenders.credit_parts(self, collateral_less=self.cash)
         if free < 0.0:  # it borrows what the month's bills need first
             first = min(-free, max(0.0, headroom), max(0.0, capacity))
             free += first
@@ -228,8 +233,12 @@ class CloudProvider(Firm):
         due = self._instalments_due(t, chip_share)
         if not due:
             return
-        funds = self.funds_for_capex(t)
-        if funds.free >= sum(d[3] for d in due):  # paid from cash (the usual month)
+        total = sum(d[3] for d in due)
+        free = self.free_cash_for_capex(t)
+        if free >= total:  # paid from cash (the usual month): no need to ask lenders
+            return
+        funds = self.funds_for_capex(free)
+        if funds.free >= total:
             return
         rooms = {s: peer.vendor_credit_room() for s, peer in suppliers.items()}
         model = self.model
@@ -389,10 +398,11 @@ class CloudProvider(Firm):
             *self.vendor_loan_bills(),
         ]
         app = model.app.name
-        if bill > 1e-12 and not model.app.defaulted:
+        billed = bill > 1e-12 and not model.app.defaulted
+        if billed:
             bills.append((app, name, bill, "compute"))
         model.ledger.accrue_many("service", bills)
-        if bill > 1e-12 and not model.app.defaulted:
+        if billed:
             self._use_prepayment(app, bill)
         if name in model.contracting.backstops:
             self._collect_backstop()
