@@ -601,8 +601,8 @@ def echo_stderr(text: str) -> None:
 
 def run_multiplier_tables(
     cf: ClaimsFile, workers: int | None = None, echo: Callable[[str], None] | None = None
-) -> dict[str, tuple[Any, int]]:
-    """Each ``[multipliers]`` preset's summary (``ensemble.multipliers``) and its draws run."""
+) -> dict[str, Any]:
+    """Each ``[multipliers]`` preset's summary (``ensemble.multipliers.summarise``)."""
     from .multipliers import run_multipliers, summarise
 
     out = {}
@@ -616,7 +616,7 @@ def run_multiplier_tables(
             raise ClaimsError(
                 f"multipliers of {preset}: draw {failed[0][0]} failed: {failed[0][1]}"
             )
-        out[preset] = (summarise(rows), cf.multiplier_draws)
+        out[preset] = summarise(rows)
         if echo is not None:
             echo(
                 f"  {preset}: multipliers over {cf.multiplier_draws} draws in "
@@ -625,7 +625,7 @@ def run_multiplier_tables(
     return out
 
 
-def multipliers_block(cf: ClaimsFile, tables: Mapping[str, tuple[Any, int]]) -> str:
+def multipliers_block(cf: ClaimsFile, tables: Mapping[str, Any]) -> str:
     """The generated multipliers table of docs/model.md."""
     from economy.observation.names import LABELS
 
@@ -646,11 +646,11 @@ def multipliers_block(cf: ClaimsFile, tables: Mapping[str, tuple[Any, int]]) -> 
         "| circularity (accounting) |",
         "|---|---|---|---:|---|---|---|---|---|---|",
     ]
-    for preset, (summary, n) in tables.items():
+    for preset, summary in tables.items():
         for _, r in summary.iterrows():
             lines.append(
                 f"| `{preset}` | {LABELS.get(r['supplier'], r['supplier'])} | {r['channel']} "
-                f"| {r['draws_put_in']} of {n} | {span(r, 'put_in', ',.0f')} "
+                f"| {r['draws_put_in']} of {r['draws']} | {span(r, 'put_in', ',.0f')} "
                 f"| {span(r, 'gross_multiplier', '.2f')} | {span(r, 'margin_multiplier', '.2f')} "
                 f"| {span(r, 'net_multiplier', '.2f')} "
                 f"| {span(r, 'survival_months', '.0f')} ({r['survival_bounds']}) "
