@@ -60,6 +60,20 @@ def _add_run_options(parser: Any) -> None:
     )
 
 
+def _add_draws_options(parser: Any, draws: int) -> None:
+    """--scenario, --draws (default ``draws``), the run options, --prior and --workers."""
+    parser.add_argument("--scenario", required=True, help="preset under scenarios/")
+    parser.add_argument(
+        "--draws",
+        type=_whole(1, MAX_DRAWS),
+        default=draws,
+        help=f"how many draws (default {draws})",
+    )
+    _add_run_options(parser)
+    parser.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
+    _add_workers(parser)
+
+
 def _add_workers(parser: Any, large: bool = True) -> None:
     """--workers, as every command that runs draws takes it; --large where it says --draws."""
     parser.add_argument(
@@ -96,7 +110,7 @@ def add_parsers(subparsers: Any) -> None:
         help="run a preset over many draws of its prior and report the odds of outcomes",
         description="Draw the preset's uncertain parameters from a prior (Latin hypercube), "
         "run each draw, store one row per draw in DuckDB, and print outcome probabilities "
-        "with 95%% Wilson intervals. Running the same command again finishes only the "
+        "with 95% Wilson intervals. Running the same command again finishes only the "
         "missing draws.",
         epilog="example: run.py ensemble --scenario reported --draws 200 --months 120 "
         "--root-seed 0 --out runs/reported.duckdb (docs/ensembles.md)",
@@ -142,19 +156,13 @@ def add_parsers(subparsers: Any) -> None:
         help="run each draw of a preset's prior as drawn and with a change: what the change causes",
         description="Paired counterfactuals: each draw of the preset's prior runs twice with "
         "the same seed, as drawn and with the --set values over it. For each firm's default "
-        "and each lender's failure it prints the probability in each arm (95%% Wilson "
+        "and each lender's failure it prints the probability in each arm (95% Wilson "
         "intervals), how many draws the change moved earlier or later, and the direction "
-        "where one holds in at least 90%% of the draws that moved. Nothing is stored.",
+        "where one holds in at least 90% of the draws that moved. Nothing is stored.",
         epilog="example: run.py ensemble-versus --scenario reported --draws 100 "
         "--set equity_issue_max_share=0 --set revolver_limit=0 (docs/ensembles.md)",
     )
-    v.add_argument("--scenario", required=True, help="preset under scenarios/")
-    v.add_argument(
-        "--draws", type=_whole(1, MAX_DRAWS), default=100, help="how many draws (default 100)"
-    )
-    _add_run_options(v)
-    v.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
-    _add_workers(v)
+    _add_draws_options(v, 100)
     v.add_argument(
         "--set",
         dest="overrides",
@@ -171,16 +179,10 @@ def add_parsers(subparsers: Any) -> None:
         "drawn, without NVIDIA's milestone equity, without AMD's warrants, without vendor "
         "credit and without all three. Prints, per supplier and channel, the money put "
         "in and the gross and net loop multipliers and the months of the app company's "
-        "survival bought, as medians with 5-95%% ranges over the draws. Nothing is stored.",
+        "survival bought, as medians with 5-95% ranges over the draws. Nothing is stored.",
         epilog="example: run.py multipliers --scenario reported --draws 50 (docs/model.md §7.17)",
     )
-    m.add_argument("--scenario", required=True, help="preset under scenarios/")
-    m.add_argument(
-        "--draws", type=_whole(1, MAX_DRAWS), default=50, help="how many draws (default 50)"
-    )
-    _add_run_options(m)
-    m.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
-    _add_workers(m)
+    _add_draws_options(m, 50)
     m.add_argument(
         "--out", type=Path, default=None, help="also write every draw's rows (.csv or .parquet)"
     )
@@ -189,8 +191,8 @@ def add_parsers(subparsers: Any) -> None:
         "claims",
         help="recompute every outcome the docs state with odds (claims.toml)",
         description="Recompute each claim of claims.toml on its preset's ensemble and say "
-        "whether it holds: a stated probability inside the 95%% Wilson interval of the "
-        "recomputed share, a direction with the interval's lower bound at 90%% or more. "
+        "whether it holds: a stated probability inside the 95% Wilson interval of the "
+        "recomputed share, a direction with the interval's lower bound at 90% or more. "
         "Exit status 1 while any claim does not hold.",
         epilog="example: run.py claims --measure (writes the recomputed shares into "
         "claims.toml and the table in docs/scenarios.md)",
@@ -205,7 +207,7 @@ def add_parsers(subparsers: Any) -> None:
     r = subparsers.add_parser(
         "ensemble-report",
         help="print the outcome odds of an ensemble store",
-        description="Print the outcome probabilities (95%% Wilson intervals) and "
+        description="Print the outcome probabilities (95% Wilson intervals) and "
         "distributions of the draws stored by run.py ensemble.",
     )
     r.add_argument("store", type=Path, help="the DuckDB store written by run.py ensemble")
