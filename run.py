@@ -222,15 +222,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"wrote {len(events)} events to {args.events}")
     if args.counterfactual:
         print()
-        print(counterfactual_text(args, overrides))
+        print(counterfactual_text(args, overrides, model))
     return 0
 
 
-def counterfactual_text(args: argparse.Namespace, overrides: dict[str, Any]) -> str:
-    """The run's loop multipliers (``ensemble.counterfactual``) as a table with its legend."""
+def counterfactual_text(args: argparse.Namespace, overrides: dict[str, Any], model: Any) -> str:
+    """The run's loop multipliers (``ensemble.counterfactual``) as a table with its legend.
+
+    ``model`` is the run itself: the other arms are run beside it.
+    """
     from ensemble.counterfactual import counterfactual, legend
 
-    table = counterfactual(args.scenario, args.seed, args.months, **overrides)
+    table = counterfactual(args.scenario, args.seed, args.months, as_run=model, **overrides)
     return legend(table)
 
 

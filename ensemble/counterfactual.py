@@ -106,6 +106,11 @@ def run_arm(
         model.step()
         if watch is not None:
             watch(model)
+    return read_arm(model, months)
+
+
+def read_arm(model: AIBubbleModel, months: int) -> Arm:
+    """What the measures need of a model run ``months`` months with its columns collected."""
     df = model.datacollector.get_model_vars_dataframe()
     names = [s.name for s in model.suppliers]
     equity_in = dict.fromkeys(names, 0.0)
@@ -196,17 +201,23 @@ def counterfactual(
     seed: int = 42,
     months: int = 120,
     watch: Callable[[str, AIBubbleModel], None] | None = None,
+    as_run: AIBubbleModel | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """Run the five arms of one run and return the multipliers per supplier and channel.
 
     ``params`` override the preset's values in every arm; the arms then switch their
     channels off. ``watch(arm, model)``, if given, sees each arm's model after each month.
+    ``as_run``: the run as asked, already run ``months`` months with these parameters and
+    seed (``run.py run --counterfactual``'s own run), read instead of run again.
     """
     from params import Params
 
     results = {}
     for name, off in ARMS.items():
+        if name == "as run" and as_run is not None:
+            results[name] = read_arm(as_run, months)
+            continue
         w = None if watch is None else (lambda m, n=name: watch(n, m))
         results[name] = run_arm(preset, seed, months, {**params, **off}, w)
     p = Params.from_preset(preset, **params)
