@@ -282,24 +282,20 @@ def test_multipliers_per_supplier_and_channel_and_nan_where_nothing_was_put_in()
     assert both["put_in"] == pytest.approx(nvidia["put_in"])  # nothing lent: equity only
 
 
-def test_run_counterfactual_prints_the_multipliers():
-    out = subprocess.run(
-        [
-            sys.executable,
-            "run.py",
-            "run",
-            "--scenario",
-            "reported",
-            "--months",
-            "36",
-            "--seed",
-            "3",
-            "--counterfactual",
-        ],
+def run_py(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``python run.py ARGS`` in the project, its output captured."""
+    return subprocess.run(
+        [sys.executable, "run.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
+    )
+
+
+def test_run_counterfactual_prints_the_multipliers():
+    out = run_py(
+        "run", "--scenario", "reported", "--months", "36", "--seed", "3", "--counterfactual"
     )
     assert out.returncode == 0, out.stderr
     assert "Loop multipliers" in out.stdout
@@ -307,32 +303,10 @@ def test_run_counterfactual_prints_the_multipliers():
 
 
 def test_multipliers_command_refuses_bad_input_and_reports_ranges():
-    bad = subprocess.run(
-        [sys.executable, "run.py", "multipliers", "--scenario", "reported", "--draws", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = run_py("multipliers", "--scenario", "reported", "--draws", "0", timeout=120)
     assert bad.returncode == 2 and "--draws" in bad.stderr
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "run.py",
-            "multipliers",
-            "--scenario",
-            "nortel",
-            "--draws",
-            "2",
-            "--months",
-            "36",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    ok = run_py(
+        "multipliers", "--scenario", "nortel", "--draws", "2", "--months", "36", "--workers", "1"
     )
     assert ok.returncode == 0, ok.stderr
     assert "2 draws of nortel" in ok.stdout and "NVIDIA" in ok.stdout
