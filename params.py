@@ -371,6 +371,20 @@ class Params:
                 f"{self.microsoft_stake_in_openai + self.equity_funds_stake_in_openai:g}"
             )
 
+    def __hash__(self) -> int:
+        """The fields' hash, computed once (the parameters are frozen; caches key on them)."""
+        h: int | None = self.__dict__.get("_hash")
+        if h is None:
+            h = hash(tuple([getattr(self, f.name) for f in dataclasses.fields(self)]))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields only, for pickling (a string's hash differs between processes)."""
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
     # ------------------------------------------------------------------ helpers
     def replace(self, **changes: Any) -> Params:
         """A copy with some values changed (validated like the constructor)."""

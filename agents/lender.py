@@ -83,6 +83,9 @@ class Lender(mesa.Agent):
         self.failed_month: int | None = None
         self.called: set[str] = set()
         self._mark: tuple[tuple[int, int, int], float] | None = None  # mark_down's cache
+        # capital and credit out, kept while neither the ledger nor the mark-down changes
+        self._capital: tuple[tuple[int, int, int, int], float] | None = None
+        self._credit_out: tuple[int, float] | None = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -102,7 +105,12 @@ class Lender(mesa.Agent):
     def credit_out(self) -> float:
         """Loans and leases it holds, at face value, US$ bn."""
         ledger = self.model.ledger
-        return sum(sum(ledger.holdings(self.name, k).values()) for k in CREDIT)
+        memo = self._credit_out
+        if memo is not None and memo[0] == ledger.version:
+            return memo[1]
+        value = sum(sum(ledger.holdings(self.name, k).values()) for k in CREDIT)
+        self._credit_out = (ledger.version, value)
+        return value
 
     def mark_down(self) -> float:
         """Face value less market value of its credit (each line at its borrower's spread).
@@ -126,7 +134,15 @@ class Lender(mesa.Agent):
 
     def capital(self) -> float:
         """Book equity less the mark-down of its credit to market value, US$ bn."""
-        return self.model.ledger.book_equity(self.name) - self.mark_down()
+        model = self.model
+        ledger = model.ledger
+        key = (ledger.version, model.loans.version, model.observation.spread_epoch(), model.month)
+        memo = self._capital
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        value = ledger.book_equity(self.name) - self.mark_down()
+        self._capital = (key, value)
+        return value
 
     def spoken_for(self) -> float:
         """Capital already promised away, which it will not lend against (none here)."""

@@ -185,31 +185,56 @@ class LoanBook:
         self.tranches: dict[Line, list[list[float]]] = {}  # line -> [[amount, due month]]
         self.matured: dict[str, float] = {}  # borrower -> principal that fell due this month
         self.version = 0  # counts the calls that may change the book (readers cache on it)
+        # Memos of sums over a line's tranches, each dropped when its line changes
+        # (``changed``): what is owed, and the market value at one (month, spread).
+        self._owed: dict[Line, float] = {}
+        self._value: dict[Line, tuple[int, float, float]] = {}
+        self._lines: dict[str, list[Line]] = {}  # holder -> its lines, until a line is added
+
+    def changed(self, line: Line) -> None:
+        """Note that ``line``'s tranches changed (every writer calls it; so must a test)."""
+        self.version += 1
+        self._owed.pop(line, None)
+        self._value.pop(line, None)
+
+    def _add_line(self, line: Line) -> list[list[float]]:
+        book = self.tranches.get(line)
+        if book is None:
+            book = self.tranches[line] = []
+            self._lines.pop(line[0], None)
+        return book
 
     def open(self, line: Line, amount: float) -> None:
         """Opening debt, laddered over the term from month 1."""
-        self.version += 1
+        self.changed(line)
         if amount > 0.0:
             part = amount / self.term
+            self._add_line(line)
             self.tranches[line] = [[part, float(m)] for m in range(1, self.term + 1)]
 
     def lines(self, holder: str) -> list[Line]:
         """The lines ``holder`` holds, in a fixed order."""
-        return sorted(k for k in self.tranches if k[0] == holder)
+        out = self._lines.get(holder)
+        if out is None:
+            out = self._lines[holder] = sorted(k for k in self.tranches if k[0] == holder)
+        return out
 
     def owed(self, line: Line) -> float:
         """What the book holds on ``line``."""
-        return sum(a for a, _ in self.tranches.get(line, []))
+        v = self._owed.get(line)
+        if v is None:
+            v = self._owed[line] = sum(a for a, _ in self.tranches.get(line, []))
+        return v
 
     def reconcile(self, line: Line, owed: float, month: int) -> None:
         """Make the book hold what the ledger says is owed on ``line``."""
-        book = self.tranches.setdefault(line, [])
+        book = self._add_line(line)
         held = self.owed(line)
         if owed > held + 1e-9:
-            self.version += 1
+            self.changed(line)
             book.append([owed - held, float(month + self.term)])
         elif owed < held - 1e-9:
-            self.version += 1
+            self.changed(line)
             if owed <= 1e-9 or held <= 0.0:
                 book.clear()
             else:
@@ -238,13 +263,13 @@ class LoanBook:
             if t[1] <= month:
                 rolled += t[0]
                 t[1] = float(month + self.term)
-                self.version += 1
+                self.changed(line)
         return rolled
 
     def retire(self, line: Line, month: int) -> float:
         """Take the tranches due by ``month`` off the book (they became bills)."""
-        self.version += 1
-        book = self.tranches.get(line, [])
+        self.changed(line)
+        book = self._add_line(line)
         gone = sum(a for a, d in book if d <= month)
         self.tranches[line] = [t for t in book if t[1] > month]
         return gone
@@ -252,9 +277,13 @@ class LoanBook:
     def transfer(self, holder: str, to: str) -> None:
         """Every line of ``holder`` passes to ``to`` with its due months (a failed lender's)."""
         self.version += 1
-        for line in self.lines(holder):
+        for line in list(self.lines(holder)):
+            self.changed(line)
             book = self.tranches.pop(line)
-            self.tranches.setdefault((to, line[1], line[2]), []).extend(book)
+            into = (to, line[1], line[2])
+            self.changed(into)
+            self._add_line(into).extend(book)
+        self._lines.pop(holder, None)
 
     def market_value(self, line: Line, month: int, spread: float) -> float:
         """The line priced as risky zero-coupon debt: each tranche discounted at ``spread``.
@@ -262,10 +291,16 @@ class LoanBook:
         A tranche due in ``y`` years is worth ``exp(-spread * y)`` of its face over a
         riskless one (the risk-neutral price of a defaultable zero with that credit spread).
         """
+        memo = self._value.get(line)
+        if memo is not None and memo[0] == month and memo[1] == spread:
+            return memo[2]
         book = self.tranches.get(line, [])
         if spread <= 0.0:  # riskless: worth its face
-            return sum(a for a, _ in book)
-        return sum(a * math.exp(-spread * max(0.0, d - month) / 12.0) for a, d in book)
+            value = sum(a for a, _ in book)
+        else:
+            value = sum(a * math.exp(-spread * max(0.0, d - month) / 12.0) for a, d in book)
+        self._value[line] = (month, spread, value)
+        return value
 
 
 # ---------------------------------------------------------------------- lenders' capital

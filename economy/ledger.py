@@ -264,6 +264,9 @@ class Ledger:
         # vendor credit granted
         self.period_flows: dict[tuple[str, str, str], float] = defaultdict(float)
         self._peak_assets = 0.0
+        # counts the writes to balances and prices: a reader may keep a figure it computed
+        # while the version is unchanged (every write below adds one)
+        self.version = 0
 
     # ------------------------------------------------------------------ reading
     def cash(self, agent: str) -> float:
@@ -417,6 +420,7 @@ class Ledger:
 
     def _add(self, key: Key, amount: float) -> None:
         """Add ``amount`` to a claim that is not equity (a fast path's one write)."""
+        self.version += 1
         claims = self._claims
         v = claims.get(key)
         if v is None:
@@ -472,6 +476,7 @@ class Ledger:
                 raise LedgerError(f"{flow}: unknown agent {agent!r}")
             if abs(d) > TOL * scale:
                 raise LedgerError(f"{flow}: posting does not balance for {agent} (off by {d:.3g})")
+        self.version += 1
         claims = self._claims
         cash_moves: dict[str, float] | None = None
         for leg in legs:
@@ -732,6 +737,7 @@ class Ledger:
             claims = self._claims
             if key not in claims:
                 self._new_key(key)
+            self.version += 1
             claims[key] += amount / self._price[payee]
             self._new_holder(key)
             self._shares_out.pop(payee, None)
@@ -815,6 +821,7 @@ class Ledger:
             self.post(flow, _pay_legs(payer, payee, amount, payer_account, payee_account))
             self.period_cash[(flow, payer, payee)] += amount
             return
+        self.version += 1
         claims = self._claims
         if payer != ROW:
             key = (CASH, payer, ROW)
@@ -896,6 +903,7 @@ class Ledger:
         if debtor == ROW or not total < _INF:
             self.post(flow, _settle_legs(debtor, paid_to, total))
         else:
+            self.version += 1
             payees = []
             for creditor, paid in paid_to:
                 key = (PAYABLE, creditor, debtor)
@@ -953,6 +961,7 @@ class Ledger:
         if not (-_INF < amount < _INF and kind in _REAL_KIND_SET and agent in self.sectors):
             self.post(flow, _real_legs(agent, kind, amount, account))
             return
+        self.version += 1
         self._real[(agent, kind)] += amount
         self._net_worth[agent][account] += amount
         self.period_accounts[(agent, account)] += amount
@@ -976,6 +985,7 @@ class Ledger:
             self.post(flow, _purchase_legs(buyer, seller, kind, amount, account))
             return
         self._add((PAYABLE, seller, buyer), amount)
+        self.version += 1
         self._real[(buyer, kind)] += amount
         self._net_worth[seller][account] += amount
         self.period_accounts[(seller, account)] += amount
@@ -991,6 +1001,7 @@ class Ledger:
         ):
             self.post(flow, _move_real_legs(agent, from_kind, to_kind, amount))
             return
+        self.version += 1
         real = self._real
         real[(agent, from_kind)] += -amount
         real[(agent, to_kind)] += amount
@@ -1006,6 +1017,7 @@ class Ledger:
             raise LedgerError(f"price of {issuer} must be finite and >= 0, got {price}")
         old = self._price.get(issuer, 0.0)
         dp = price - old
+        self.version += 1
         self._price[issuer] = price
         if dp == 0.0:
             return

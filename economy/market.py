@@ -37,6 +37,7 @@ class Market:
         self.rng = rng
         self.log_returns: dict[str, list[float]] = {name: [] for name in listed}
         self.index = {name: i for i, name in enumerate(self.log_returns)}  # its noise draw
+        self._drawdown: dict[str, tuple[int, float]] = {}  # name -> (months of returns, value)
 
     def clear(self, pressure: Mapping[str, float]) -> None:
         """Move each firm's price by its pressure (a desired change of log price) and noise.
@@ -63,12 +64,18 @@ class Market:
 
     def drawdown(self, name: str) -> float:
         """Fall of ``name``'s share price from its high of the last 12 months (0 to 1)."""
+        returns = self.log_returns.get(name, [])
+        memo = self._drawdown.get(name)
+        if memo is not None and memo[0] == len(returns):  # returns are only ever appended
+            return memo[1]
         level = peak = 0.0
-        for r in self.log_returns.get(name, [])[-DRAWDOWN_WINDOW:]:
+        for r in returns[-DRAWDOWN_WINDOW:]:
             level += r
             peak = max(peak, level)
         # the window opens at its first month's price, so the high includes it
-        return 1.0 - math.exp(level - peak)
+        value = 1.0 - math.exp(level - peak)
+        self._drawdown[name] = (len(returns), value)
+        return value
 
     def recent_return(self, name: str) -> float:
         """Mean monthly log return of ``name``'s shares over the momentum horizon."""

@@ -281,6 +281,7 @@ def test_a_crunch_calls_maturing_loans_and_a_willing_lender_rolls_them():
     assert m.ledger.claim("bond", "bond_investors", "oracle") == pytest.approx(owed)
     assert m.loans.due(line, 3) == 0.0
     m.loans.tranches[line][0][1] = 4.0  # a tranche due next month, in a crunch
+    m.loans.changed(line)
     m.market.log_returns["oracle"] += [-0.5, -0.5]  # shares down 63%: lenders turn away
     part = m.loans.due(line, 4)  # that tranche and the ladder's part for month 4
     bills = m.ledger.claim("payable", "bond_investors", "oracle")
