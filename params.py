@@ -236,6 +236,12 @@ class Params:
     credit_crunch_drawdown: float = _p(
         0, 1, "lenders stop lending to a firm whose shares fell this much in a year"
     )
+    covenant_max_leverage: float = _p(
+        0.5, 50, "loan covenant: debt at most this many years of operating cash flow"
+    )
+    covenant_min_coverage: float = _p(
+        0, 20, "loan covenant: operating cash flow at least this many times interest"
+    )
     # --- lenders with capital (agents/lender.py) ------------------------------------
     lender_capital_bond_investors: float = _p(
         0, 1e5, "savers' money bond investors will put in the loop's bonds, US$ bn"

@@ -30,7 +30,7 @@ from typing import ClassVar
 
 import mesa
 
-from economy.finance import Line, credit_room, lender_premium, lender_room
+from economy.finance import Line, covenant_breach, credit_room, lender_premium, lender_room
 from economy.ledger import (
     BOND,
     CASH,
@@ -47,6 +47,7 @@ from economy.ledger import (
     NetWorth,
 )
 from economy.observation import EventKind
+from economy.opening import opening_line
 
 from .investor import draw_savings
 from .world import Borrower, World
@@ -70,6 +71,8 @@ class Lender(mesa.Agent):
     sector: ClassVar[str] = "investors"
     group: ClassVar[str] = "capital"
     kind: ClassVar[str] = LOAN
+    # its credit carries maintenance covenants (bank loans, direct lending); bonds do not
+    maintenance_covenants: ClassVar[bool] = False
     model: World
 
     def __init__(self, model: World, name: str, label: str):
@@ -172,6 +175,18 @@ class Lender(mesa.Agent):
         """Whether it lends to ``borrower`` at all."""
         return True
 
+    def covenants_on(self, firm: str) -> bool:
+        """Whether its credit to ``firm`` carries maintenance covenants (bonds: none)."""
+        return self.maintenance_covenants
+
+    def waives(self) -> bool:
+        """Whether it waives a covenant breach rather than enforce it (the credit falls due).
+
+        It waives while its capital is at least twice its minimum share of what it has
+        lent (it charges no stress premium); with thinner capital it enforces.
+        """
+        return self.premium() <= 0.0
+
     def will_lend(self, borrower: Borrower) -> bool:
         """Whether it would extend new credit to ``borrower`` this month."""
         if self.defaulted or borrower.defaulted or not self.serves(borrower):
@@ -181,6 +196,8 @@ class Lender(mesa.Agent):
         if borrower.facility() is not None:
             return True  # committed credit: drawn whatever its shares do, until a covenant
         model = self.model
+        if not model.lenders.creditworthy(borrower.name):
+            return False  # a covenant enforced, or insolvent and not covering its interest
         return model.market.drawdown(borrower.name) <= model.p.credit_crunch_drawdown
 
     # ------------------------------------------------------------------ acting
@@ -210,7 +227,6 @@ class Lender(mesa.Agent):
         becomes a bill, paid with the month's other bills, and the borrower gets no new
         credit from it this month: the refinancing wall.
         """
-        self.called = set()
         for firm in borrowers:
             line = (self.name, self.kind, firm.name)
             due = mature_line(self.model, line, month, firm.defaulted)
@@ -287,6 +303,7 @@ class Bank(Lender):
     """Banks: loans to a firm short of cash, as far as their thin capital allows."""
 
     kind: ClassVar[str] = LOAN
+    maintenance_covenants: ClassVar[bool] = True
 
     def room_for(self, borrower: Borrower) -> float:
         """Its room, and no more to one borrower than ``large_exposure_limit`` of capital.
@@ -370,6 +387,16 @@ class PrivateCredit(Fund):
     """Private-credit funds: data-centre leases to the clouds through SPVs."""
 
     kind: ClassVar[str] = LEASE
+    maintenance_covenants: ClassVar[bool] = True
+
+    def covenants_on(self, firm: str) -> bool:
+        """Covenants only on a firm whose opening debt it holds (direct lending).
+
+        That is CoreWeave's delayed-draw facilities. Its leases to a firm that came with
+        bonds are SPV leases, which test the SPV's own cash flow, not the tenant's books:
+        no maintenance covenant on the tenant.
+        """
+        return opening_line(firm)[0] == self.name
 
     def serves(self, borrower: Borrower) -> bool:
         """Only the clouds: it funds their data centres."""
@@ -442,6 +469,9 @@ class Lenders:
         self.model = model
         self.all = list(lenders)
         self.by_name = {x.name: x for x in self.all}
+        # firms in breach, with the quarterly tests they have failed in a row
+        self.in_breach: dict[str, int] = {}
+        self.enforced: set[str] = set()  # firms whose breach a lender enforced, not yet cured
 
     def lend(self, borrower: Borrower, amount: float) -> float:
         """A firm short of cash issues bonds, then borrows from banks; returns what it raised."""
@@ -455,6 +485,24 @@ class Lenders:
     def finance_build(self, cloud: Borrower, capex: float) -> float:
         """Leases from every lender that funds data centres, for this month's capex."""
         return sum(x.finance_build(cloud, capex) for x in self.all if isinstance(x, PrivateCredit))
+
+    def creditworthy(self, name: str) -> bool:
+        """Whether lenders would lend to or refinance ``name`` on its books and covenants.
+
+        Not while a lender's enforcement of its covenant stands (cross-default: the
+        others stop too, until a quarterly test finds the breach cured), and not while it
+        is insolvent on its books (negative book equity) and its operating cash flow over
+        the last 12 months does not cover its interest: then its maturing credit is
+        called, and a firm that cannot pay it falls into arrears (``economy/solvency.py``).
+        """
+        if name in self.enforced:
+            return False
+        model = self.model
+        ledger = model.ledger
+        if ledger.clearly_solvent(name) or ledger.book_equity(name) >= 0.0:
+            return True
+        operating, interest, _ = model.observation.trailing_year(name)
+        return operating >= interest
 
     def credit_room(self, borrower: Borrower, collateral_less: float = 0.0) -> float:
         """New credit ``borrower`` can raise this month from every lender, US$ bn.
@@ -495,9 +543,94 @@ class Lenders:
         """
         self.model.loans.matured.clear()
         self.model.app.check_covenant(month)
+        self.test_covenants(month, borrowers)
         for lender in self.all:
             lender.mature(month, borrowers)
         self.run_off(month, borrowers)
+
+    def test_covenants(self, month: int, borrowers: Sequence[Borrower]) -> None:
+        """Phase 5, each quarter: the maintenance covenants of bank loans and leases.
+
+        At the start of each quarter a firm that owes bank loans or data-centre leases
+        (the app company's revolver has its own liquidity covenant) is tested on the last
+        12 months' operating cash flow and interest (annualised in the first year):
+        ``economy.finance.covenant_breach``. A breach gives the firm a quarter to cure it
+        (the cure period of direct-lending agreements); one still there at the next test
+        is decided by each lender it owes, by its own capital (``Lender.waives``): it
+        waives the breach, or enforces it and the whole line falls due as a bill, and no
+        lender extends new credit to the firm until a test finds the breach cured
+        (cross-default). A breach, a waiver (once per breach) and an enforcement are
+        events; a firm that cannot pay the bill falls into arrears and defaults after
+        the grace period like any other.
+        """
+        if month % 3 != 0 or month == 0:
+            return
+        model = self.model
+        p = model.p
+        ledger = model.ledger
+        for firm in borrowers:
+            if firm.defaulted or firm.facility() is not None:
+                continue
+            holders = [
+                x
+                for x in self.all
+                if x.covenants_on(firm.name)
+                and not x.defaulted
+                and ledger.claim(x.kind, x.name, firm.name) > 1e-9
+            ]
+            operating, interest, months = model.observation.trailing_year(firm.name)
+            measure = None
+            if holders and months >= 3:
+                scale = 12.0 / months
+                operating, interest = operating * scale, interest * scale
+                debt = ledger.debt_owed(firm.name, LEVERAGE_DEBT)
+                measure = covenant_breach(
+                    operating, interest, debt, p.covenant_max_leverage, p.covenant_min_coverage
+                )
+            if measure is None:  # no breach (or cured): lenders lend again
+                self.in_breach.pop(firm.name, None)
+                self.enforced.discard(firm.name)
+                continue
+            tests = self.in_breach[firm.name] = self.in_breach.get(firm.name, 0) + 1
+            if tests == 1:  # a new breach: a quarter to cure it
+                model.observation.log(
+                    month,
+                    EventKind.COVENANT_BREACH,
+                    firm.name,
+                    firm=firm.name,
+                    measure=measure,
+                    debt=debt,
+                    operating=operating,
+                    interest=interest,
+                )
+                continue
+            for lender in holders:
+                self._enforce_or_waive(lender, firm.name, month, tests == 2)
+
+    def _enforce_or_waive(self, lender: Lender, firm: str, month: int, new: bool) -> None:
+        model = self.model
+        if lender.waives():
+            if new:
+                model.observation.log(
+                    month, EventKind.COVENANT_WAIVED, firm, firm=firm, lender=lender.name
+                )
+            return
+        line = (lender.name, lender.kind, firm)
+        ledger = model.ledger
+        model.loans.accelerate(line)
+        amount = ledger.claim(lender.kind, lender.name, firm)
+        ledger.reclassify("loan_due", lender.name, firm, lender.kind, PAYABLE, amount)
+        lender.called.add(firm)
+        self.enforced.add(firm)  # cross-default: no lender extends new credit until cured
+        model.observation.log(
+            month,
+            EventKind.COVENANT_ENFORCED,
+            firm,
+            firm=firm,
+            lender=lender.name,
+            amount=amount,
+            claim="bank loans" if lender.kind == LOAN else "data-centre leases",
+        )
 
     def run_off(self, month: int, borrowers: Sequence[Borrower]) -> None:
         """Credit that passed to savers when its lender failed is called as it falls due."""

@@ -62,6 +62,10 @@ class LenderPeer(Protocol):
         """The borrower's headroom under the leverage limit and the lenders' capacity."""
         ...
 
+    def creditworthy(self, name: str) -> bool:
+        """Whether lenders would lend to or refinance ``name`` (covenants, solvency)."""
+        ...
+
 
 class SupplierPeer(Peer, Protocol):
     """A chip supplier, as a cloud buying chips sees it."""
@@ -219,6 +223,10 @@ class ObservationView(Protocol):
 
     def spread_epoch(self) -> int:
         """How many times the spreads have been measured (they change only then)."""
+        ...
+
+    def trailing_year(self, name: str) -> tuple[float, float, int]:
+        """A firm's operating cash flow and interest over the last 12 months recorded."""
         ...
 
     def mark_commitment_limited(self) -> None:

@@ -166,6 +166,30 @@ def minsky_class(
     return Minsky.PONZI
 
 
+LEVERAGE = "leverage"
+COVERAGE = "interest coverage"
+
+
+def covenant_breach(
+    operating: float, interest: float, debt: float, max_leverage: float, min_coverage: float
+) -> str | None:
+    """Which maintenance covenant a borrower breaks, if any (``LEVERAGE``, ``COVERAGE``).
+
+    ``operating`` is a year's operating cash flow before interest (EBITDA), ``interest``
+    a year's interest and ``debt`` the debt lenders count. Debt above ``max_leverage``
+    years of operating cash flow (or any debt with none) breaks the leverage covenant;
+    operating cash flow under ``min_coverage`` times interest breaks the coverage one.
+    A firm without debt breaks neither.
+    """
+    if debt <= 0.0:
+        return None
+    if operating <= 0.0 or debt > max_leverage * operating:
+        return LEVERAGE
+    if interest > 0.0 and operating < min_coverage * interest:
+        return COVERAGE
+    return None
+
+
 Line = tuple[str, str, str]  # (holder, kind, borrower): one lender's credit of one kind
 
 
@@ -272,6 +296,14 @@ class LoanBook:
         book = self._add_line(line)
         gone = sum(a for a, d in book if d <= month)
         self.tranches[line] = [t for t in book if t[1] > month]
+        return gone
+
+    def accelerate(self, line: Line) -> float:
+        """Every tranche of ``line`` falls due now (a covenant enforced); returns the amount."""
+        self.changed(line)
+        book = self._add_line(line)
+        gone = sum(a for a, _ in book)
+        book.clear()
         return gone
 
     def transfer(self, holder: str, to: str) -> None:

@@ -1,15 +1,18 @@
 """Solvency: who cannot pay, and how a default is booked (bookkeeping convention 10).
 
-A firm defaults when it ends more months in arrears than the grace period allows, or
-when its book equity (assets minus debt-like claims, never the mark-to-market residual)
-is negative. The default is booked in one place, in this order: cancel its contracts,
-pay creditors pro rata from cash, impair real assets to a fire-sale value, write the
-remaining claims down to what the assets recover (creditor loss = debtor gain; a secured
-claim, a private-credit SPV's data-centre lease, recovers first from the data centres it
-financed and shares the rest pro rata for what they do not cover), and
-price its shares at zero. Losses that push a creditor's book equity below zero make it
-default in the same month (a sequential cascade; the network methods of
-``economy.contagion`` measure the full spread).
+A firm defaults when it ends more months in arrears than the grace period allows: a
+payment missed, not a balance sheet, decides (a firm whose book equity is negative but
+that pays its bills goes on, as Oracle did with a small stockholders' deficit (from
+buybacks) in fiscal 2022). Its bills include credit a lender called: at maturity, or at
+once when a lender enforces a broken covenant (``agents/lender.py``,
+``Lenders.test_covenants``). The default is booked in one place, in this order: cancel
+its contracts, pay creditors pro rata from cash, impair real assets to a fire-sale
+value, write the remaining claims down to what the assets recover (creditor loss =
+debtor gain; a secured claim, a private-credit SPV's data-centre lease, recovers first
+from the data centres it financed and shares the rest pro rata for what they do not
+cover), and price its shares at zero. A creditor's loss spreads through its cash and
+credit: it defaults when it can no longer pay (the network methods of
+``economy.contagion`` measure the spread the claims allow).
 """
 
 from __future__ import annotations
@@ -95,30 +98,19 @@ class Solvency:
             left = firm.pay_bills()
             firm.months_in_arrears = firm.months_in_arrears + 1 if left > ARREARS_TOL else 0
         defaulted: list[str] = []
-        changed = True
-        while changed:  # a default can push a creditor under water in the same month
-            changed = False
-            for firm in firms:
-                if firm.defaulted:
-                    continue
-                why = self._default_reason(firm)
-                if why is not None:
-                    self.resolve_default(month, firm, *why)
-                    defaulted.append(firm.name)
-                    changed = True
+        for firm in firms:  # a creditor's loss this month shows in its payments next month
+            if firm.defaulted:
+                continue
+            why = self._default_reason(firm)
+            if why is not None:
+                self.resolve_default(month, firm, *why)
+                defaulted.append(firm.name)
         return defaulted
 
     def _default_reason(self, firm: Debtor) -> tuple[DefaultReason, dict[str, Any]] | None:
         if firm.months_in_arrears > self.p.arrears_grace_months:
             return DefaultReason.ARREARS, {"months": firm.months_in_arrears}
-        ledger = self.ledger
-        if ledger.clearly_solvent(firm.name):  # book equity is surely positive
-            return None
-        assets = ledger.assets(firm.name)
-        equity = assets - ledger.debt_owed(firm.name)  # ledger.book_equity, assets read once
-        if equity < -1e-9 * max(1.0, assets):
-            return DefaultReason.BOOK_EQUITY, {"equity": equity}
-        return None
+        return None  # negative book equity with the cash to pay is no default
 
     def network(self) -> contagion.Network:
         """The claims between the model's firms and investors as a contagion network.

@@ -110,6 +110,18 @@ OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
         "the banks do not fail",
         lambda r: _month(r, "failed_month_banks") is None,
     ),
+    "oracle_defaults": (
+        "Oracle defaults by the horizon",
+        lambda r: _month(r, "default_month_oracle") is not None,
+    ),
+    "coreweave_defaults": (
+        "CoreWeave defaults by the horizon",
+        lambda r: _month(r, "default_month_coreweave") is not None,
+    ),
+    "covenant_enforced": (
+        "a lender enforces a broken covenant",
+        lambda r: _month(r, "first_covenant_enforced_month") is not None,
+    ),
 }
 
 

@@ -106,6 +106,7 @@ def outcomes(model: Any) -> dict[str, Any]:
         failed_month_<lender>: the month each such lender failed, or None.
         first_lender_failure_month: the earliest of those, or None.
         first_share_sale_month_<cloud>: the month of each cloud's first share sale, or None.
+        first_covenant_enforced_month: the month a lender first enforced a covenant, or None.
         app_fcf_<year>: the app company's free cash flow in each whole year run, US$ bn.
         app_fcf_positive_year: the first whole year with positive free cash flow, or None.
         loop_equity_<supplier>, loop_chip_revenue_<supplier>: the equity a supplier put
@@ -136,9 +137,13 @@ def outcomes(model: Any) -> dict[str, Any]:
             failed.append(int(month))
     out["first_lender_failure_month"] = min(failed) if failed else None
     sales: dict[str, int] = {}
+    enforced: int | None = None
     for e in model.observation.events:  # the month of each cloud's first share sale
         if e.kind.value == "equity_issue" and e.firm not in sales:
             sales[e.firm] = int(e.month)
+        if e.kind.value == "covenant_enforced" and enforced is None:
+            enforced = int(e.month)
+    out["first_covenant_enforced_month"] = enforced
     for cloud in model.clouds:
         out[f"first_share_sale_month_{cloud.name}"] = sales.get(cloud.name)
     fcf = app_fcf_by_year(model)

@@ -152,7 +152,7 @@ def test_a_lease_recovers_from_the_data_centres_before_unsecured_claims_share_th
         ),
     )
     bond = ledger.claim(BOND, "bond_investors", "coreweave")
-    m.solvency.resolve_default(m.month, cw, DefaultReason.BOOK_EQUITY, {})
+    m.solvency.resolve_default(m.month, cw, DefaultReason.ARREARS, {"months": 3})
     lease_left = ledger.claim(LEASE, "private_credit", "coreweave") / lease
     bond_left = ledger.claim(BOND, "bond_investors", "coreweave") / bond
     assert lease_left > bond_left  # secured on the buildings: it recovers more

@@ -45,14 +45,14 @@ def test_a_default_event_renders_its_reason_from_the_fields():
         "oracle",
         {
             "firm": "oracle",
-            "reason": DefaultReason.BOOK_EQUITY,
-            "equity": -12.34,
+            "reason": DefaultReason.ARREARS,
+            "months": 3,
             "lost": 5.0,
             "cancelled": 2,
         },
     )
     assert e.text() == (
-        "Oracle defaults (book equity of -$12.3B); creditors lose $5.0B; 2 contracts cancelled"
+        "Oracle defaults (unpaid bills for 3 months); creditors lose $5.0B; 2 contracts cancelled"
     )
     assert e.row()["date"] == "2027-05"
 

@@ -132,6 +132,14 @@ class Credit:
         out[""] = max(0.0, total - sum(out.values()))
         return out
 
+    def trailing_year(self, name: str) -> tuple[float, float, int]:
+        """Operating cash flow and interest over the last 12 months (fewer at the start).
+
+        Returns (operating, interest, months recorded in the window).
+        """
+        year = self.flows[name][-WINDOW:]
+        return sum(x[0] for x in year), sum(x[1] for x in year), len(year)
+
     def concentration(self, name: str) -> float:
         """Share of the last year's revenue from the firm's largest single counterparty."""
         totals: dict[str, float] = {}

@@ -38,6 +38,9 @@ class EventKind(Enum):
     BUILD_CANCELLED = "build_cancelled"
     PREPAYMENT = "prepayment"
     LOAN_CALLED = "loan_called"
+    COVENANT_BREACH = "covenant_breach"
+    COVENANT_WAIVED = "covenant_waived"
+    COVENANT_ENFORCED = "covenant_enforced"
     FUND_GATED = "fund_gated"
     LENDER_FAILED = "lender_failed"
     DEFAULT = "default"
@@ -53,7 +56,6 @@ class DefaultReason(Enum):
     """Why a firm defaults."""
 
     ARREARS = "arrears"
-    BOOK_EQUITY = "book_equity"
 
 
 # The templates are data: text/events.toml, one per kind and language (the English ones

@@ -196,6 +196,10 @@ class Observation:
         """How many times the spreads have been measured (they change only then)."""
         return self.credit.epoch
 
+    def trailing_year(self, name: str) -> tuple[float, float, int]:
+        """A firm's operating cash flow and interest over the last 12 months recorded."""
+        return self.credit.trailing_year(name)
+
     def mark_commitment_limited(self) -> None:
         """The app company hit its commitment limit this month."""
         self.commitment_limited = True
