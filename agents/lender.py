@@ -106,12 +106,16 @@ class Lender(mesa.Agent):
         return self.min_capital_ratio < 1.0
 
     def credit_out(self) -> float:
-        """Loans and leases it holds, at face value, US$ bn."""
+        """Loans, leases and bonds it holds, and called credit not yet repaid, at face, US$ bn.
+
+        What it called (a maturity or a covenant enforced) is a bill owed to it until the
+        borrower pays: still its credit, in its capital ratio.
+        """
         ledger = self.model.ledger
         memo = self._credit_out
         if memo is not None and memo[0] == ledger.version:
             return memo[1]
-        value = sum(sum(ledger.holdings(self.name, k).values()) for k in CREDIT)
+        value = sum(sum(ledger.holdings(self.name, k).values()) for k in (*CREDIT, PAYABLE))
         self._credit_out = (ledger.version, value)
         return value
 
@@ -183,9 +187,9 @@ class Lender(mesa.Agent):
         """Whether it waives a covenant breach rather than enforce it (the credit falls due).
 
         It waives while its capital is at least twice its minimum share of what it has
-        lent (it charges no stress premium); with thinner capital it enforces.
+        lent (where it starts charging a stress premium); with thinner capital it enforces.
         """
-        return self.premium() <= 0.0
+        return self.capital() >= 2.0 * self.min_capital_ratio * self.credit_out()
 
     def will_lend(self, borrower: Borrower) -> bool:
         """Whether it would extend new credit to ``borrower`` this month."""
@@ -558,10 +562,10 @@ class Lenders:
         (the cure period of direct-lending agreements); one still there at the next test
         is decided by each lender it owes, by its own capital (``Lender.waives``): it
         waives the breach, or enforces it and the whole line falls due as a bill, and no
-        lender extends new credit to the firm until a test finds the breach cured
-        (cross-default). A breach, a waiver (once per breach) and an enforcement are
-        events; a firm that cannot pay the bill falls into arrears and defaults after
-        the grace period like any other.
+        lender extends new credit to the firm until a test finds the breach cured (the
+        called bill counted as debt) and the bill repaid (cross-default). A breach, a
+        waiver (once per breach) and an enforcement are events; a firm that cannot pay
+        the bill falls into arrears and defaults after the grace period like any other.
         """
         if month % 3 != 0 or month == 0:
             return
@@ -578,18 +582,24 @@ class Lenders:
                 and not x.defaulted
                 and ledger.claim(x.kind, x.name, firm.name) > 1e-9
             ]
+            enforced = firm.name in self.enforced
             operating, interest, months = model.observation.trailing_year(firm.name)
             measure = None
-            if holders and months >= 3:
+            called = sum(
+                v for h, v in ledger.creditors(firm.name, PAYABLE).items() if h in self.by_name
+            )
+            if (holders or enforced) and months >= 3:
                 scale = 12.0 / months
                 operating, interest = operating * scale, interest * scale
-                debt = ledger.debt_owed(firm.name, LEVERAGE_DEBT)
+                # a called line still unpaid is debt all the same
+                debt = ledger.debt_owed(firm.name, LEVERAGE_DEBT) + (called if enforced else 0.0)
                 measure = covenant_breach(
                     operating, interest, debt, p.covenant_max_leverage, p.covenant_min_coverage
                 )
-            if measure is None:  # no breach (or cured): lenders lend again
+            if measure is None:  # no breach (or cured)
                 self.in_breach.pop(firm.name, None)
-                self.enforced.discard(firm.name)
+                if called <= 1e-9:  # cured, and what was called is repaid: lenders lend again
+                    self.enforced.discard(firm.name)
                 continue
             tests = self.in_breach[firm.name] = self.in_breach.get(firm.name, 0) + 1
             if tests == 1:  # a new breach: a quarter to cure it

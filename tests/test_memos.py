@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from economy.finance import LoanBook
-from economy.ledger import CREDIT
+from economy.ledger import CREDIT, PAYABLE
 from model import AIBubbleModel
 from params import Params
 
@@ -85,7 +85,7 @@ def test_memos_hold_every_month_of_a_run_with_defaults():
             )
             assert lender.mark_down() == mark
             assert lender.capital() == m.ledger.book_equity(lender.name) - mark
-            face = sum(sum(m.ledger.holdings(lender.name, k).values()) for k in CREDIT)
+            face = sum(sum(m.ledger.holdings(lender.name, k).values()) for k in (*CREDIT, PAYABLE))
             assert lender.credit_out() == face
         for name, returns in m.market.log_returns.items():
             level = peak = 0.0

@@ -862,7 +862,7 @@ def _lender_columns(x: str) -> list[Column]:
         Column(
             f"credit_{x}",
             "US$ bn",
-            f"{name} loans and leases outstanding (face value)",
+            f"{name} credit outstanding, with called credit not yet repaid (face value)",
             lambda v: v.obs.lenders_by_name[x].credit_out(),
         ),
         Column(
