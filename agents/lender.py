@@ -71,8 +71,6 @@ class Lender(mesa.Agent):
     sector: ClassVar[str] = "investors"
     group: ClassVar[str] = "capital"
     kind: ClassVar[str] = LOAN
-    # its credit carries maintenance covenants (bank loans, direct lending); bonds do not
-    maintenance_covenants: ClassVar[bool] = False
     model: World
 
     def __init__(self, model: World, name: str, label: str):
@@ -181,7 +179,7 @@ class Lender(mesa.Agent):
 
     def covenants_on(self, firm: str) -> bool:
         """Whether its credit to ``firm`` carries maintenance covenants (bonds: none)."""
-        return self.maintenance_covenants
+        return False
 
     def waives(self) -> bool:
         """Whether it waives a covenant breach rather than enforce it (the credit falls due).
@@ -307,7 +305,10 @@ class Bank(Lender):
     """Banks: loans to a firm short of cash, as far as their thin capital allows."""
 
     kind: ClassVar[str] = LOAN
-    maintenance_covenants: ClassVar[bool] = True
+
+    def covenants_on(self, firm: str) -> bool:
+        """A bank loan carries maintenance covenants, whoever borrows."""
+        return True
 
     def room_for(self, borrower: Borrower) -> float:
         """Its room, and no more to one borrower than ``large_exposure_limit`` of capital.
@@ -391,7 +392,6 @@ class PrivateCredit(Fund):
     """Private-credit funds: data-centre leases to the clouds through SPVs."""
 
     kind: ClassVar[str] = LEASE
-    maintenance_covenants: ClassVar[bool] = True
 
     def covenants_on(self, firm: str) -> bool:
         """Covenants only on a firm whose opening debt it holds (direct lending).

@@ -71,11 +71,16 @@ def _in(row: Mapping[str, Any], key: str, lo: int, hi: int) -> bool:
     return m is not None and lo <= m <= hi
 
 
+def _happened(key: str) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether the dated outcome ``key`` happened at all in one draw's outcomes."""
+    return lambda r: _month(r, key) is not None
+
+
 # outcome name -> (what it says, whether it happened in one draw's outcomes)
 OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
     "app_defaults": (
         "the app company defaults by the horizon",
-        lambda r: _month(r, "default_month_openai") is not None,
+        _happened("default_month_openai"),
     ),
     "app_defaults_2026": (
         "the app company defaults in 2026",
@@ -91,13 +96,13 @@ OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
     ),
     "lender_fails": (
         "a lender fails",
-        lambda r: _month(r, "first_lender_failure_month") is not None,
+        _happened("first_lender_failure_month"),
     ),
     "private_credit_fails": (
         "private credit fails",
-        lambda r: _month(r, "failed_month_private_credit") is not None,
+        _happened("failed_month_private_credit"),
     ),
-    "banks_fail": ("the banks fail", lambda r: _month(r, "failed_month_banks") is not None),
+    "banks_fail": ("the banks fail", _happened("failed_month_banks")),
     "oracle_sells_shares_before_2026": (
         "Oracle sells new shares before 2026 (it sold none)",
         lambda r: _in(r, "first_share_sale_month_oracle", 0, 23),
@@ -112,15 +117,15 @@ OUTCOMES: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool]]] = {
     ),
     "oracle_defaults": (
         "Oracle defaults by the horizon",
-        lambda r: _month(r, "default_month_oracle") is not None,
+        _happened("default_month_oracle"),
     ),
     "coreweave_defaults": (
         "CoreWeave defaults by the horizon",
-        lambda r: _month(r, "default_month_coreweave") is not None,
+        _happened("default_month_coreweave"),
     ),
     "covenant_enforced": (
         "a lender enforces a broken covenant",
-        lambda r: _month(r, "first_covenant_enforced_month") is not None,
+        _happened("first_covenant_enforced_month"),
     ),
 }
 

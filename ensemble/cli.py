@@ -60,17 +60,30 @@ def _add_run_options(parser: Any) -> None:
     )
 
 
-def _add_draws_options(parser: Any, draws: int) -> None:
-    """--scenario, --draws (default ``draws``), the run options, --prior and --workers."""
+def _add_draws_options(
+    parser: Any, draws: int | None, prior_help: str = "as for run.py ensemble"
+) -> None:
+    """--scenario, --draws, the run options, --prior and --workers.
+
+    ``draws`` is the default number of draws; None makes --draws required.
+    """
     parser.add_argument("--scenario", required=True, help="preset under scenarios/")
-    parser.add_argument(
-        "--draws",
-        type=_whole(1, MAX_DRAWS),
-        default=draws,
-        help=f"how many draws (default {draws})",
-    )
+    if draws is None:
+        parser.add_argument(
+            "--draws",
+            type=_whole(1, MAX_DRAWS),
+            required=True,
+            help=f"how many draws, 1 to {MAX_DRAWS:,}",
+        )
+    else:
+        parser.add_argument(
+            "--draws",
+            type=_whole(1, MAX_DRAWS),
+            default=draws,
+            help=f"how many draws (default {draws})",
+        )
     _add_run_options(parser)
-    parser.add_argument("--prior", default=None, metavar="NAME|FILE", help="as for run.py ensemble")
+    parser.add_argument("--prior", default=None, metavar="NAME|FILE", help=prior_help)
     _add_workers(parser)
 
 
@@ -115,22 +128,12 @@ def add_parsers(subparsers: Any) -> None:
         epilog="example: run.py ensemble --scenario reported --draws 200 --months 120 "
         "--root-seed 0 --out runs/reported.duckdb (docs/ensembles.md)",
     )
-    e.add_argument("--scenario", required=True, help="preset under scenarios/")
-    e.add_argument(
-        "--draws",
-        type=_whole(1, MAX_DRAWS),
-        required=True,
-        help=f"how many draws, 1 to {MAX_DRAWS:,}",
-    )
-    _add_run_options(e)
-    e.add_argument(
-        "--prior",
-        default=None,
-        metavar="NAME|FILE",
-        help="wide, narrow or a prior file (.toml); default: scenarios/priors/<scenario>.toml, "
+    _add_draws_options(
+        e,
+        None,
+        "wide, narrow or a prior file (.toml); default: scenarios/priors/<scenario>.toml, "
         "or the default rule where the preset has none",
     )
-    _add_workers(e)
     e.add_argument(
         "--scheduler",
         default=None,
