@@ -30,6 +30,7 @@ BOND_INVESTORS = "bond_investors"  # bond funds and insurers: the firms' bonds
 BANKS = "banks"  # bank loans to firms short of cash
 PRIVATE_CREDIT = "private_credit"  # private-credit funds: data-centre leases through SPVs
 LENDERS = (BOND_INVESTORS, BANKS, PRIVATE_CREDIT)
+FUNDS = ("equity_funds", "momentum_funds")  # equity investors: value and momentum funds
 
 
 @dataclass(frozen=True)
@@ -302,12 +303,6 @@ class Params:
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
     stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
     idle_rent_share: float = _p(0, 1, "rent of capacity out of contract, share of its old price")
-    contagion_method: int = _p(
-        0,
-        3,
-        "cascade report: 0 Eisenberg-Noe, 1 Furfine, 2 linear DebtRank, 3 recovery",
-        integer=True,
-    )
     # --- regimes ---------------------------------------------------------------------
     regime_window_months: int = _p(2, 24, "trailing window of the regime tests", integer=True)
     regime_persist_months: int = _p(1, 12, "months a new regime must last", integer=True)

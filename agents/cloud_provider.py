@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from economy.contracts import CloudContract, Cohort
 from economy.ledger import (
     CAPACITY,
+    CASH,
     CIP,
-    GUARANTEE,
     LEASE,
     LOAN,
     PAYABLE,
@@ -17,6 +17,8 @@ from economy.ledger import (
     ROW,
     VENDOR_LOAN,
     Claim,
+    NetWorth,
+    Real,
 )
 from economy.observation import EventKind
 
@@ -404,8 +406,6 @@ class CloudProvider(Firm):
         model.ledger.accrue_many("service", bills)
         if billed:
             self._use_prepayment(app, bill)
-        if name in model.contracting.backstops:
-            self._collect_backstop()
         self.earn_other_income()
         self.let_idle_capacity(t)
         self.pay_bills()
@@ -424,19 +424,27 @@ class CloudProvider(Firm):
         )
 
     def let_idle_capacity(self, month: int) -> None:
-        """Rent capacity whose contract has ended to other customers, at a discount.
+        """Sell capacity whose contract has ended: to a backstop, else to others at a discount.
 
-        Until it is fully depreciated, idle capacity earns ``idle_rent_share`` of what its
-        contract billed, paid by customers outside the loop (the rest of the world).
+        Capacity out of contract and still within its working life is bought by the
+        cloud's backstop at the rent its last contract billed, while the agreement runs and
+        within its limit (``Contracting.buy_unsold``: the agreement is about the hardware,
+        not its book value, which an impairment may have cut to zero). Until it is fully
+        depreciated, what the backstop does not buy earns ``idle_rent_share`` of that rent
+        from customers outside the loop (the rest of the world).
         """
-        share = self.model.p.idle_rent_share
-        if share <= 0.0:
+        unsold = 0.0
+        on_books = 0.0
+        for h in self.cohorts:
+            if h.contract_end <= month and month < h.start + h.life_months:
+                unsold += h.rent_per_month
+                if h.book > 0.0:
+                    on_books += h.rent_per_month
+        if unsold <= 0.0:
             return
-        rent = sum(
-            h.rent_per_month * share
-            for h in self.cohorts
-            if h.book > 0.0 and h.contract_end <= month
-        )
+        bought = self.model.contracting.buy_unsold(self.name, month, unsold)
+        self.backstop_due = bought
+        rent = max(0.0, on_books - bought) * self.model.p.idle_rent_share
         if rent > 0.0:
             self.model.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
 
@@ -520,19 +528,6 @@ class CloudProvider(Firm):
             ledger.repay_pro_rata("loan_repayment", self.name, kind, excess)
             excess -= owed
 
-    def _collect_backstop(self) -> None:
-        """A called guarantee falls due as the cancelled bills would have."""
-        backstop = self.model.contracting.backstops.get(self.name)
-        if backstop is None:
-            return
-        owed = self.ledger.claim(GUARANTEE, self.name, backstop.guarantor)
-        due = min(owed, backstop.due(self.model.month))
-        if due > 0.0:
-            self.model.ledger.reclassify(
-                "backstop_due", self.name, backstop.guarantor, GUARANTEE, PAYABLE, due
-            )
-            self.backstop_due = due
-
     def vendor_loan_bills(self) -> list[tuple[str, str, float, str]]:
         """This month's vendor-loan instalments: principal falls due, interest accrues.
 
@@ -579,4 +574,26 @@ class CloudProvider(Firm):
             c.built -= d
             ledger.book_real("impairment", self.name, CIP, -d, "impairment")
             loss += d
+            self._sell_site(c)
         return loss
+
+    def _sell_site(self, c: CloudContract) -> None:
+        """Sell a cancelled contract's unfinished data centre, at its written-down value.
+
+        Nobody will finish it for the cancelled contract, so it is not kept on the books
+        (where lenders would count it as collateral for years): the site, its power and
+        its shell go to builders outside the loop for cash.
+        """
+        ledger = self.ledger
+        x = min(c.built, ledger.real(self.name, CIP))
+        c.built = 0.0
+        if x <= 0.0:
+            return
+        ledger.post(
+            "site_sale",
+            (
+                Real(self.name, CIP, -x),
+                Claim(CASH, self.name, ROW, x),
+                NetWorth(ROW, "site_sale", -x),
+            ),
+        )

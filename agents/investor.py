@@ -18,6 +18,7 @@ import mesa
 from economy.ledger import EQUITY, FUND_UNITS, ROW, Claim, Ledger
 from economy.observation import EventKind
 from economy.opening import Deal
+from params import FUNDS
 
 from .world import AppPeer, Peer, World
 
@@ -75,8 +76,9 @@ class EquityInvestors(mesa.Agent):
     def __init__(self, model: World, labels: Mapping[str, str]):
         super().__init__(model)
         m = model.p.momentum_share
-        self.fundamentalists = Fund("equity_funds", labels["equity_funds"], FUNDAMENTAL, 1.0 - m)
-        self.trend_followers = Fund("momentum_funds", labels["momentum_funds"], MOMENTUM, m)
+        value, momentum = FUNDS
+        self.fundamentalists = Fund(value, labels[value], FUNDAMENTAL, 1.0 - m)
+        self.trend_followers = Fund(momentum, labels[momentum], MOMENTUM, m)
         self.funds = (self.fundamentalists, self.trend_followers)
         self.value_base: dict[str, float] = {}
         self.loop_revenue_at_start: dict[str, float] = {}

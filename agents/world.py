@@ -149,6 +149,10 @@ class ContractsView(Protocol):
     warrants: list[WarrantDeal]
     backstops: dict[str, Backstop]
 
+    def buy_unsold(self, cloud: str, month: int, unsold: float) -> float:
+        """The cloud's backstop buys its unsold capacity this month; returns the amount."""
+        ...
+
     def capex_per_gw(self, month: int) -> float:
         """Capex per GW ordered in ``month``."""
         ...

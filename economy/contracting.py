@@ -4,21 +4,22 @@ The register (``contracts``) holds every cloud contract ever signed, and the
 ``ContractBook`` its running totals by month (capacity, compute, bills, running costs).
 Contract terms are fixed at signing from the month's capex per GW; chips are the vintage
 of the month capacity starts. A defaulting party's live contracts are cancelled here:
-capacity they strand is impaired at its cloud, and a cloud with a backstop calls it.
+capacity they strand is impaired at its cloud, and a cloud's backstop buys its unsold
+capacity while the agreement runs.
 The suppliers' milestone and warrant terms are kept here too, with the GW they count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from params import APP, Params
 
 from . import demand
 from .contracts import Backstop, CloudContract, ContractBook, MilestoneDeal, WarrantDeal
-from .ledger import GUARANTEE, PREPAID, Claim, Ledger, NetWorth
+from .ledger import PREPAID, Claim, Ledger, NetWorth
 from .observation.events import EventKind, EventLog
 from .opening import Deal, DealKind, backstops, milestone_deals, warrant_deals
 
@@ -48,6 +49,21 @@ class CloudParty(Party, Protocol):
     def impair_contract(self, c: CloudContract, recovery: float) -> float:
         """Write down capacity stranded by a cancelled contract."""
         ...
+
+
+@dataclass
+class Cancellation:
+    """What cancelling a defaulting firm's contracts books (US$ bn, by firm).
+
+    Attributes:
+        n: contracts cancelled.
+        stranded: capacity stranded at each cloud (the impairment it books).
+        prepaid: prepayments each cloud keeps against the bills the default ends.
+    """
+
+    n: int = 0
+    stranded: dict[str, float] = field(default_factory=dict)
+    prepaid: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -400,11 +416,16 @@ class Contracting:
                 out[c.cloud] = out.get(c.cloud, 0.0) + cloud.stranded_loss(c, recovery, month)
         return out
 
-    def cancel_contracts_of(self, name: str, month: int) -> int:
-        """Cancel the live contracts of a defaulting firm; stranded capacity is impaired."""
+    def cancel_contracts_of(self, name: str, month: int) -> Cancellation:
+        """Cancel the live contracts of a defaulting firm; stranded capacity is impaired.
+
+        Returns what the cancellation books, by firm: capacity stranded at the clouds and
+        prepayments they keep (for the default's clearing). Capacity released is out of
+        contract from now on: a backstop buys it month by month while its agreement runs
+        (:meth:`buy_unsold`).
+        """
         p = self.p
-        n = 0
-        called: set[str] = set()
+        out = Cancellation()
         ended: dict[str, float] = {}  # cloud -> take-or-pay bills the cancellations end
         for c in self.live_contracts_of(name, month):
             ended[c.cloud] = ended.get(c.cloud, 0.0) + c.gw * c.price_per_gw_month * (
@@ -412,30 +433,27 @@ class Contracting:
             )
             self.book.cancel(c, month, p.cloud_opex_to_capex)
             cloud = self.clouds[c.cloud]
-            cloud.release(c.id, month)  # idle from now: re-let to other customers
-            backstop = self.backstops.get(c.cloud)
-            if name == APP and backstop is not None and c.start <= month:
-                backstop.streams.append((c.gw * c.price_per_gw_month, c.end))
-                called.add(c.cloud)
+            cloud.release(c.id, month)  # out of contract: a backstop buys it, or others rent it
             c.cancel(month)
-            n += 1
+            out.n += 1
             if name == APP and not cloud.defaulted:
-                cloud.impair_contract(c, p.stranded_capacity_recovery)
+                loss = cloud.impair_contract(c, p.stranded_capacity_recovery)
+                out.stranded[c.cloud] = out.stranded.get(c.cloud, 0.0) + loss
         if name == APP:
-            self._retain_prepayments(ended)
-        for cloud_name in sorted(called):
-            self._call_backstop(self.backstops[cloud_name], month)
-        self.cancelled_this_month += n
-        return n
+            out.prepaid = self._retain_prepayments(ended)
+        self.cancelled_this_month += out.n
+        return out
 
-    def _retain_prepayments(self, ended: Mapping[str, float]) -> None:
+    def _retain_prepayments(self, ended: Mapping[str, float]) -> dict[str, float]:
         """The app company defaults: each cloud keeps what it was paid in advance.
 
         A prepayment is set off against the take-or-pay bills the default ends (``ended``,
         by cloud: the cloud's claim for the rest of its contracts): the cloud keeps the
-        cash and the app company's claim on it is gone. Any excess stays a claim.
+        cash and the app company's claim on it is gone. Any excess stays a claim. Returns
+        what each cloud keeps.
         """
         ledger = self.ledger
+        kept: dict[str, float] = {}
         for cloud in sorted(self.clouds):
             prepaid = ledger.claim(PREPAID, APP, cloud)
             if prepaid <= 0.0:
@@ -452,27 +470,33 @@ class Contracting:
                     NetWorth(APP, "prepayment_retained", -x),
                 ),
             )
+            kept[cloud] = x
+        return kept
 
-    def _call_backstop(self, backstop: Backstop, month: int) -> None:
-        """The guarantor now owes the cloud the cancelled bills, within the limit."""
-        if self.parties[backstop.guarantor].defaulted:
-            return
-        amount = backstop.call(month + 1)
+    def buy_unsold(self, cloud: str, month: int, unsold: float) -> float:
+        """The cloud's backstop buys its unsold capacity this month; returns the amount.
+
+        ``unsold`` is the month's rent of the capacity out of contract. The purchase is a
+        bill the guarantor owes the cloud this month (the cloud's revenue, the guarantor's
+        expense), paid with its other bills. Nothing is bought once the guarantor has
+        defaulted, after the agreement ends or beyond its limit.
+        """
+        backstop = self.backstops.get(cloud)
+        if backstop is None or self.parties[backstop.guarantor].defaulted:
+            return 0.0
+        first = backstop.bought == 0.0
+        amount = backstop.buy(month, unsold)
         if amount <= 0.0:
-            return
-        self.ledger.post(
-            "backstop_called",
-            (
-                Claim(GUARANTEE, backstop.cloud, backstop.guarantor, amount),
-                NetWorth(backstop.guarantor, "backstop", -amount),
-                NetWorth(backstop.cloud, "backstop", amount),
-            ),
-        )
-        self.events.log(
-            month,
-            EventKind.BACKSTOP,
-            backstop.cloud,
-            guarantor=backstop.guarantor,
-            cloud=backstop.cloud,
-            amount=amount,
-        )
+            return 0.0
+        self.ledger.accrue_many("backstop", [(backstop.guarantor, cloud, amount, "backstop")])
+        if first or backstop.left() <= 0.0:  # the first purchase and the limit reached
+            self.events.log(
+                month,
+                EventKind.BACKSTOP,
+                cloud,
+                guarantor=backstop.guarantor,
+                cloud=cloud,
+                amount=amount,
+                left=backstop.left(),
+            )
+        return amount

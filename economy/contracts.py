@@ -203,30 +203,34 @@ class WarrantDeal:
 
 @dataclass(slots=True)
 class Backstop:
-    """A supplier's promise to pay a cloud for capacity left unused (NVIDIA for CoreWeave).
+    """A supplier's promise to buy a cloud's unsold capacity (NVIDIA for CoreWeave).
 
-    When the app company's contracts with the cloud are cancelled, the guarantee is
-    called: the guarantor owes the cancelled bills, up to what is left of ``limit``, as a
-    claim the cloud holds (so its books see the guarantee at once), paid month by month
-    as the bills would have fallen due.
+    While the agreement runs (from ``start`` to before ``end``) the guarantor buys, each
+    month, the cloud's capacity in service but out of contract, at the rent its last
+    contract billed, until it has bought ``limit`` in all. A month's purchase is a bill the
+    guarantor owes the cloud that month: settled as it goes, not booked up front.
     """
 
     guarantor: str
     cloud: str
     limit: float
-    called: float = 0.0
-    streams: list[tuple[float, int]] = field(default_factory=list)  # (monthly bill, end)
+    start: int = 0
+    end: int = 10**6
+    bought: float = 0.0
 
-    def call(self, month: int) -> float:
-        """Amount newly owed under the guarantee for the streams added so far."""
-        owed = sum(b * max(0, end - month) for b, end in self.streams)
-        new = max(0.0, min(owed, self.limit) - self.called)
-        self.called += new
-        return new
+    def left(self) -> float:
+        """What the guarantor may still buy under the agreement."""
+        return max(0.0, self.limit - self.bought)
 
-    def due(self, month: int) -> float:
-        """Bills of the cancelled contracts falling due in ``month``."""
-        return sum(b for b, end in self.streams if month < end)
+    def buy(self, month: int, unsold: float) -> float:
+        """Buy up to ``unsold`` (US$ bn of the month's rent) if the agreement runs in ``month``."""
+        if not self.start <= month < self.end or unsold <= 0.0:
+            return 0.0
+        x = min(unsold, self.left())
+        if x <= ROUNDING:
+            return 0.0
+        self.bought += x
+        return x
 
 
 ROUNDING = 1e-9  # running totals below this are what cancellations leave of rounding

@@ -101,8 +101,9 @@ KIND_ACTIONS: dict[str, KindAction] = {
     ),
     "backstop": KindAction(
         Action.APPLIED,
-        "a guarantee called when the app company's contracts with the cloud are cancelled",
-        "economy/contracting.py: cancel_contracts_of (backstop_limit_coreweave)",
+        "the guarantor buys the cloud's capacity out of contract each month while the "
+        "agreement runs, within its limit",
+        "economy/contracting.py: buy_unsold (backstop_limit_coreweave)",
     ),
     "cloud_contract": KindAction(
         Action.APPLIED,

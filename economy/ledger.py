@@ -39,7 +39,6 @@ EQUITY = "equity"
 FUND_UNITS = "fund_units"
 VENDOR_LOAN = "vendor_loan"  # a chip supplier's loan to the buyer of its chips
 CONVERTIBLE = "convertible"  # interests that convert into equity (not debt-like)
-GUARANTEE = "guarantee"  # a called guarantee: what a backstop still owes, paid over time
 # a data-centre lease from a private-credit SPV, secured on the building: ranks first
 LEASE = "lease"
 BOND = "bond"  # a firm's bond, held by bond investors: unsecured, like a bank loan
@@ -53,7 +52,6 @@ CLAIM_KINDS = (
     FUND_UNITS,
     VENDOR_LOAN,
     CONVERTIBLE,
-    GUARANTEE,
     LEASE,
     BOND,
     PREPAID,
@@ -63,7 +61,7 @@ _CLAIM_KIND_SET = frozenset(CLAIM_KINDS)
 _DEBT_KIND_SET = _CLAIM_KIND_SET - {CASH, EQUITY}  # claims held at face value, not cash
 
 # Claims that count as debt when judging solvency on book equity (convention 6).
-DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, GUARANTEE, LEASE, BOND, PREPAID})
+DEBT_LIKE = frozenset({LOAN, PAYABLE, FUND_UNITS, VENDOR_LOAN, LEASE, BOND, PREPAID})
 # Debt a lender's leverage test counts: all of it but a supplier's vendor loan (subordinated
 # to the lenders' credit: junior capital a senior leverage covenant does not count, which
 # the supplier extends beyond what lenders would lend, as Nortel and Lucent did) and a
@@ -934,7 +932,7 @@ class Ledger:
         """Move ``amount`` of ``holder``'s claim on ``issuer`` from one kind to another.
 
         No cash and no income: a loan instalment falling due (a vendor loan becomes a bill),
-        a called guarantee falling due. One posting of two legs.
+        credit a lender calls. One posting of two legs.
         """
         if not (
             math.isfinite(amount)

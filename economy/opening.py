@@ -84,7 +84,7 @@ class Deal:
         ramp: share of ``gw`` delivered in each quarter from ``start`` (empty: all at once).
         start: first month of service (contracts); first month whose new systems count
             (milestone equity, warrants).
-        term: months of service (contracts).
+        term: months of service (contracts); months a backstop runs.
         supplier: the chip supplier whose chips the deal is about (a contract's chips, a
             supplier's letter of intent); None when the deal does not name one.
         lapses: month a non-binding deal lapses, if it does.
@@ -136,6 +136,13 @@ _CONFIDENCE = {"H": "reported", "M": "reported", "L": "assumed"}
 
 def _first(rows: Sequence[DealRow], kind: str) -> DealRow | None:
     return next((r for r in rows if r.kind == kind), None)
+
+
+def _start(row: DealRow | None) -> int:
+    """A standing deal's first month: its start, else its date (0 without a row)."""
+    if row is None:
+        return 0
+    return row.start if row.start is not None else row.date
 
 
 def _cloud(row: DealRow) -> str:
@@ -217,6 +224,7 @@ def deals_from(
     rows = deal_book() if rows is None else rows
     loi = _first(rows, "milestone_investment")
     amd = _first(rows, "chip_supply_with_warrant")
+    backstop = _first(rows, "backstop")
 
     def standing(kind: DealKind, parties: tuple[str, str], source: str, **kw) -> Deal:
         return Deal(kind, parties, source=source, confidence=_confidence(source), **kw)
@@ -270,6 +278,8 @@ def deals_from(
             ("nvidia", "coreweave"),
             "backstop_limit_coreweave",
             value=p.backstop_limit_coreweave,
+            start=_start(backstop),
+            term=backstop.term_months if backstop is not None else None,
         ),
     ]
     if until is not None:
@@ -325,12 +335,16 @@ def warrant_deals(deals: Iterable[Deal]) -> list[WarrantDeal]:
 
 
 def backstops(deals: Iterable[Deal]) -> dict[str, Backstop]:
-    """The backstops, by the cloud they protect."""
-    return {
-        d.parties[1]: Backstop(d.parties[0], d.parties[1], float(d.value or 0.0))
-        for d in deals
-        if d.kind is DealKind.BACKSTOP
-    }
+    """The backstops, by the cloud they protect (running from ``start`` for ``term`` months)."""
+    out = {}
+    for d in deals:
+        if d.kind is DealKind.BACKSTOP:
+            start = d.start or 0
+            end = start + d.term if d.term else 10**6
+            out[d.parties[1]] = Backstop(
+                d.parties[0], d.parties[1], float(d.value or 0.0), start, end
+            )
+    return out
 
 
 def stakes(deals: Iterable[Deal]) -> dict[str, dict[str, float]]:

@@ -10,22 +10,20 @@ its contracts, pay creditors pro rata from cash, impair real assets to a fire-sa
 value, write the remaining claims down to what the assets recover (creditor loss =
 debtor gain; a secured claim, a private-credit SPV's data-centre lease, recovers first
 from the data centres it financed and shares the rest pro rata for what they do not
-cover), and price its shares at zero. A creditor's loss spreads through its cash and
-credit: it defaults when it can no longer pay (the network methods of
-``economy.contagion`` measure the spread the claims allow).
+cover), and price its shares at zero. What each balance sheet loses is one calculation,
+the default's clearing (``economy.observation.clearing``): the report shows it and the
+ledger books it. A creditor's loss spreads through its cash and credit: it defaults when
+it can no longer pay, in a later month (the network methods of ``economy.contagion``,
+for networks a user supplies, measure the spread claims allow when losses strike at once).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-import numpy as np
-
 from params import Params
 
-from . import contagion
 from .contracting import Contracting
 from .ledger import (
     CAPACITY,
@@ -36,20 +34,30 @@ from .ledger import (
     EQUITY,
     JUNIOR,
     REAL_KINDS,
+    REVALUATION,
+    ROW,
     SENIOR,
     Claim,
     Ledger,
     NetWorth,
 )
 from .observation import DefaultReason, Observation
-
-CASCADE_METHODS = (
-    contagion.EISENBERG_NOE,
-    contagion.FURFINE,
-    contagion.LINEAR_DEBTRANK,
-    contagion.EXOGENOUS_RECOVERY,
+from .observation.clearing import (
+    IMPAIRED,
+    PREPAID_KEPT,
+    SHARES,
+    STRANDED,
+    WRITTEN_OFF,
+    Clearing,
 )
+
 ARREARS_TOL = 1e-9
+CLEARED = DEBT_LIKE | {CONVERTIBLE}  # claims a default clears (equity is priced at zero)
+
+
+def _rank(kind: str) -> int:
+    """Order of payment out of a defaulter's cash: 0 first, then junior, then convertible."""
+    return 2 if kind == CONVERTIBLE else 1 if kind in JUNIOR else 0
 
 
 class Debtor(Protocol):
@@ -112,118 +120,87 @@ class Solvency:
             return DefaultReason.ARREARS, {"months": firm.months_in_arrears}
         return None  # negative book equity with the cash to pay is no default
 
-    def network(self) -> contagion.Network:
-        """The claims between the model's firms and investors as a contagion network.
-
-        Debt-like claims enter at face value. Equity stakes and convertible interests enter
-        at carrying value, as in the reference's AI web: a stake is carried at the holder's
-        share of the issuer's book equity (the equity method), so book equity, not the
-        market price, is what a cascade can destroy. External assets are cash and real
-        assets; external liabilities are debt-like claims held by the rest of the world.
-        """
-        ledger = self.ledger
-        nodes = list(self.nodes)
-        index = {n: i for i, n in enumerate(nodes)}
-        n = len(nodes)
-        matrix = [[0.0] * n for _ in range(n)]
-        ext_assets = [0.0] * n
-        ext_liab = [0.0] * n
-        book = {name: max(0.0, ledger.book_equity(name)) for name in nodes}
-        for name in nodes:
-            i = index[name]
-            # rounding can leave a balance a hair below zero; the network takes none below zero
-            ext_assets[i] = max(0.0, ledger.cash(name)) + sum(
-                max(0.0, ledger.real(name, k)) for k in REAL_KINDS
-            )
-            for kind, holder, issuer, value in ledger.claims_of(name):
-                if value <= 0.0 or kind == CASH:
-                    continue
-                if holder == name and issuer in index:
-                    if kind == EQUITY:
-                        out = ledger.shares_outstanding(issuer)
-                        carried = book[issuer] * ledger.shares(holder, issuer) / out if out else 0.0
-                        matrix[i][index[issuer]] += carried
-                    elif kind in DEBT_LIKE or kind == CONVERTIBLE:
-                        matrix[i][index[issuer]] += value
-                elif issuer == name and holder not in index and kind in DEBT_LIKE:
-                    ext_liab[i] += value
-        return contagion.Network(
-            nodes=tuple(nodes),
-            external_assets=np.asarray(ext_assets, dtype=float),
-            external_liabilities=np.asarray(ext_liab, dtype=float),
-            interbank_matrix=np.asarray(matrix, dtype=float),
-        )
-
-    def cascade_report(self, month: int, name: str) -> dict[str, Any]:
-        """How the default of ``name`` spreads, by the method ``contagion_method`` names.
-
-        The shock is the value the default destroys outside claims: the fire-sale loss on
-        the defaulting firm's real assets and, when the app company defaults, the capacity
-        its cancelled contracts strand at the clouds. It is taken off external assets
-        before the cascade is solved. Direct loss is the shock; amplified loss is the
-        further equity lost through claims (the defaulter's unpaid bills and loans, stakes
-        at carrying value). The report keeps the network and the shock it solved.
-        """
-        p = self.p
-        net = self.network()
-        shock = [0.0] * net.n
-        i = net.index(name)
-        shock[i] = (1.0 - p.fire_sale_recovery) * sum(self.ledger.real(name, k) for k in REAL_KINDS)
-        for cloud, loss in self.contracting.stranded_losses(name, month).items():
-            shock[net.index(cloud)] += loss
-        shock = [min(s, a) for s, a in zip(shock, net.external_assets, strict=True)]
-        method = CASCADE_METHODS[p.contagion_method]
-        res = contagion.solve(net, shock, method)
-        losses = {
-            node: (1.0 if math.isnan(x) else float(x))
-            for node, x in zip(net.nodes, res.relative_equity_loss_clipped, strict=True)
-        }
-        return {
-            "month": month,
-            "firm": name,
-            "method": method,
-            "direct_loss": float(res.direct_loss),
-            "amplified_loss": float(res.amplified_loss),
-            "relative_equity_loss": losses,
-            "defaulted": list(res.defaulted),
-            "network": net,
-            "shock": shock,
-        }
-
     def resolve_default(
         self, month: int, firm: Debtor, reason: DefaultReason, detail: dict[str, Any]
     ) -> dict[str, float]:
-        """Book ``firm``'s default; returns the losses it passed to each creditor."""
+        """Book ``firm``'s default; returns the losses it passed to each creditor.
+
+        The default's clearing (what each balance sheet loses, by channel) is recorded
+        with what the ledger wrote down, measured from every balance sheet's net worth
+        before and after: the two agree (``tests/test_cascade.py``).
+        """
         name = firm.name
-        self.observation.record_cascade(self.cascade_report(month, name))
+        ledger = self.ledger
+        before = {a: ledger.net_worth_accounts(a) for a in ledger.sectors}
+        book_before = {a: ledger.book_equity(a) for a in self.nodes}
+        price = ledger.price(name)
+        holders = ledger.creditors(name, EQUITY)
+        clearing = Clearing(month, name)
         cancelled = self.contracting.cancel_contracts_of(name, month)
+        for cloud, x in cancelled.stranded.items():
+            clearing.add(cloud, STRANDED, x)
+        for cloud, x in cancelled.prepaid.items():
+            clearing.add(cloud, PREPAID_KEPT, -x)
+            clearing.add(name, PREPAID_KEPT, x)
+        self._sell_holdings(name)
         self._pay_out_cash(name)
-        self._impair_real_assets(name)
+        clearing.add(name, IMPAIRED, self._impair_real_assets(name))
         losses = self._write_off(name)
-        self.ledger.set_price(name, 0.0)  # the shares are worth nothing
+        for holder, x in losses.items():
+            clearing.add(holder, WRITTEN_OFF, x)
+        for holder, n in holders.items():
+            clearing.add(holder, SHARES, n * price)
+        ledger.set_price(name, 0.0)  # the shares are worth nothing
+        for a in ledger.sectors:
+            after = ledger.net_worth_accounts(a)
+            keys = set(after) | set(before[a])
+            if a == name:  # its own debts forgiven and its shares re-marked are no gain
+                keys -= {"write_off", REVALUATION}
+            d = sum(after.get(k, 0.0) - before[a].get(k, 0.0) for k in keys)
+            if d != 0.0:
+                clearing.writedown[a] = -d
+        clearing.relative_to(book_before)
         firm.defaulted = True
         firm.default_month = month
-        self.observation.record_default(month, name, reason, detail, losses, cancelled)
+        self.observation.record_cascade(clearing)
+        self.observation.record_default(month, name, reason, detail, losses, cancelled.n)
         return losses
 
     def _debts(self, name: str) -> dict[tuple[str, str], float]:
+        """What the estate owes, by (kind, holder): debt-like claims and convertible interests."""
         ledger = self.ledger
         return {
-            (k, h): v
-            for k in sorted(DEBT_LIKE)
-            for h, v in sorted(ledger.creditors(name, k).items())
+            (k, h): v for k in sorted(CLEARED) for h, v in sorted(ledger.creditors(name, k).items())
         }
+
+    def _sell_holdings(self, name: str) -> None:
+        """Sell the shares the defaulter holds (the app company's AMD shares) for cash.
+
+        A block sale to investors outside the loop (the rest of the world) at the market
+        price, so the estate pays its creditors with them rather than keeping them.
+        """
+        ledger = self.ledger
+        for issuer, v in sorted(ledger.holdings(name, EQUITY).items()):
+            ledger.post(
+                "default_sale",
+                (
+                    Claim(EQUITY, name, issuer, -v),
+                    Claim(EQUITY, ROW, issuer, v),
+                    Claim(CASH, name, ROW, v),
+                ),
+            )
 
     def _pay_out_cash(self, name: str) -> None:
         """Pay creditors pro rata from cash (cash secures no claim); junior claims last.
 
         Subordinated claims (``JUNIOR``: vendor loans) are paid only from cash left once
-        every other claim is paid in full.
+        every other claim is paid in full, and convertible interests (equity to come) only
+        from cash left after them.
         """
         ledger = self.ledger
         debts = self._debts(name)
-        for rank in (False, True):  # the rest, then the junior claims
-            part = {k: v for k, v in debts.items() if (k[0] in JUNIOR) == rank}
+        for rank in (0, 1, 2):  # the rest, the junior claims, the convertible interests
+            part = {k: v for k, v in debts.items() if _rank(k[0]) == rank}
             total = sum(part.values())
             cash = ledger.cash(name)
             if total <= 0.0 or cash <= 0.0:
@@ -233,14 +210,17 @@ class Solvency:
                 x = min(v * share, ledger.cash(name))  # never overdraw by rounding
                 ledger.pay_claim("default_payout", name, kind, holder, x)
 
-    def _impair_real_assets(self, name: str) -> None:
-        """Impair real assets to a fire-sale value."""
+    def _impair_real_assets(self, name: str) -> float:
+        """Impair real assets to a fire-sale value; returns the loss."""
         ledger = self.ledger
+        total = 0.0
         for kind in REAL_KINDS:
             v = ledger.real(name, kind)
             if v > 0.0:
                 loss = v * (1.0 - self.p.fire_sale_recovery)
                 ledger.book_real("impairment", name, kind, -loss, "impairment")
+                total += loss
+        return total
 
     def _recovery(self, name: str, debts: dict[tuple[str, str], float]) -> dict[str, float]:
         """Share of each kind of claim the assets recover: secured claims first.
@@ -251,28 +231,32 @@ class Solvency:
         service and under construction); what the collateral does not cover is an
         unsecured claim like the rest, and all of them share the other assets pro rata;
         a junior claim (``JUNIOR``: a supplier's vendor loan, subordinated to the lenders'
-        credit) recovers only what is left once the others recover in full.
+        credit) recovers only what is left once the others recover in full, and a
+        convertible interest only what is left after the junior claims.
         """
         ledger = self.ledger
         assets = max(0.0, ledger.assets(name))
         secured = sum(v for (kind, _), v in debts.items() if kind in SENIOR)
         junior = sum(v for (kind, _), v in debts.items() if kind in JUNIOR)
+        convertible = sum(v for (kind, _), v in debts.items() if kind == CONVERTIBLE)
         collateral = min(
             sum(max(0.0, ledger.real(name, k)) for k in (CAPACITY, CIP)),
             self.p.fire_sale_recovery * secured,
         )
         covered = min(secured, collateral)
-        unsecured = sum(debts.values()) - covered - junior
+        unsecured = sum(debts.values()) - covered - junior - convertible
         rest = max(0.0, assets - covered)
         r = min(1.0, rest / unsecured) if unsecured > 0.0 else 1.0
         out = {kind: r for kind, _ in debts}
         if secured > 0.0:
             for kind in SENIOR:
                 out[kind] = (covered + r * (secured - covered)) / secured
+        left = max(0.0, rest - unsecured)
         if junior > 0.0:  # what is left once the others recover in full
-            left = max(0.0, rest - unsecured)
             for kind in JUNIOR:
                 out[kind] = min(1.0, left / junior)
+        if convertible > 0.0:  # what is left after the junior claims
+            out[CONVERTIBLE] = min(1.0, max(0.0, left - junior) / convertible)
         return out
 
     def _write_off(self, name: str) -> dict[str, float]:

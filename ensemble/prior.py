@@ -70,7 +70,6 @@ REGIME_DEFINITIONS = frozenset(
     }
 )
 SWITCHES = {  # name -> what it switches (never drawn: a choice of model, not a belief)
-    "contagion_method": "it chooses the cascade method of the report, not the economy",
     "financing_constraints": "it switches the funding rule off for counterfactuals (§7.17)",
 }
 OPENING_PREFIXES = ("open_", "other_income_", "opening_")

@@ -53,8 +53,13 @@ def sector_cash(model: AIBubbleModel) -> dict[str, float]:
 
 
 def run_checked(model: AIBubbleModel, months: int) -> None:
-    """Step month by month; the model checks the ledger, the test checks stocks against flows."""
+    """Step month by month; the model checks the ledger, the test checks stocks against flows.
+
+    In a month with defaults, what the cascade report says each balance sheet loses is
+    what the ledger wrote down (to 1e-9).
+    """
     assert model.check_invariants
+    obs = model.observation
     for _ in range(months):
         before = sector_cash(model)
         model.step()
@@ -65,6 +70,9 @@ def run_checked(model: AIBubbleModel, months: int) -> None:
             # the flow matrix's cash row records uses of funds with a minus sign
             flow = -tfm.get(("d_" + CASH, sector), 0.0)
             assert cash - before[sector] == pytest.approx(flow, abs=1e-9 * scale)
+        for agent in set(obs.cascade_loss) | set(obs.writedown):
+            reported, booked = obs.cascade_loss.get(agent, 0.0), obs.writedown.get(agent, 0.0)
+            assert reported == pytest.approx(booked, rel=1e-12, abs=1e-9), agent
 
 
 def test_the_parameter_sweep_space_is_not_empty():
@@ -94,3 +102,17 @@ def test_invariants_hold_every_month_for_random_parameters(values, seed):
     # no firm ends with negative cash, and nothing is owed to a firm that never existed
     for firm in model.firms:
         assert model.ledger.cash(firm.name) >= -1e-9
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=True,
+)
+@given(values=draws(), seed=st.integers(0, 2**31 - 1))
+def test_invariants_hold_every_month_through_the_dated_deals(values, seed):
+    """The deal book's ramps, lapses, cuts and repricings (history) over random parameters."""
+    model = AIBubbleModel(rng=seed, preset="history", check_invariants=True, **values)
+    run_checked(model, 120)
+    assert model.deals, "history applies the dated deals"

@@ -64,7 +64,7 @@ def test_the_default_list_is_the_assumed_behavioural_and_financial_parameters():
     for left_out in (
         "plateau_growth",  # a definition
         "regime_window_months",
-        "contagion_method",  # a switch
+        "financing_constraints",  # a switch
         "open_cash_openai",  # opening values
         "other_income_oracle",
         "users_initial",
@@ -187,8 +187,9 @@ BAD = {
         "params.plateau_growth: plateau_growth is a definition",
     ),
     "a switch": (
-        '[params.contagion_method]\ndistribution = "uniform"\nlow = 0\nhigh = 3\nreason = "x"\n',
-        "contagion_method is a switch",
+        '[params.financing_constraints]\ndistribution = "uniform"\n'
+        'low = 0\nhigh = 1\nreason = "x"\n',
+        "financing_constraints is a switch",
     ),
     "an opening value": (
         GOOD.replace("interest_rate", "open_cash_openai"),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from params import APP, CLOUDS, FIRMS, LENDERS, PRIVATE_CREDIT, SUPPLIERS, Params
+from params import APP, CLOUDS, FIRMS, FUNDS, LENDERS, PRIVATE_CREDIT, SUPPLIERS, Params
 
 from ..contracts import Backstop, CloudContract, ContractBook, WarrantDeal
 from ..finance import BP, LoanBook, Minsky
@@ -202,8 +202,10 @@ class Observed(Protocol):
     n_defaults: int
     commitment_limited: bool
     cascade_direct: float
-    cascade_amplified: float
+    cascade_claims: float
     cascade_max_loss: dict[str, float]
+    cascade_loss: dict[str, float]
+    writedown: dict[str, float]
     loans: LoanBook
     lenders_by_name: dict[str, LenderReading]
 
@@ -643,7 +645,8 @@ def _risk_columns() -> list[Column]:
         Column(
             "backstop_paid",
             "US$ bn a month",
-            "NVIDIA's payments to CoreWeave for capacity left unused",
+            "NVIDIA's purchases of CoreWeave's unsold capacity under its backstop "
+            "(billed this month)",
             lambda v: sum(v.obs.clouds_by_name[b].backstop_due for b in v.obs.register.backstops),
         ),
         Column(
@@ -655,14 +658,16 @@ def _risk_columns() -> list[Column]:
         Column(
             "cascade_direct_loss",
             "US$ bn",
-            "defaults so far: fire-sale losses of the defaulting firms (the shocks)",
+            "defaults so far: value destroyed outside claims (the defaulters' real assets "
+            "at fire-sale value, capacity stranded at the clouds)",
             lambda v: v.obs.cascade_direct,
         ),
         Column(
-            "cascade_amplified_loss",
+            "cascade_claims_loss",
             "US$ bn",
-            "defaults so far: further equity losses the cascade method finds through claims",
-            lambda v: v.obs.cascade_amplified,
+            "defaults so far: losses passed to other balance sheets through claims "
+            "(creditors' write-offs, shareholders' stakes), as booked",
+            lambda v: v.obs.cascade_claims,
         ),
         Column(
             "contracts_cancelled",
@@ -814,7 +819,7 @@ def _firm_columns(f: str) -> list[Column]:
         Column(
             f"cascade_equity_loss_{f}",
             "fraction",
-            f"largest relative equity loss of {name} in a default cascade so far",
+            f"largest loss of {name} in one default so far, over its book equity before it (0-1)",
             lambda v: v.obs.cascade_max_loss.get(f, 0.0),
         ),
         Column(
@@ -891,6 +896,26 @@ def _lender_columns(x: str) -> list[Column]:
     return out
 
 
+def _clearing_columns(x: str) -> list[Column]:
+    name = LABELS[x]
+    return [
+        Column(
+            f"cascade_loss_{x}",
+            "US$ bn a month",
+            f"what {name} loses this month in the defaults' clearing, as the cascade report "
+            "gives it (write-offs, shares, stranded capacity, prepayments kept; negative: a gain)",
+            lambda v: v.obs.cascade_loss.get(x, 0.0),
+        ),
+        Column(
+            f"writedown_{x}",
+            "US$ bn a month",
+            f"what the ledger writes off {name}'s net worth this month for defaults, "
+            "measured from its books (equals cascade_loss)",
+            lambda v: v.obs.writedown.get(x, 0.0),
+        ),
+    ]
+
+
 def _columns() -> tuple[Column, ...]:
     c = [
         Column("month", "months", "months since January 2024 (month 0)", lambda v: v.t),
@@ -919,6 +944,8 @@ def _columns() -> tuple[Column, ...]:
         c += _firm_columns(f)
     for x in LENDERS:
         c += _lender_columns(x)
+    for x in (*FIRMS, *FUNDS, *LENDERS):
+        c += _clearing_columns(x)
     c += [_flag_column(carried) for carried in CARRIED]
     return tuple(c)
 

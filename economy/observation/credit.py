@@ -37,10 +37,19 @@ OPERATING = (
     "cogs",
     "cloud_opex",
     "idle_rent",
+    "backstop",  # a backstop's purchase of unsold capacity: the cloud's sale, its buyer's cost
     "compute",
 )
 INTEREST = ("interest", "vendor_interest")
-REVENUE = ("app_revenue", "other_income", "chip_sales", "compute", "revenue_share", "idle_rent")
+REVENUE = (
+    "app_revenue",
+    "other_income",
+    "chip_sales",
+    "compute",
+    "revenue_share",
+    "idle_rent",
+    "backstop",
+)
 
 
 class Firm(Protocol):
@@ -73,8 +82,10 @@ class Credit:
         firms: Sequence[Firm],
         returns: Mapping[str, list[float]],
         loans_due: Mapping[str, float] | None = None,
+        guarantors: Mapping[str, str] | None = None,
     ):
         self.p = p
+        self.guarantors = dict(guarantors or {})  # cloud -> who buys its unsold capacity
         self.ledger = ledger
         self.commitments = commitments
         self.firms = list(firms)
@@ -125,6 +136,11 @@ class Credit:
             )
             if from_app > 0.0:
                 out[APP] = from_app
+            # a backstop's purchases come from its guarantor
+            bought = max(0.0, get((name, "backstop"), 0.0))
+            if bought > 0.0 and name in self.guarantors:
+                guarantor = self.guarantors[name]
+                out[guarantor] = out.get(guarantor, 0.0) + bought
             # a supplier's chips, invoiced to each cloud
             for (kind, src, dst), v in self.ledger.period_flows.items():
                 if kind == "chips" and src == name and v > 0.0:

@@ -18,6 +18,7 @@ from ..finance import LoanBook
 from ..indicators import cash_flow_runway, loop_throughput, ratio, trailing_mean, trailing_sum
 from ..ledger import ROW, Ledger
 from ..regimes import Regime, RegimeClassifier, Signals
+from .clearing import Clearing
 from .columns import (
     CARRIED,
     COLUMNS,
@@ -94,12 +95,15 @@ class Observation:
             self.firms,
             returns or {},
             self.loans.matured,
+            {cloud: b.guarantor for cloud, b in register.backstops.items()},
         )
         self.month = -1
-        self.cascades: list[dict[str, Any]] = []
+        self.cascades: list[Clearing] = []
         self.cascade_direct = 0.0
-        self.cascade_amplified = 0.0
+        self.cascade_claims = 0.0
         self.cascade_max_loss: dict[str, float] = {}
+        self.cascade_loss: dict[str, float] = {}  # this month, by balance sheet
+        self.writedown: dict[str, float] = {}  # this month, by balance sheet
         self.commitment_limited = False
         self.new_contracts: list[CloudContract] = []
         self.throughput = 0.0
@@ -204,13 +208,17 @@ class Observation:
         """The app company hit its commitment limit this month."""
         self.commitment_limited = True
 
-    def record_cascade(self, report: dict[str, Any]) -> None:
-        """Keep a default's cascade report (direct and amplified losses, relative losses)."""
-        self.cascades.append(report)
-        self.cascade_direct += report["direct_loss"]
-        self.cascade_amplified += report["amplified_loss"]
-        for node, x in report["relative_equity_loss"].items():
+    def record_cascade(self, clearing: Clearing) -> None:
+        """Keep a default's clearing: the losses it books and what the ledger wrote down."""
+        self.cascades.append(clearing)
+        self.cascade_direct += clearing.direct_loss
+        self.cascade_claims += clearing.claims_loss
+        for node, x in clearing.relative_equity_loss.items():
             self.cascade_max_loss[node] = max(self.cascade_max_loss.get(node, 0.0), x)
+        for node in clearing.losses:
+            self.cascade_loss[node] = self.cascade_loss.get(node, 0.0) + clearing.loss(node)
+        for node, x in clearing.writedown.items():
+            self.writedown[node] = self.writedown.get(node, 0.0) + x
 
     def record_default(
         self,
@@ -240,6 +248,8 @@ class Observation:
         self.month = month
         self.commitment_limited = False
         self._circularity = {}
+        self.cascade_loss = {}
+        self.writedown = {}
 
     def record_month(self) -> None:
         """Phase 8: record the month's flows and classify the regime."""

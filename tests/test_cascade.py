@@ -1,0 +1,190 @@
+"""The cascade booked is the cascade reported: the clearing is what the ledger writes down."""
+
+from dataclasses import replace
+
+import pytest
+
+from economy.contracting import Cancellation
+from economy.ledger import (
+    CAPACITY,
+    CASH,
+    EQUITY,
+    LOAN,
+    ROW,
+    VENDOR_LOAN,
+    Claim,
+    Ledger,
+    NetWorth,
+    Real,
+)
+from economy.observation.clearing import IMPAIRED, SHARES, WRITTEN_OFF, Clearing
+from economy.observation.events import DefaultReason
+from economy.solvency import Solvency
+from model import AIBubbleModel
+from params import FIRMS, FUNDS, LENDERS, Params
+
+
+class _Firm:
+    def __init__(self, name: str):
+        self.name = name
+        self.defaulted = False
+        self.default_month: int | None = None
+        self.months_in_arrears = 0
+
+    def pay_bills(self) -> float:
+        return 0.0
+
+
+class _Contracts:
+    def cancel_contracts_of(self, name: str, month: int) -> Cancellation:
+        return Cancellation()
+
+
+class _Observation:
+    def __init__(self):
+        self.cascades: list[Clearing] = []
+        self.defaults: list[tuple] = []
+
+    def record_cascade(self, clearing: Clearing) -> None:
+        self.cascades.append(clearing)
+
+    def record_default(self, *args) -> None:
+        self.defaults.append(args)
+
+
+def small_network() -> Ledger:
+    """D owes a bank 8 (a loan) and a supplier 3 (a junior vendor loan); a fund owns D."""
+    ledger = Ledger({"d": "firms", "s": "firms", "bank": "investors", "fund": "investors"})
+    ledger.set_price("d", 5.0)
+    ledger.post(
+        "opening",
+        (
+            Claim(CASH, "d", ROW, 2.0),
+            Real("d", CAPACITY, 10.0),
+            Claim(LOAN, "bank", "d", 8.0),
+            Claim(VENDOR_LOAN, "s", "d", 3.0),
+            Claim(CASH, "bank", ROW, 20.0),
+            Claim(CASH, "s", ROW, 5.0),
+            Claim(CASH, "fund", ROW, 1.0),
+            Claim(EQUITY, "fund", "d", 5.0),  # one share at 5
+            NetWorth("d", "opening", 1.0 - 5.0),
+            NetWorth("bank", "opening", 28.0),
+            NetWorth("s", "opening", 8.0),
+            NetWorth("fund", "opening", 1.0 + 5.0),
+            NetWorth(ROW, "opening", -28.0),
+        ),
+    )
+    ledger.start_period()
+    return ledger
+
+
+def test_a_small_networks_clearing_is_what_its_ledger_writes_down():
+    ledger = small_network()
+    p = replace(Params(), fire_sale_recovery=0.5)
+    obs = _Observation()
+    solvency = Solvency(ledger, p, _Contracts(), obs, ["d", "s", "bank", "fund"])  # type: ignore[arg-type]
+    firm = _Firm("d")
+    solvency.resolve_default(5, firm, DefaultReason.ARREARS, {"months": 3})
+    ledger.check()
+    (c,) = obs.cascades
+    # cash 2 goes to the bank (the junior loan waits); capacity fetches 5 against the
+    # bank's 6 left (it recovers 5/6: loses 1); nothing is left for the supplier (loses 3);
+    # the fund's share, last priced at 5, is worth nothing; D's capacity loses 5
+    assert c.losses["bank"] == {WRITTEN_OFF: pytest.approx(1.0)}
+    assert c.losses["s"] == {WRITTEN_OFF: pytest.approx(3.0)}
+    assert c.losses["fund"] == {SHARES: pytest.approx(5.0)}
+    assert c.losses["d"] == {IMPAIRED: pytest.approx(5.0)}
+    assert set(c.writedown) == set(c.losses)
+    for agent in c.losses:
+        assert c.writedown[agent] == pytest.approx(c.loss(agent), abs=1e-9)
+    assert c.direct_loss == pytest.approx(5.0)
+    assert c.claims_loss == pytest.approx(9.0)
+    # the fund lost all of its book equity (1 + 5 of revaluation) less its cash (1)
+    assert c.relative_equity_loss["fund"] == pytest.approx(5.0 / 6.0)
+    assert firm.defaulted and firm.default_month == 5
+
+
+def test_an_unbooked_loss_would_show_as_a_difference():
+    """The ledger's measure is independent: a write-down the clearing misses is caught."""
+    ledger = small_network()
+    p = replace(Params(), fire_sale_recovery=0.5)
+    obs = _Observation()
+
+    class _Leaky(_Contracts):
+        def cancel_contracts_of(self, name: str, month: int) -> Cancellation:
+            # a loss booked but not reported, as a cancellation that forgot to say so
+            ledger.post(
+                "impairment",
+                (
+                    Claim(CASH, "s", ROW, -0.25),
+                    NetWorth("s", "impairment", -0.25),
+                    NetWorth(ROW, "impairment", 0.25),
+                ),
+            )
+            return Cancellation()
+
+    solvency = Solvency(ledger, p, _Leaky(), obs, ["d", "s", "bank", "fund"])  # type: ignore[arg-type]
+    solvency.resolve_default(5, _Firm("d"), DefaultReason.ARREARS, {"months": 3})
+    (c,) = obs.cascades
+    assert c.writedown["s"] - c.loss("s") == pytest.approx(0.25)
+
+
+NODES = (*FIRMS, *FUNDS, *LENDERS)
+
+
+@pytest.mark.parametrize(
+    ("preset", "seed"), [("seed", 0), ("reported", 1), ("nortel", 2), ("credit-crunch", 1)]
+)
+def test_the_reported_losses_are_the_booked_ones_in_every_default_month(preset, seed):
+    m = AIBubbleModel(rng=seed, preset=preset)
+    m.run_for(120)
+    df = m.datacollector.get_model_vars_dataframe()
+    months = {c.month for c in m.observation.cascades}
+    assert months, "the run should have a default"
+    for x in NODES:
+        assert (df[f"cascade_loss_{x}"] - df[f"writedown_{x}"]).abs().max() <= 1e-9
+    # the report is not empty where defaults happen, and empty elsewhere
+    losses = df[[f"cascade_loss_{x}" for x in NODES]].abs().sum(axis=1)
+    assert (losses[df["month"].isin(months)] > 0).all()
+    assert (losses[~df["month"].isin(months)] == 0).all()
+    # what the clouds lose when the app company defaults includes the capacity it strands
+    app = [c for c in m.observation.cascades if c.firm == "openai"]
+    if app:
+        assert any("stranded" in app[0].losses.get(k, {}) for k in ("oracle", "coreweave"))
+
+
+def test_a_defaulters_shares_and_convertible_interests_are_cleared():
+    """The estate sells the shares it holds for its creditors; a convertible ranks last."""
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(120)
+    default = next(d for d in m.observation.defaults if d["firm"] == "openai")
+    assert default is not None
+    ledger = m.ledger
+    assert not ledger.holdings("openai", EQUITY)  # the AMD shares were sold
+    from economy.ledger import CONVERTIBLE
+
+    assert not ledger.creditors("openai", CONVERTIBLE)  # written off, nothing left for it
+    clearing = next(c for c in m.observation.cascades if c.firm == "openai")
+    assert clearing.losses["equity_funds"].get(WRITTEN_OFF, 0.0) > 0.0
+
+
+@pytest.mark.parametrize(("preset", "seed"), [("reported", 1), ("nortel", 2), ("history", 2)])
+def test_cancelled_construction_never_stays_as_collateral(preset, seed):
+    """A data centre cancelled half-built is written down and sold, not kept on the books."""
+    m = AIBubbleModel(rng=seed, preset=preset)
+    sold = 0.0
+    for _ in range(120):
+        m.step()
+        sold += sum(
+            max(0.0, v) for (row, _), v in m.ledger.flow_matrix().items() if row == "site_sale"
+        )
+        for cloud in m.clouds:
+            if cloud.defaulted:
+                continue
+            live = sum(c.built for c in cloud.building if c.cancelled is None)
+            assert m.ledger.real(cloud.name, "construction_in_progress") == pytest.approx(
+                live, rel=1e-9, abs=1e-9
+            )
+    cancelled = [(c, c.cancelled) for c in m.contracting.contracts if c.cancelled is not None]
+    assert cancelled and all(c.built == 0.0 or c.start <= month for c, month in cancelled)
+    assert sold > 0.0, "the run should cancel some construction"
