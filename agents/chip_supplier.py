@@ -123,6 +123,8 @@ class ChipSupplier(Firm):
         for w in model.contracting.warrants:
             if w.issuer != self.name or self.defaulted:
                 continue
+            if model.firms_by_name[w.holder].defaulted:  # a defaulted holder's warrants lapse
+                continue
             w.observe(model.contracting.gw_deployed_since(self.name, w.start))
             price = self.ledger.price(self.name)
             n = w.tranches_due(price)

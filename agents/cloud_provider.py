@@ -550,26 +550,30 @@ class CloudProvider(Firm):
                 bills.append((self.name, supplier, owed * rate, "vendor_interest"))
         return bills
 
-    def stranded_loss(self, c: CloudContract, recovery: float, month: int) -> float:
-        """What cancelling ``c`` in ``month`` costs: capacity and construction over ``recovery``."""
-        loss = sum(h.book for h in self.cohorts if h.contract_id == c.id) * (1.0 - recovery)
-        if c.start > month and c.cancelled is None:
-            loss += min(c.built * (1.0 - recovery), self.ledger.real(self.name, CIP))
-        return loss
-
     def impair_contract(self, c: CloudContract, recovery: float) -> float:
-        """Write capacity stranded by a cancelled contract down to ``recovery`` of book."""
+        """Write capacity stranded by a cancelled contract down to ``recovery`` of book.
+
+        Capacity in service keeps depreciating over what is left of its working life from
+        its new book value (so it stays on the books, and is re-let, as long as it works);
+        what was still being built (construction, or chips not yet commissioned) is written
+        down and sold.
+        """
+        month = c.cancelled if c.cancelled is not None else self.model.month
         loss = 0.0
+        commissioned = False
         for h in self.cohorts:
-            if h.contract_id == c.id and h.book > 0.0:
+            if h.contract_id != c.id:
+                continue
+            commissioned = True
+            if h.book > 0.0:
                 d = h.book * (1.0 - recovery)
                 h.book -= d
                 loss += d
+                h.monthly_depreciation = h.book / max(1, h.start + h.life_months - month)
         ledger = self.ledger
         if loss > 0.0:
             ledger.book_real("impairment", self.name, CAPACITY, -loss, "impairment")
-        cancelled = c.cancelled if c.cancelled is not None else c.start
-        if c.start > cancelled and c.built > 0.0:  # cancelled under construction
+        if not commissioned and c.built > 0.0:  # cancelled before it came into service
             d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
             c.built -= d
             ledger.book_real("impairment", self.name, CIP, -d, "impairment")

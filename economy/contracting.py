@@ -42,10 +42,6 @@ class CloudParty(Party, Protocol):
         """The capacity built for a contract is out of contract from ``month`` on."""
         ...
 
-    def stranded_loss(self, c: CloudContract, recovery: float, month: int) -> float:
-        """What cancelling ``c`` in ``month`` would cost the cloud."""
-        ...
-
     def impair_contract(self, c: CloudContract, recovery: float) -> float:
         """Write down capacity stranded by a cancelled contract."""
         ...
@@ -218,7 +214,8 @@ class Contracting:
         """Cancel a contract that waited ``max_build_wait_months`` for its cloud's funding.
 
         The app company owes nothing more (the capacity never came); the cloud writes what
-        it built down to ``stranded_capacity_recovery``; the app company's forecast places
+        it built down to ``stranded_capacity_recovery`` and sells it (``impair_contract``);
+        the app company's forecast places
         the capacity again if it still needs it.
         """
         self.book.cancel(c, month, self.p.cloud_opex_to_capex)
@@ -403,18 +400,6 @@ class Contracting:
         return [
             c for c in self.open if c.cancelled is None and c.end > month and name in (APP, c.cloud)
         ]
-
-    def stranded_losses(self, name: str, month: int) -> dict[str, float]:
-        """Capacity the default of ``name`` would strand, by cloud (only the app company's)."""
-        out: dict[str, float] = {}
-        if name != APP:
-            return out
-        recovery = self.p.stranded_capacity_recovery
-        for c in self.live_contracts_of(name, month):
-            cloud = self.clouds[c.cloud]
-            if not cloud.defaulted:
-                out[c.cloud] = out.get(c.cloud, 0.0) + cloud.stranded_loss(c, recovery, month)
-        return out
 
     def cancel_contracts_of(self, name: str, month: int) -> Cancellation:
         """Cancel the live contracts of a defaulting firm; stranded capacity is impaired.

@@ -9,16 +9,92 @@ lenders read (recent returns, drawdowns).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy.special import log_expit
 
+from errors import InputError
 from params import Params
 
 from .ledger import Ledger
 
 MAX_LOG_MOVE = 1.0  # largest monthly move of a log share price (a circuit breaker)
 DRAWDOWN_WINDOW = 12  # months over which a drawdown is measured
+
+
+def adaptive_beliefs_path(
+    x_init: Sequence[float],
+    R: float,  # noqa: N803 - the paper's gross return
+    g: float,
+    C: float,  # noqa: N803 - the paper's cost of the fundamentalists' information
+    beta: float,
+    a_sigma2: float = 1.0,
+    steps: int = 20,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The adaptive belief system of Brock and Hommes (1998), two types, no noise.
+
+    Deviations ``x`` of the price from its fundamental value, with fundamentalists, who
+    forecast 0 and pay ``C`` a period for it, and trend chasers, who forecast
+    ``g * x[t-1]`` for free. A type's fitness is last period's realised profit, with no
+    memory::
+
+        U_h[t-1] = (x[t-1] - R x[t-2]) (f_h[t-2] - R x[t-2]) / a_sigma2 - C_h
+
+    where ``f_h[t-2]`` is the type's forecast of ``x[t-1]`` (0, or ``g * x[t-3]``). The
+    trend chasers' share is ``n2[t] = 1 / (1 + exp(beta (U_1 - U_2)))``, computed as the
+    exponential of ``scipy.special.log_expit``: no overflow, and a tiny share stays a tiny
+    positive number, not 0, down to the smallest float (the logistic function itself,
+    ``expit``, returns 0 once ``exp`` overflows), and the market clears at
+    ``x[t] = n2[t] g x[t-1] / R``. Nothing is clipped: explosive parameters return the
+    exploding path (overflowing to ``inf`` if it runs long enough). The fundamental
+    steady state ``x = 0`` loses stability at ``beta* = ln(R / (g - R)) / C`` when
+    ``R < g < 2R`` (the primary bifurcation).
+
+    Args:
+        x_init: ``(x[-2], x[-1], x[0])``, the three deviations before the path.
+        R: the gross risk-free return (1 + r), > 0.
+        g: the trend chasers' extrapolation coefficient.
+        C: the fundamentalists' cost per period, >= 0.
+        beta: the intensity of choice, >= 0.
+        a_sigma2: risk aversion times the conditional variance, > 0.
+        steps: periods to simulate, >= 1.
+
+    Returns:
+        ``(x, n2)``: two float arrays of length ``steps``, ``x[1..steps]`` and
+        ``n2[1..steps]``.
+
+    Raises:
+        InputError: naming the argument and what is allowed.
+    """
+    values = [float(v) for v in x_init] if len(x_init) == 3 else []
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise InputError(f"x_init: three finite numbers (x[-2], x[-1], x[0]), got {x_init!r}")
+    for name, value, ok, allowed in (
+        ("R", R, R > 0.0, "a finite number > 0"),
+        ("g", g, True, "a finite number"),
+        ("C", C, C >= 0.0, "a finite number >= 0"),
+        ("beta", beta, beta >= 0.0, "a finite number >= 0"),
+        ("a_sigma2", a_sigma2, a_sigma2 > 0.0, "a finite number > 0"),
+    ):
+        if not (math.isfinite(value) and ok):
+            raise InputError(f"{name}: {allowed}, got {value!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise InputError(f"steps: a whole number >= 1, got {steps!r}")
+    x = np.empty(steps)
+    n2 = np.empty(steps)
+    x3, x2, x1 = values  # x[t-3], x[t-2], x[t-1]
+    with np.errstate(over="ignore", invalid="ignore"):  # an exploding path is an answer
+        for t in range(steps):
+            excess = (x1 - R * x2) / a_sigma2  # last period's excess return per unit
+            u1 = excess * (0.0 - R * x2) - C
+            u2 = excess * (g * x3 - R * x2)
+            share = math.exp(float(log_expit(-beta * (u1 - u2))))
+            x_t = share * g * x1 / R
+            x[t] = x_t
+            n2[t] = share
+            x3, x2, x1 = x2, x1, x_t
+    return x, n2
 
 
 class Market:

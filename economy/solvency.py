@@ -53,6 +53,8 @@ from .observation.clearing import (
 
 ARREARS_TOL = 1e-9
 CLEARED = DEBT_LIKE | {CONVERTIBLE}  # claims a default clears (equity is priced at zero)
+# accounts a default moves that are no one's loss: a half-built site sold at its value
+NOT_LOSSES = frozenset({"site_sale"})
 
 
 def _rank(kind: str) -> int:
@@ -154,6 +156,7 @@ class Solvency:
         for a in ledger.sectors:
             after = ledger.net_worth_accounts(a)
             keys = set(after) | set(before[a])
+            keys -= NOT_LOSSES
             if a == name:  # its own debts forgiven and its shares re-marked are no gain
                 keys -= {"write_off", REVALUATION}
             d = sum(after.get(k, 0.0) - before[a].get(k, 0.0) for k in keys)

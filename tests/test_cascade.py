@@ -168,10 +168,19 @@ def test_a_defaulters_shares_and_convertible_interests_are_cleared():
     assert clearing.losses["equity_funds"].get(WRITTEN_OFF, 0.0) > 0.0
 
 
-@pytest.mark.parametrize(("preset", "seed"), [("reported", 1), ("nortel", 2), ("history", 2)])
-def test_cancelled_construction_never_stays_as_collateral(preset, seed):
-    """A data centre cancelled half-built is written down and sold, not kept on the books."""
-    m = AIBubbleModel(rng=seed, preset=preset)
+@pytest.mark.parametrize(
+    ("preset", "seed", "kw"),
+    [
+        ("reported", 1, {}),
+        ("nortel", 2, {}),
+        ("history", 2, {}),
+        # contracts abandoned for want of funding, some at the chip stage
+        ("reported", 1, {"max_build_wait_months": 1, "leverage_limit": 0.3}),
+    ],
+)
+def test_cancelled_construction_never_stays_as_collateral(preset, seed, kw):
+    """A data centre cancelled before service is written down and sold, not kept on the books."""
+    m = AIBubbleModel(rng=seed, preset=preset, **kw)
     sold = 0.0
     for _ in range(120):
         m.step()

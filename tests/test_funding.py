@@ -65,12 +65,17 @@ def first_default(m: AIBubbleModel, months: int) -> int:
 
 # ---------------------------------------------------------------------- the rule
 def test_a_contract_a_cloud_cannot_fund_waits_and_keeps_its_full_term():
-    m = run("reported", 48, seed=1, **BARE)
+    m = AIBubbleModel(rng=1, preset="reported", **BARE)
+    term: dict[int, int] = {}  # each contract's term when first seen (its own, for a dated deal)
+    for _ in range(48):
+        for c in m.contracting.contracts:
+            term.setdefault(c.id, c.end - c.start)
+        m.step()
     assert events(m, EventKind.BUILD_WAITS)
     delayed = [c for c in m.contracting.contracts if c.delay > 0 and c.cancelled is None]
     assert delayed
     for c in delayed:
-        assert c.end - c.start == m.p.contract_term_months
+        assert c.end - c.start == term.get(c.id, m.p.contract_term_months)
         if c.start < 48:  # its bills start where it now starts
             i = m.contracting.book.clouds[c.cloud]
             assert m.contracting.book.gw[i, c.start - 1] < m.contracting.book.gw[i, c.start]
