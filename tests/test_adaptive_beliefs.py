@@ -3,6 +3,7 @@
 # ruff: noqa: N803, N806 - R and C are the paper's names
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,7 +110,7 @@ def test_explosive_parameters_return_the_exploding_path():
     ],
 )
 def test_bad_arguments_are_refused_by_name(kwargs, field):
-    args = {"x_init": (0.0, 0.0, 0.1), "R": 1.1, "g": 1.2, "C": 1.0, "beta": 1.0}
+    args: dict[str, Any] = {"x_init": (0.0, 0.0, 0.1), "R": 1.1, "g": 1.2, "C": 1.0, "beta": 1.0}
     args.update(kwargs)
     with pytest.raises(InputError, match=f"^{field}: "):
         adaptive_beliefs_path(**args)
