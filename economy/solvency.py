@@ -153,21 +153,31 @@ class Solvency:
         for holder, n in holders.items():
             clearing.add(holder, SHARES, n * price)
         ledger.set_price(name, 0.0)  # the shares are worth nothing
-        for a in ledger.sectors:
-            after = ledger.net_worth_accounts(a)
-            keys = set(after) | set(before[a])
-            keys -= NOT_LOSSES
-            if a == name:  # its own debts forgiven and its shares re-marked are no gain
-                keys -= {"write_off", REVALUATION}
-            d = sum(after.get(k, 0.0) - before[a].get(k, 0.0) for k in keys)
-            if d != 0.0:
-                clearing.writedown[a] = -d
+        clearing.writedown = self._written_down(name, before)
         clearing.relative_to(book_before)
         firm.defaulted = True
         firm.default_month = month
         self.observation.record_cascade(clearing)
         self.observation.record_default(month, name, reason, detail, losses, cancelled.n)
         return losses
+
+    def _written_down(self, name: str, before: dict[str, dict[str, float]]) -> dict[str, float]:
+        """What the ledger wrote off each balance sheet's net worth since ``before``.
+
+        Measured from the accounts, apart from the clearing's own figures: the defaulter's
+        debts forgiven and shares re-marked are not its gains, and accounts that are no
+        one's loss (``NOT_LOSSES``) are left out.
+        """
+        out: dict[str, float] = {}
+        for a in self.ledger.sectors:
+            after = self.ledger.net_worth_accounts(a)
+            keys = (set(after) | set(before[a])) - NOT_LOSSES
+            if a == name:
+                keys -= {"write_off", REVALUATION}
+            d = sum(after.get(k, 0.0) - before[a].get(k, 0.0) for k in keys)
+            if d != 0.0:
+                out[a] = -d
+        return out
 
     def _debts(self, name: str) -> dict[tuple[str, str], float]:
         """What the estate owes, by (kind, holder): debt-like claims and convertible interests."""

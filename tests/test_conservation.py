@@ -89,12 +89,16 @@ def test_invariants_hold_on_the_calibration_defaults(seed):
     run_checked(AIBubbleModel(rng=seed, preset=None, check_invariants=True), 120)
 
 
-@settings(
+# whole 120-month runs: slow examples, drawn the same way on every machine
+RANDOM_RUNS = settings(
     max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
 )
+
+
+@RANDOM_RUNS
 @given(values=draws(), seed=st.integers(0, 2**31 - 1))
 def test_invariants_hold_every_month_for_random_parameters(values, seed):
     model = AIBubbleModel(rng=seed, preset=None, check_invariants=True, **values)
@@ -104,12 +108,7 @@ def test_invariants_hold_every_month_for_random_parameters(values, seed):
         assert model.ledger.cash(firm.name) >= -1e-9
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=True,
-)
+@settings(RANDOM_RUNS, max_examples=60)
 @given(values=draws(), seed=st.integers(0, 2**31 - 1))
 def test_invariants_hold_every_month_through_the_dated_deals(values, seed):
     """The deal book's ramps, lapses, cuts and repricings (history) over random parameters."""
