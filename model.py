@@ -163,7 +163,12 @@ class AIBubbleModel(mesa.Model):
         credit = (self.market.log_returns, self.loans, self.lenders.all)
         self.observation = Observation(p, *books, *agents, *credit)
         self.solvency = Solvency(
-            self.ledger, p, self.contracting, self.observation, [a.name for a in balance_sheets]
+            self.ledger,
+            p,
+            self.contracting,
+            self.observation,
+            [a.name for a in balance_sheets],
+            lambda: (self.app.compute_need_inference, self.app.revenue),
         )
 
     def live_suppliers(self) -> dict[str, ChipSupplier]:
@@ -196,6 +201,7 @@ class AIBubbleModel(mesa.Model):
         for supplier in suppliers:
             supplier.vest_warrants()
         self.lenders.mature_loans(t, self.firms)  # 5. credit due, then service
+        self.contracting.let_idle_capacity(t)  # capacity out of contract: backstop, then rented
         for cloud in clouds:
             cloud.deliver_service()
         app.pay_running_costs()

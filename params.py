@@ -301,8 +301,16 @@ class Params:
     )
     arrears_grace_months: int = _p(0, 24, "months of unpaid bills before default", integer=True)
     fire_sale_recovery: float = _p(0, 1, "share of book value a defaulted firm's assets fetch")
-    stranded_capacity_recovery: float = _p(0, 1, "value kept by capacity of a cancelled contract")
-    idle_rent_share: float = _p(0, 1, "rent of capacity out of contract, share of its old price")
+    rental_demand_spend: float = _p(
+        0, 1e3, "other AI labs' monthly spend on idle capacity at the new price, US$ bn"
+    )
+    rental_demand_growth: float = _p(-0.5, 5, "yearly growth of the other labs' rental spend")
+    rental_demand_elasticity: float = _p(
+        0.1, 10, "price elasticity of the other labs' demand for idle capacity"
+    )
+    user_migration_share: float = _p(
+        0, 1, "share of a defaulted app company's users who move to the other labs"
+    )
     # --- regimes ---------------------------------------------------------------------
     regime_window_months: int = _p(2, 24, "trailing window of the regime tests", integer=True)
     regime_persist_months: int = _p(1, 12, "months a new regime must last", integer=True)

@@ -369,7 +369,16 @@ class CloudProvider(Firm):
         self.model.ledger.move_real("commissioning", self.name, CIP, CAPACITY, c.built)
         life = round(12 * self.p.depreciation_years)
         self.add_cohort(
-            Cohort(c.built, c.start, life, c.built, c.id, c.gw * c.price_per_gw_month, c.end)
+            Cohort(
+                c.built,
+                c.start,
+                life,
+                c.built,
+                c.id,
+                c.gw * c.price_per_gw_month,
+                c.end,
+                c.gw * c.efficiency,
+            )
         )
 
     def _depreciate(self, month: int) -> None:
@@ -386,8 +395,11 @@ class CloudProvider(Firm):
             self.model.ledger.book_real("depreciation", self.name, CAPACITY, -total, "depreciation")
 
     def deliver_service(self) -> None:
-        """Phase 5: bill the app company for capacity in service; pay running costs and interest."""
-        self.backstop_due = 0.0
+        """Phase 5: bill the app company for capacity in service; pay running costs and interest.
+
+        Capacity out of contract has been sold to the backstop or let to other AI labs
+        first (``Contracting.let_idle_capacity``).
+        """
         if self.defaulted:
             return
         model = self.model
@@ -407,7 +419,6 @@ class CloudProvider(Firm):
         if billed:
             self._use_prepayment(app, bill)
         self.earn_other_income()
-        self.let_idle_capacity(t)
         self.pay_bills()
         self.repay_debt(sum(b[2] for b in bills if b[0] == name))
 
@@ -423,30 +434,20 @@ class CloudProvider(Firm):
             (Claim(PAYABLE, self.name, app, -x), Claim(PREPAID, app, self.name, -x)),
         )
 
-    def let_idle_capacity(self, month: int) -> None:
-        """Sell capacity whose contract has ended: to a backstop, else to others at a discount.
+    def idle_capacity(self, month: int) -> list[tuple[float, float, float]]:
+        """Cohorts out of contract and within their working life, one tuple each.
 
-        Capacity out of contract and still within its working life is bought by the
-        cloud's backstop at the rent its last contract billed, while the agreement runs and
-        within its limit (``Contracting.buy_unsold``: the agreement is about the hardware,
-        not its book value, which an impairment may have cut to zero). Until it is fully
-        depreciated, what the backstop does not buy earns ``idle_rent_share`` of that rent
-        from customers outside the loop (the rest of the world).
+        Each: the rent its last contract billed a month (what a backstop pays for it), its
+        effective compute (GW x chip efficiency: what the rental market prices) and its
+        running cost a month if let (``cloud_opex_to_capex`` of its cost a year). Capacity
+        stays in use while it works, whatever an impairment did to its book value.
         """
-        unsold = 0.0
-        on_books = 0.0
-        for h in self.cohorts:
-            if h.contract_end <= month and month < h.start + h.life_months:
-                unsold += h.rent_per_month
-                if h.book > 0.0:
-                    on_books += h.rent_per_month
-        if unsold <= 0.0:
-            return
-        bought = self.model.contracting.buy_unsold(self.name, month, unsold)
-        self.backstop_due = bought
-        rent = max(0.0, on_books - bought) * self.model.p.idle_rent_share
-        if rent > 0.0:
-            self.model.ledger.pay("idle_rent", ROW, self.name, rent, "idle_rent", "idle_rent")
+        rate = self.p.cloud_opex_to_capex / 12.0
+        return [
+            (h.rent_per_month, h.compute, h.cost * rate)
+            for h in self.cohorts
+            if h.contract_end <= month and month < h.start + h.life_months
+        ]
 
     def raise_equity(self) -> float:
         """Phase 6: a cloud short of funds sells new shares at the market price.
@@ -550,15 +551,22 @@ class CloudProvider(Firm):
                 bills.append((self.name, supplier, owed * rate, "vendor_interest"))
         return bills
 
-    def impair_contract(self, c: CloudContract, recovery: float) -> float:
-        """Write capacity stranded by a cancelled contract down to ``recovery`` of book.
+    def impair_contract(self, c: CloudContract, added: float, month: int | None = None) -> float:
+        """Write capacity stranded by a cancelled contract down to its rental-market value.
 
-        Capacity in service keeps depreciating over what is left of its working life from
-        its new book value (so it stays on the books, and is re-let, as long as it works);
-        what was still being built (construction, or chips not yet commissioned) is written
-        down and sold.
+        Each cohort's value is the rent its compute would earn, less its running costs,
+        over its remaining working life in the market for idle capacity, with ``added``
+        effective GW (all the capacity the cancellation releases) let besides what is
+        already let (``RentalMarket.value``); a cohort worth more than its book keeps its book (an
+        impairment, never a revaluation upwards). Capacity in service keeps depreciating
+        over what is left of its working life from its new book value; what was still
+        being built (construction, or chips not yet commissioned) is written down in the
+        ratio of the finished capacity's market value to its capex, and sold.
         """
-        month = c.cancelled if c.cancelled is not None else self.model.month
+        if month is None:  # valued when the contract is cancelled
+            month = c.cancelled if c.cancelled is not None else self.model.month
+        rental = self.model.contracting.rental
+        rate = self.p.cloud_opex_to_capex / 12.0  # running cost a month per US$ of capex
         loss = 0.0
         commissioned = False
         for h in self.cohorts:
@@ -566,20 +574,74 @@ class CloudProvider(Firm):
                 continue
             commissioned = True
             if h.book > 0.0:
-                d = h.book * (1.0 - recovery)
-                h.book -= d
-                loss += d
-                h.monthly_depreciation = h.book / max(1, h.start + h.life_months - month)
+                left = h.start + h.life_months - month
+                value = rental.value(month, left, added, h.compute, h.cost * rate)
+                if value < h.book:
+                    loss += h.book - value
+                    h.book = value
+                h.monthly_depreciation = h.book / max(1, left)
         ledger = self.ledger
         if loss > 0.0:
             ledger.book_real("impairment", self.name, CAPACITY, -loss, "impairment")
         if not commissioned and c.built > 0.0:  # cancelled before it came into service
-            d = min(c.built * (1.0 - recovery), ledger.real(self.name, CIP))
+            life = round(12 * self.p.depreciation_years)
+            worth = rental.value(month, life, added, c.gw * c.efficiency, c.capex * rate)
+            kept = min(1.0, worth / c.capex) if c.capex > 0.0 else 0.0
+            d = min(c.built * (1.0 - kept), ledger.real(self.name, CIP))
             c.built -= d
             ledger.book_real("impairment", self.name, CIP, -d, "impairment")
             loss += d
             self._sell_site(c)
         return loss
+
+    def liquidate(self, month: int) -> tuple[float, float, float]:
+        """Sell a defaulted cloud's data centres at their value in the market for idle capacity.
+
+        Its contracts have been cancelled, so all its capacity within its working life is
+        idle at once: each contract's capacity is written down to what it would earn in
+        the market for idle capacity with the whole fleet on offer
+        (:meth:`impair_contract`; construction is written down and sold the same way),
+        and the capacity is sold to buyers outside the loop for that value, who let it on
+        the same market (``RentalMarket.take_over``). Returns the
+        write-down, the proceeds and the book value before (capacity and construction).
+        """
+        ledger = self.ledger
+        book = ledger.real(self.name, CAPACITY) + ledger.real(self.name, CIP)
+        cash = ledger.cash(self.name)
+        rental = self.model.contracting.rental
+        # what its fleet adds to the market: all its capacity in service, less what it lets
+        # already (construction goes to builders, who do not finish it for this market)
+        added = sum(h.compute for h in self.cohorts if month < h.start + h.life_months)
+        added = max(0.0, added - rental.let_by.get(self.name, 0.0))
+        register = self.model.contracting.contracts
+        ids = sorted({h.contract_id for h in self.cohorts if h.contract_id is not None})
+        loss = 0.0
+        for i in ids:
+            loss += self.impair_contract(register[i], added, month)
+        for c in self.building:
+            if c.built > 0.0:
+                loss += self.impair_contract(c, added, month)
+        x = ledger.real(self.name, CAPACITY)
+        if x > 0.0:
+            ledger.post(
+                "liquidation_sale",
+                (
+                    Real(self.name, CAPACITY, -x),
+                    Claim(CASH, self.name, ROW, x),
+                    NetWorth(ROW, "liquidation_sale", -x),
+                ),
+            )
+        rate = self.p.cloud_opex_to_capex / 12.0
+        self.model.contracting.rental.take_over(
+            [
+                (h.compute, h.cost * rate, h.start + h.life_months)
+                for h in self.cohorts
+                if month < h.start + h.life_months
+            ]
+        )
+        self.cohorts = []
+        self.building = []
+        return loss, ledger.cash(self.name) - cash, book
 
     def _sell_site(self, c: CloudContract) -> None:
         """Sell a cancelled contract's unfinished data centre, at its written-down value.

@@ -16,6 +16,7 @@ from economy.contracts import Backstop, CloudContract, MilestoneDeal, WarrantDea
 from economy.finance import LoanBook
 from economy.ledger import Ledger
 from economy.observation import EventKind
+from economy.rental import RentalMarket
 from params import Params
 
 
@@ -148,10 +149,8 @@ class ContractsView(Protocol):
     milestones: list[MilestoneDeal]
     warrants: list[WarrantDeal]
     backstops: dict[str, Backstop]
-
-    def buy_unsold(self, cloud: str, month: int, unsold: float) -> float:
-        """The cloud's backstop buys its unsold capacity this month; returns the amount."""
-        ...
+    rental: RentalMarket
+    contracts: list[CloudContract]  # every contract signed, by id
 
     def capex_per_gw(self, month: int) -> float:
         """Capex per GW ordered in ``month``."""

@@ -41,6 +41,22 @@ def _arr(df: pd.DataFrame, date: str) -> float:
     return 12.0 * _at(df, date, "app_revenue")
 
 
+def _rent_check(date: str, key: str = "h100_rental_price") -> Check:
+    pt = realised(key, date)
+
+    def measure(df: pd.DataFrame) -> float:
+        return _at(df, date, "rental_price_h100")
+
+    kind = "on demand, " if key.endswith("on_demand") else ""
+    return Check(
+        f"H100-class rental price, {kind}{date}",
+        f"{key} ({pt.origin})",
+        pt.value,
+        "US$ per GPU-hour",
+        measure,
+    )
+
+
 def checks() -> list[Check]:
     """The out-of-sample checks (issue 17, item 7)."""
     rev = realised("openai_revenue_2025", "2025-12")
@@ -49,6 +65,12 @@ def checks() -> list[Check]:
     per_gw = float(calibration_table()["revenue_per_gw_arr"].value)
     users = realised("chatgpt_weekly_users", "2026-03")
     monthly = realised("openai_revenue_monthly_2026_03", "2026-03")
+    rents = [
+        _rent_check("2024-10"),
+        _rent_check("2024-10", "h100_rental_price_on_demand"),
+        _rent_check("2025-10"),
+        _rent_check("2026-03"),
+    ]
     return [
         Check(
             "app revenue 2025 (full year)",
@@ -92,6 +114,7 @@ def checks() -> list[Check]:
             "US$ bn a month",
             lambda df: _at(df, "2026-03", "app_revenue"),
         ),
+        *rents,
     ]
 
 

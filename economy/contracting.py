@@ -19,9 +19,10 @@ from params import APP, Params
 
 from . import demand
 from .contracts import Backstop, CloudContract, ContractBook, MilestoneDeal, WarrantDeal
-from .ledger import PREPAID, Claim, Ledger, NetWorth
+from .ledger import PREPAID, ROW, Claim, Ledger, NetWorth
 from .observation.events import EventKind, EventLog
 from .opening import Deal, DealKind, backstops, milestone_deals, warrant_deals
+from .rental import Offer, RentalMarket
 
 
 class Party(Protocol):
@@ -42,8 +43,18 @@ class CloudParty(Party, Protocol):
         """The capacity built for a contract is out of contract from ``month`` on."""
         ...
 
-    def impair_contract(self, c: CloudContract, recovery: float) -> float:
-        """Write down capacity stranded by a cancelled contract."""
+    backstop_due: float  # what its backstop bought this month
+
+    def impair_contract(self, c: CloudContract, added: float, month: int | None = None) -> float:
+        """Write down capacity stranded by a cancelled contract (``added``: GW released)."""
+        ...
+
+    def liquidate(self, month: int) -> tuple[float, float, float]:
+        """Sell a defaulted cloud's data centres at market value: write-down, proceeds, book."""
+        ...
+
+    def idle_capacity(self, month: int) -> list[tuple[float, float, float]]:
+        """Cohorts out of contract within their working life: old rent, compute, running cost."""
         ...
 
 
@@ -127,6 +138,7 @@ class Contracting:
         self.cancelled_this_month = 0
         self._by_start: dict[int, list[CloudContract]] = {}  # first month of service -> contracts
         self._commissioned: dict[str, list[float]] = {s: [] for s in suppliers}  # cumulative GW
+        self.rental = RentalMarket(p, self.new_capacity_price)
 
     # ------------------------------------------------------------------ terms
     def capex_per_gw(self, month: int) -> float:
@@ -144,6 +156,10 @@ class Contracting:
         capacity starts, not the month it was ordered.
         """
         return demand.chip_efficiency(month, self.p.gpu_cost_per_flop_halving)
+
+    def new_capacity_price(self, month: int) -> float:
+        """Price of new capacity per effective GW-month (GW x chip efficiency) in ``month``."""
+        return self.contract_price(month) / self.chip_efficiency(month)
 
     def chip_split(self, start: int) -> dict[str, float]:
         """Share of capacity entering service in ``start`` built with each supplier's chips.
@@ -214,7 +230,7 @@ class Contracting:
         """Cancel a contract that waited ``max_build_wait_months`` for its cloud's funding.
 
         The app company owes nothing more (the capacity never came); the cloud writes what
-        it built down to ``stranded_capacity_recovery`` and sells it (``impair_contract``);
+        it built down to its value in the rental market and sells it (``impair_contract``);
         the app company's forecast places
         the capacity again if it still needs it.
         """
@@ -222,7 +238,7 @@ class Contracting:
         waited = c.delay
         c.cancel(month)
         cloud = self.clouds[c.cloud]
-        loss = cloud.impair_contract(c, self.p.stranded_capacity_recovery)
+        loss = cloud.impair_contract(c, c.gw * c.efficiency)
         self.cancelled_this_month += 1
         self.events.log(
             month,
@@ -412,7 +428,14 @@ class Contracting:
         p = self.p
         out = Cancellation()
         ended: dict[str, float] = {}  # cloud -> take-or-pay bills the cancellations end
-        for c in self.live_contracts_of(name, month):
+        live = self.live_contracts_of(name, month)
+        # capacity in service the cancellations put on the rental market (values what is stranded)
+        added = sum(
+            c.gw * c.efficiency
+            for c in live
+            if c.start <= month and name == APP and not self.clouds[c.cloud].defaulted
+        )
+        for c in live:
             ended[c.cloud] = ended.get(c.cloud, 0.0) + c.gw * c.price_per_gw_month * (
                 c.end - max(month, c.start)
             )
@@ -422,7 +445,7 @@ class Contracting:
             c.cancel(month)
             out.n += 1
             if name == APP and not cloud.defaulted:
-                loss = cloud.impair_contract(c, p.stranded_capacity_recovery)
+                loss = cloud.impair_contract(c, added)
                 out.stranded[c.cloud] = out.stranded.get(c.cloud, 0.0) + loss
         if name == APP:
             out.prepaid = self._retain_prepayments(ended)
@@ -457,6 +480,40 @@ class Contracting:
             )
             kept[cloud] = x
         return kept
+
+    def let_idle_capacity(self, month: int) -> None:
+        """Phase 5: backstops buy capacity out of contract; other AI labs rent the rest.
+
+        Each live cloud's capacity out of contract and within its working life is first
+        offered to its backstop at the rent its last contract billed (:meth:`buy_unsold`);
+        what the backstop does not buy is offered, cohort by cohort, in the market for
+        idle capacity (``economy.rental``), with what the buyers of liquidated capacity
+        offer, which lets what the tenant takes at a price that covers its running costs;
+        the cloud receives the rent from outside the loop and pays those costs.
+        """
+        offers: list[Offer] = []
+        for name, cloud in self.clouds.items():
+            cloud.backstop_due = 0.0
+            if cloud.defaulted:
+                continue
+            idle = cloud.idle_capacity(month)
+            rent = sum(x[0] for x in idle)
+            if rent <= 0.0:
+                continue
+            bought = self.buy_unsold(name, month, rent)
+            cloud.backstop_due = bought
+            left = max(0.0, 1.0 - bought / rent)
+            if left > 0.0:
+                offers.extend(Offer(name, c * left, o * left) for _, c, o in idle if c > 0.0)
+        offers.extend(self.rental.outside_offers(month))  # liquidated capacity, let by its buyers
+        let = self.rental.clear(month, offers)
+        ledger = self.ledger
+        for name in self.clouds:
+            rent, opex = let.get(name, (0.0, 0.0))
+            if rent > 0.0:
+                ledger.pay("idle_rent", ROW, name, rent, "idle_rent", "idle_rent")
+            if opex > 0.0:
+                ledger.pay("idle_opex", name, ROW, opex, "cloud_opex", "cloud_opex")
 
     def buy_unsold(self, cloud: str, month: int, unsold: float) -> float:
         """The cloud's backstop buys its unsold capacity this month; returns the amount.

@@ -97,6 +97,7 @@ class Cohort:
     contract_id: int | None = None
     rent_per_month: float = 0.0  # what the capacity bills under its contract
     contract_end: int = 0  # first month its contract no longer bills
+    compute: float = 0.0  # effective compute: GW x chip efficiency (January-2024 chips = 1)
     monthly_depreciation: float = field(init=False)  # cost spread evenly over the life
 
     def __post_init__(self) -> None:

@@ -499,7 +499,7 @@ def _opening_contracts(p: Params, contracting: ContractMaker, cloud: CohortHolde
     life = round(12 * p.depreciation_years)
     book = c0.capex * max(0.0, 1.0 - OPENING_CAPACITY_AGE / life)
     cloud.add_cohort(
-        Cohort(c0.capex, start, life, book, c0.id, c0.gw * c0.price_per_gw_month, c0.end)
+        Cohort(c0.capex, start, life, book, c0.id, c0.gw * c0.price_per_gw_month, c0.end, c0.gw)
     )
     legs.append(Real(OPENING_CLOUD, CAPACITY, book))
     users = demand.bass_path(

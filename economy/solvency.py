@@ -19,10 +19,10 @@ for networks a user supplies, measure the spread claims allow when losses strike
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from params import Params
+from params import APP, Params
 
 from .contracting import Contracting
 from .ledger import (
@@ -44,6 +44,7 @@ from .ledger import (
 from .observation import DefaultReason, Observation
 from .observation.clearing import (
     IMPAIRED,
+    LIQUIDATED,
     PREPAID_KEPT,
     SHARES,
     STRANDED,
@@ -53,8 +54,8 @@ from .observation.clearing import (
 
 ARREARS_TOL = 1e-9
 CLEARED = DEBT_LIKE | {CONVERTIBLE}  # claims a default clears (equity is priced at zero)
-# accounts a default moves that are no one's loss: a half-built site sold at its value
-NOT_LOSSES = frozenset({"site_sale"})
+# accounts a default moves that are no one's loss: a site or data centre sold at its value
+NOT_LOSSES = frozenset({"site_sale", "liquidation_sale"})
 
 
 def _rank(kind: str) -> int:
@@ -84,6 +85,9 @@ class Solvency:
         contracting: the contract register (a default cancels contracts).
         observation: where defaults and cascade reports are recorded.
         nodes: every agent with a balance sheet (firms and investors), the cascade's nodes.
+        app_users: the effective GW the app company's users need this month and what
+            they pay a month (those of them who move to the other labs when it defaults
+            take their demand for compute with them).
     """
 
     def __init__(
@@ -93,8 +97,10 @@ class Solvency:
         contracting: Contracting,
         observation: Observation,
         nodes: Sequence[str],
+        app_users: Callable[[], tuple[float, float]] = lambda: (0.0, 0.0),
     ):
         self.ledger = ledger
+        self.app_users = app_users
         self.p = p
         self.contracting = contracting
         self.observation = observation
@@ -138,6 +144,10 @@ class Solvency:
         price = ledger.price(name)
         holders = ledger.creditors(name, EQUITY)
         clearing = Clearing(month, name)
+        if name == APP:  # its users move in part to the other labs, before the glut is valued
+            share = self.p.user_migration_share
+            users = self.app_users
+            self.contracting.rental.migrate(month, lambda: share * users()[0], share * users()[1])
         cancelled = self.contracting.cancel_contracts_of(name, month)
         for cloud, x in cancelled.stranded.items():
             clearing.add(cloud, STRANDED, x)
@@ -145,7 +155,13 @@ class Solvency:
             clearing.add(cloud, PREPAID_KEPT, -x)
             clearing.add(name, PREPAID_KEPT, x)
         self._sell_holdings(name)
-        self._pay_out_cash(name)
+        proceeds = ratio = 0.0
+        builder = self.contracting.clouds.get(name)
+        if builder is not None:  # a cloud's data centres are sold at market value
+            loss, proceeds, book = builder.liquidate(month)
+            clearing.add(name, LIQUIDATED, loss)
+            ratio = proceeds / book if book > 0.0 else 0.0
+        self._pay_out_cash(name, proceeds, ratio)
         clearing.add(name, IMPAIRED, self._impair_real_assets(name))
         losses = self._write_off(name)
         for holder, x in losses.items():
@@ -203,15 +219,27 @@ class Solvency:
                 ),
             )
 
-    def _pay_out_cash(self, name: str) -> None:
-        """Pay creditors pro rata from cash (cash secures no claim); junior claims last.
+    def _pay_out_cash(self, name: str, proceeds: float = 0.0, ratio: float = 0.0) -> None:
+        """Pay creditors from cash: secured claims from their collateral, then pro rata.
 
-        Subordinated claims (``JUNIOR``: vendor loans) are paid only from cash left once
-        every other claim is paid in full, and convertible interests (equity to come) only
-        from cash left after them.
+        A liquidated cloud's data-centre leases (``SENIOR``) are paid first from the
+        ``proceeds`` of the sale of its data centres: each its principal times ``ratio``
+        (what the data centres fetched over their book value: the lease financed their
+        cost), never more in all than the proceeds, shared pro rata. Then every claim is
+        paid pro rata from the cash left; subordinated claims (``JUNIOR``: vendor loans)
+        only from cash left once every other claim is paid in full, and convertible
+        interests (equity to come) only from cash left after them.
         """
         ledger = self.ledger
         debts = self._debts(name)
+        secured = {k: v for k, v in debts.items() if k[0] in SENIOR}
+        owed = sum(secured.values())
+        first = min(owed * min(1.0, ratio), proceeds, ledger.cash(name))
+        if first > 0.0:
+            for (kind, holder), v in secured.items():
+                x = min(first * v / owed, ledger.cash(name))
+                ledger.pay_claim("default_payout", name, kind, holder, x)
+                debts[(kind, holder)] = v - x
         for rank in (0, 1, 2):  # the rest, the junior claims, the convertible interests
             part = {k: v for k, v in debts.items() if _rank(k[0]) == rank}
             total = sum(part.values())

@@ -9,6 +9,7 @@ from economy.ledger import (
     CAPACITY,
     CASH,
     EQUITY,
+    LEASE,
     LOAN,
     ROW,
     VENDOR_LOAN,
@@ -17,7 +18,7 @@ from economy.ledger import (
     NetWorth,
     Real,
 )
-from economy.observation.clearing import IMPAIRED, SHARES, WRITTEN_OFF, Clearing
+from economy.observation.clearing import IMPAIRED, LIQUIDATED, SHARES, WRITTEN_OFF, Clearing
 from economy.observation.events import DefaultReason
 from economy.solvency import Solvency
 from model import AIBubbleModel
@@ -36,6 +37,9 @@ class _Firm:
 
 
 class _Contracts:
+    def __init__(self) -> None:
+        self.clouds: dict[str, object] = {}  # no cloud in the small network to liquidate
+
     def cancel_contracts_of(self, name: str, month: int) -> Cancellation:
         return Cancellation()
 
@@ -197,3 +201,78 @@ def test_cancelled_construction_never_stays_as_collateral(preset, seed, kw):
     cancelled = [(c, c.cancelled) for c in m.contracting.contracts if c.cancelled is not None]
     assert cancelled and all(c.built == 0.0 or c.start <= month for c, month in cancelled)
     assert sold > 0.0, "the run should cancel some construction"
+
+
+def test_a_liquidated_clouds_lease_is_paid_first_from_the_sale_of_its_data_centres():
+    ledger = Ledger({"d": "firms", "pc": "investors", "bank": "investors"})
+    ledger.post(
+        "opening",
+        (
+            Claim(CASH, "d", ROW, 10.0),  # what the sale of its data centres fetched
+            Claim(LEASE, "pc", "d", 10.0),
+            Claim(LOAN, "bank", "d", 10.0),
+            Claim(CASH, "pc", ROW, 1.0),
+            Claim(CASH, "bank", ROW, 1.0),
+            NetWorth("d", "opening", -10.0),
+            NetWorth("pc", "opening", 11.0),
+            NetWorth("bank", "opening", 11.0),
+            NetWorth(ROW, "opening", -12.0),
+        ),
+    )
+    solvency = Solvency(ledger, Params(), _Contracts(), _Observation(), ["d", "pc", "bank"])  # type: ignore[arg-type]
+    # the data centres fetched 60% of their book value (all its cash): the lease gets 6
+    # of its 10 first, then the 4 left are shared pro rata with the loan (4 and 10 owed)
+    solvency._pay_out_cash("d", proceeds=10.0, ratio=0.6)
+    assert ledger.claim(LEASE, "pc", "d") == pytest.approx(4.0 - 4.0 * 4.0 / 14.0)
+    assert ledger.claim(LOAN, "bank", "d") == pytest.approx(10.0 - 4.0 * 10.0 / 14.0)
+    assert ledger.cash("d") == pytest.approx(0.0, abs=1e-12)
+    ledger.check()
+
+
+def test_a_lease_is_paid_first_no_more_than_the_sale_fetched():
+    ledger = Ledger({"d": "firms", "pc": "investors", "bank": "investors"})
+    ledger.post(
+        "opening",
+        (
+            Claim(CASH, "d", ROW, 10.0),  # 4 from the sale of its data centres, 6 it had
+            Claim(LEASE, "pc", "d", 10.0),
+            Claim(LOAN, "bank", "d", 10.0),
+            NetWorth("d", "opening", -10.0),
+            NetWorth("pc", "opening", 10.0),
+            NetWorth("bank", "opening", 10.0),
+            NetWorth(ROW, "opening", -10.0),
+        ),
+    )
+    solvency = Solvency(ledger, Params(), _Contracts(), _Observation(), ["d", "pc", "bank"])  # type: ignore[arg-type]
+    # 80% of the lease's principal would be 8, but the sale fetched 4: it gets 4 first,
+    # then the other 6 are shared pro rata (6 and 10 owed)
+    solvency._pay_out_cash("d", proceeds=4.0, ratio=0.8)
+    assert ledger.claim(LEASE, "pc", "d") == pytest.approx(6.0 - 6.0 * 6.0 / 16.0)
+    assert ledger.claim(LOAN, "bank", "d") == pytest.approx(10.0 - 6.0 * 10.0 / 16.0)
+    ledger.check()
+
+
+def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_the_market():
+    # nortel, seed 3: Oracle defaults years after the app company, its fleet idle
+    m = AIBubbleModel(rng=3, preset="nortel", collect=False, check_invariants=True)
+    cloud = m.clouds_by_name["oracle"]
+    ledger = m.ledger
+    while not cloud.defaulted:
+        book = ledger.real("oracle", CAPACITY)
+        compute = sum(h.compute for h in cloud.cohorts if m.month + 1 < h.start + h.life_months)
+        outside = sum(x[0] for x in m.contracting.rental.outside)  # CoreWeave's, if sold
+        m.step()
+        assert m.month < 119, "Oracle no longer defaults in this run: pick another"
+    assert m.app.defaulted and m.app.default_month is not None
+    assert m.app.default_month < m.month
+    assert ledger.real("oracle", CAPACITY) == 0.0 and not cloud.cohorts
+    sold = -ledger.period_accounts.get((ROW, "liquidation_sale"), 0.0)
+    (c,) = [x for x in m.observation.cascades if x.firm == "oracle"]
+    written = c.losses["oracle"][LIQUIDATED]
+    # written down to its rental-market value at the month it defaults, then sold for that
+    assert written > 0.0 and sold > 0.0
+    assert sold + written <= book + 1e-9  # its book less the month's depreciation
+    rental = m.contracting.rental
+    assert sum(x[0] for x in rental.outside) - outside == pytest.approx(compute)
+    m.step()  # its buyers let it on the market for idle capacity
+    assert rental.offered >= compute - 1e-9

@@ -18,7 +18,7 @@ from model import AIBubbleModel
 
 def test_each_purpose_draws_the_same_numbers_in_runs_that_differ():
     a = AIBubbleModel(rng=7, preset="nortel", collect=False)
-    b = AIBubbleModel(rng=7, preset="nortel", collect=False, stranded_capacity_recovery=0.95)
+    b = AIBubbleModel(rng=7, preset="nortel", collect=False, rental_demand_spend=0.3)
     for _ in range(96):  # the clouds default after the app company, years later
         a.step()
         b.step()

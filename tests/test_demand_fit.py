@@ -186,7 +186,14 @@ def test_the_out_of_sample_checks_are_measured_from_runs_and_read_from_data():
     assert figures["annualised revenue, Dec 2025"] == 20.0
     assert figures["weekly users, Mar 2026"] == 900.0
     results = evaluate(seeds=1)
-    assert len(results) == 6 and all(math.isfinite(v) and v > 0 for _, v in results)
+    assert len(results) == 10 and all(math.isfinite(v) and v > 0 for _, v in results)
+    assert figures["H100-class rental price, 2025-10"] == 1.7
     _, df = _run(27, demand_noise=Params.from_preset("reported").demand_noise)
     by = {c.name: c.measure(df) for c, _ in results}
     assert by["capacity operating, Dec 2025"] == pytest.approx(float(df["deployed_gw"].iloc[23]))
+    rent = by["H100-class rental price, 2025-10"]
+    assert rent == pytest.approx(float(df["rental_price_h100"].iloc[21]))
+    # the implied H100-class rent falls from 2024 to 2025 as it did (obsolescence), within
+    # half of the realised figures
+    assert by["H100-class rental price, 2024-10"] > rent
+    assert 0.5 * 1.7 < rent < 1.5 * 1.7

@@ -39,7 +39,7 @@ EXPECTED = {
     "02-leaking-engine": ("seed", "capex_per_gw"),
     "03-stalling-engine": ("seed", "paid_growth_decay"),
     "04-replay-of-2000": ("nortel", "vendor_credit_share"),
-    "05-dominoes": ("nortel", "stranded_capacity_recovery"),
+    "05-dominoes": ("nortel", "rental_demand_spend"),
     "06-optimistic-case": ("soft-landing", "market_size_users"),
     "07-dashboard": ("reported", "gpu_cost_per_flop_halving"),
     "08-read-the-units": ("reported", "paid_growth_decay"),

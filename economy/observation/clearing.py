@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 # the channels of a default's clearing (what each balance sheet loses, US$ bn)
 IMPAIRED = "impaired"  # the defaulter's real assets, to a fire-sale value
+LIQUIDATED = "liquidated"  # a defaulted cloud's data centres, to their rental-market value
 STRANDED = "stranded"  # capacity a cloud built for the defaulter's cancelled contracts
 PREPAID_KEPT = "prepaid_kept"  # prepayments a cloud keeps (its gain, the payer's loss)
 WRITTEN_OFF = "written_off"  # a creditor's claim written down to what the estate recovers
 SHARES = "shares"  # a shareholder's stake at its last price, now zero
-DIRECT = (IMPAIRED, STRANDED)  # value destroyed outside claims
+DIRECT = (IMPAIRED, LIQUIDATED, STRANDED)  # value destroyed outside claims
 THROUGH_CLAIMS = (WRITTEN_OFF, SHARES)  # losses passed to other balance sheets
 
 

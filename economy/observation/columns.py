@@ -19,6 +19,7 @@ from ..finance import BP, LoanBook, Minsky
 from ..indicators import ratio, trailing_sum
 from ..ledger import CREDIT, ROW, Ledger
 from ..regimes import Regime
+from ..rental import RentalMarket
 from .names import LABELS, month_date
 
 
@@ -176,6 +177,7 @@ class ContractRegister(Protocol):
     cancelled_this_month: int
     warrants: list[WarrantDeal]
     backstops: dict[str, Backstop]
+    rental: RentalMarket
 
     def signed_in(self, month: int) -> list[CloudContract]:
         """Contracts signed in ``month``, in the order they were registered."""
@@ -648,6 +650,40 @@ def _risk_columns() -> list[Column]:
             "NVIDIA's purchases of CoreWeave's unsold capacity under its backstop "
             "(billed this month)",
             lambda v: sum(v.obs.clouds_by_name[b].backstop_due for b in v.obs.register.backstops),
+        ),
+        Column(
+            "rental_offered_gw",
+            "GW (2024 chips)",
+            "capacity out of contract offered to other AI labs this month (what no backstop "
+            "bought), in effective compute (GW x chip efficiency)",
+            lambda v: v.obs.register.rental.offered,
+        ),
+        Column(
+            "rental_demand_gw",
+            "GW (2024 chips)",
+            "what the other AI labs would rent at the price of new capacity (with the app "
+            "company's users who moved to them after its default)",
+            lambda v: v.obs.register.rental.demand(v.obs.month),
+        ),
+        Column(
+            "rental_let_gw",
+            "GW (2024 chips)",
+            "of which let (the rest earns less than its running costs: switched off)",
+            lambda v: v.obs.register.rental.let,
+        ),
+        Column(
+            "rental_price_ratio",
+            "ratio",
+            "the month's rental price of idle capacity over the price of new capacity, per "
+            "unit of compute (1: no glut)",
+            lambda v: v.obs.register.rental.price / v.obs.register.rental.new_price(v.obs.month),
+        ),
+        Column(
+            "rental_price_h100",
+            "US$ per GPU-hour",
+            "the month's rental price of an H100-class GPU (a January-2024 chip), about "
+            "600,000 a GW",
+            lambda v: v.obs.register.rental.per_gpu_hour(v.obs.register.rental.price),
         ),
         Column(
             "warrant_tranches_vested",
