@@ -442,12 +442,15 @@ class CloudProvider(Firm):
         running cost a month if let (``cloud_opex_to_capex`` of its cost a year). Capacity
         stays in use while it works, whatever an impairment did to its book value.
         """
-        rate = self.p.cloud_opex_to_capex / 12.0
         return [
-            (h.rent_per_month, h.compute, h.cost * rate)
+            (h.rent_per_month, h.compute, self._running_cost(h.cost))
             for h in self.cohorts
             if h.contract_end <= month and month < h.start + h.life_months
         ]
+
+    def _running_cost(self, capex: float) -> float:
+        """What capacity that cost ``capex`` costs a month to run (``cloud_opex_to_capex``)."""
+        return capex * (self.p.cloud_opex_to_capex / 12.0)
 
     def raise_equity(self) -> float:
         """Phase 6: a cloud short of funds sells new shares at the market price.
@@ -566,7 +569,6 @@ class CloudProvider(Firm):
         if month is None:  # valued when the contract is cancelled
             month = c.cancelled if c.cancelled is not None else self.model.month
         rental = self.model.contracting.rental
-        rate = self.p.cloud_opex_to_capex / 12.0  # running cost a month per US$ of capex
         loss = 0.0
         commissioned = False
         for h in self.cohorts:
@@ -575,7 +577,7 @@ class CloudProvider(Firm):
             commissioned = True
             if h.book > 0.0:
                 left = h.start + h.life_months - month
-                value = rental.value(month, left, added, h.compute, h.cost * rate)
+                value = rental.value(month, left, added, h.compute, self._running_cost(h.cost))
                 if value < h.book:
                     loss += h.book - value
                     h.book = value
@@ -585,7 +587,8 @@ class CloudProvider(Firm):
             ledger.book_real("impairment", self.name, CAPACITY, -loss, "impairment")
         if not commissioned and c.built > 0.0:  # cancelled before it came into service
             life = round(12 * self.p.depreciation_years)
-            worth = rental.value(month, life, added, c.gw * c.efficiency, c.capex * rate)
+            running = self._running_cost(c.capex)
+            worth = rental.value(month, life, added, c.gw * c.efficiency, running)
             kept = min(1.0, worth / c.capex) if c.capex > 0.0 else 0.0
             d = min(c.built * (1.0 - kept), ledger.real(self.name, CIP))
             c.built -= d
@@ -611,7 +614,8 @@ class CloudProvider(Firm):
         rental = self.model.contracting.rental
         # what its fleet adds to the market: all its capacity in service, less what it lets
         # already (construction goes to builders, who do not finish it for this market)
-        added = sum(h.compute for h in self.cohorts if month < h.start + h.life_months)
+        working = [h for h in self.cohorts if month < h.start + h.life_months]
+        added = sum(h.compute for h in working)
         added = max(0.0, added - rental.let_by.get(self.name, 0.0))
         register = self.model.contracting.contracts
         ids = sorted({h.contract_id for h in self.cohorts if h.contract_id is not None})
@@ -631,13 +635,8 @@ class CloudProvider(Firm):
                     NetWorth(ROW, "liquidation_sale", -x),
                 ),
             )
-        rate = self.p.cloud_opex_to_capex / 12.0
-        self.model.contracting.rental.take_over(
-            [
-                (h.compute, h.cost * rate, h.start + h.life_months)
-                for h in self.cohorts
-                if month < h.start + h.life_months
-            ]
+        rental.take_over(
+            [(h.compute, self._running_cost(h.cost), h.start + h.life_months) for h in working]
         )
         self.cohorts = []
         self.building = []

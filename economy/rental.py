@@ -140,8 +140,10 @@ class RentalMarket:
         spend = self.spend(month)
         if price is None:
             return spend / new
-        if price > new or price <= 0.0:
-            return 0.0 if price > new else float("inf")
+        if price > new:  # it signs for new capacity instead
+            return 0.0
+        if price <= 0.0:
+            return float("inf")
         return spend / new * (price / new) ** -p.rental_demand_elasticity
 
     def quote(self, month: int, offered: float) -> float:

@@ -203,23 +203,27 @@ def test_cancelled_construction_never_stays_as_collateral(preset, seed, kw):
     assert sold > 0.0, "the run should cancel some construction"
 
 
-def test_a_liquidated_clouds_lease_is_paid_first_from_the_sale_of_its_data_centres():
+def _owes_a_lease_and_a_loan() -> tuple[Ledger, Solvency]:
+    """A defaulted cloud with 10 of cash, a lease of 10 and a bank loan of 10."""
     ledger = Ledger({"d": "firms", "pc": "investors", "bank": "investors"})
     ledger.post(
         "opening",
         (
-            Claim(CASH, "d", ROW, 10.0),  # what the sale of its data centres fetched
+            Claim(CASH, "d", ROW, 10.0),
             Claim(LEASE, "pc", "d", 10.0),
             Claim(LOAN, "bank", "d", 10.0),
-            Claim(CASH, "pc", ROW, 1.0),
-            Claim(CASH, "bank", ROW, 1.0),
             NetWorth("d", "opening", -10.0),
-            NetWorth("pc", "opening", 11.0),
-            NetWorth("bank", "opening", 11.0),
-            NetWorth(ROW, "opening", -12.0),
+            NetWorth("pc", "opening", 10.0),
+            NetWorth("bank", "opening", 10.0),
+            NetWorth(ROW, "opening", -10.0),
         ),
     )
     solvency = Solvency(ledger, Params(), _Contracts(), _Observation(), ["d", "pc", "bank"])  # type: ignore[arg-type]
+    return ledger, solvency
+
+
+def test_a_liquidated_clouds_lease_is_paid_first_from_the_sale_of_its_data_centres():
+    ledger, solvency = _owes_a_lease_and_a_loan()
     # the data centres fetched 60% of their book value (all its cash): the lease gets 6
     # of its 10 first, then the 4 left are shared pro rata with the loan (4 and 10 owed)
     solvency._pay_out_cash("d", proceeds=10.0, ratio=0.6)
@@ -230,20 +234,7 @@ def test_a_liquidated_clouds_lease_is_paid_first_from_the_sale_of_its_data_centr
 
 
 def test_a_lease_is_paid_first_no_more_than_the_sale_fetched():
-    ledger = Ledger({"d": "firms", "pc": "investors", "bank": "investors"})
-    ledger.post(
-        "opening",
-        (
-            Claim(CASH, "d", ROW, 10.0),  # 4 from the sale of its data centres, 6 it had
-            Claim(LEASE, "pc", "d", 10.0),
-            Claim(LOAN, "bank", "d", 10.0),
-            NetWorth("d", "opening", -10.0),
-            NetWorth("pc", "opening", 10.0),
-            NetWorth("bank", "opening", 10.0),
-            NetWorth(ROW, "opening", -10.0),
-        ),
-    )
-    solvency = Solvency(ledger, Params(), _Contracts(), _Observation(), ["d", "pc", "bank"])  # type: ignore[arg-type]
+    ledger, solvency = _owes_a_lease_and_a_loan()  # 4 of its cash from the sale, 6 it had
     # 80% of the lease's principal would be 8, but the sale fetched 4: it gets 4 first,
     # then the other 6 are shared pro rata (6 and 10 owed)
     solvency._pay_out_cash("d", proceeds=4.0, ratio=0.8)
