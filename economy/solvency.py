@@ -6,11 +6,11 @@ that pays its bills goes on, as Oracle did with a small stockholders' deficit (f
 buybacks) in fiscal 2022). Its bills include credit a lender called: at maturity, or at
 once when a lender enforces a broken covenant (``agents/lender.py``,
 ``Lenders.test_covenants``). The default is booked in one place, in this order: cancel
-its contracts, pay creditors pro rata from cash, impair real assets to a fire-sale
-value, write the remaining claims down to what the assets recover (creditor loss =
-debtor gain; a secured claim, a private-credit SPV's data-centre lease, recovers first
-from the data centres it financed and shares the rest pro rata for what they do not
-cover), and price its shares at zero. What each balance sheet loses is one calculation,
+its contracts, pay creditors pro rata from cash (a private-credit SPV's data-centre
+lease first from the sale of the data centres it financed), impair the other real
+assets to a fire-sale value and sell them for cash paid out by rank, write off what is
+still owed (creditor loss = debtor gain), and price its shares at zero: nothing stays
+with the estate. What each balance sheet loses is one calculation,
 the default's clearing (``economy.observation.clearing``): the report shows it and the
 ledger books it. A creditor's loss spreads through its cash and credit: it defaults when
 it can no longer pay, in a later month (the network methods of ``economy.contagion``,
@@ -40,6 +40,7 @@ from .ledger import (
     Claim,
     Ledger,
     NetWorth,
+    Real,
 )
 from .observation import DefaultReason, Observation
 from .observation.clearing import (
@@ -54,8 +55,9 @@ from .observation.clearing import (
 
 ARREARS_TOL = 1e-9
 CLEARED = DEBT_LIKE | {CONVERTIBLE}  # claims a default clears (equity is priced at zero)
-# accounts a default moves that are no one's loss: a site or data centre sold at its value
-NOT_LOSSES = frozenset({"site_sale", "liquidation_sale"})
+# accounts a default moves that are no one's loss: a site, a data centre or what is left of
+# the estate sold at its value
+NOT_LOSSES = frozenset({"site_sale", "liquidation_sale", "estate_sale"})
 
 
 def _rank(kind: str) -> int:
@@ -163,6 +165,8 @@ class Solvency:
             ratio = proceeds / book if book > 0.0 else 0.0
         self._pay_out_cash(name, proceeds, ratio)
         clearing.add(name, IMPAIRED, self._impair_real_assets(name))
+        self._sell_estate(name)
+        self._pay_out_cash(name)  # the sale's proceeds, by rank
         losses = self._write_off(name)
         for holder, x in losses.items():
             clearing.add(holder, WRITTEN_OFF, x)
@@ -262,6 +266,27 @@ class Solvency:
                 ledger.book_real("impairment", name, kind, -loss, "impairment")
                 total += loss
         return total
+
+    def _sell_estate(self, name: str) -> None:
+        """Sell the real assets the estate still has, at their fire-sale value, for cash.
+
+        What is left once a cloud's data centres are sold (its business outside the loop,
+        a site nobody finishes) goes to buyers outside the loop (the rest of the world) at
+        the value the impairment left, so the creditors are paid in cash by rank and the
+        firm leaves: no asset stays with the estate, and no creditor keeps a claim on it.
+        """
+        ledger = self.ledger
+        for kind in REAL_KINDS:
+            x = ledger.real(name, kind)
+            if x > 0.0:
+                ledger.post(
+                    "estate_sale",
+                    (
+                        Real(name, kind, -x),
+                        Claim(CASH, name, ROW, x),
+                        NetWorth(ROW, "estate_sale", -x),
+                    ),
+                )
 
     def _recovery(self, name: str, debts: dict[tuple[str, str], float]) -> dict[str, float]:
         """Share of each kind of claim the assets recover: secured claims first.

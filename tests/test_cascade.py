@@ -11,6 +11,8 @@ from economy.ledger import (
     EQUITY,
     LEASE,
     LOAN,
+    OTHER_ASSETS,
+    REAL_KINDS,
     ROW,
     VENDOR_LOAN,
     Claim,
@@ -271,3 +273,33 @@ def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_th
     assert sum(x[0] for x in rental.outside) - outside == pytest.approx(compute)
     m.step()  # its buyers let it on the market for idle capacity
     assert rental.offered >= compute - 1e-9
+
+
+def test_a_liquidated_estate_is_sold_for_cash_paid_out_by_rank_and_nothing_stays_with_it():
+    """The firm leaves: its creditors get cash, not claims on it that never pay.
+
+    nortel, seed 2, a thin market for idle capacity: Oracle defaults after the app company
+    with its business outside the loop on its books; that is impaired to a fire-sale value,
+    sold to buyers outside the loop, and the cash is paid to its creditors.
+    """
+    m = AIBubbleModel(
+        rng=2, preset="nortel", collect=False, check_invariants=True, rental_demand_spend=0.3
+    )
+    cloud = m.clouds_by_name["oracle"]
+    ledger = m.ledger
+    while not cloud.defaulted:
+        other = ledger.real("oracle", OTHER_ASSETS)
+        owed = ledger.debt_owed("oracle")
+        m.step()
+        assert m.month < 119, "Oracle no longer defaults in this run: pick another"
+    assert other > 0.0 and owed > 0.0
+    sold = -ledger.period_accounts.get((ROW, "estate_sale"), 0.0)
+    assert sold == pytest.approx(m.p.fire_sale_recovery * other)
+    # nothing is left with the estate: no real asset, no cash, no claim held or owed
+    assert all(ledger.real("oracle", k) == 0.0 for k in REAL_KINDS)
+    assert ledger.cash("oracle") == pytest.approx(0.0, abs=1e-9)
+    assert [c for c in ledger.claims_of("oracle") if abs(c[3]) > 1e-9 and c[0] != EQUITY] == []
+    # and what each balance sheet lost is what the report says it lost
+    (c,) = [x for x in m.observation.cascades if x.firm == "oracle"]
+    for agent in set(c.losses) | set(c.writedown):
+        assert c.loss(agent) == pytest.approx(c.writedown.get(agent, 0.0), abs=1e-9)
