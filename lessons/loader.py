@@ -41,6 +41,7 @@ VIEW_PARTS = (
     "chart_valuations",
     "chart_runway",
     "chart_loop",
+    "chart_rental",
     "gauge_engine",
     "gauge_gears",
     "gauge_fuel",

@@ -94,7 +94,7 @@ def test_step_advances_the_month_and_the_panels(page):
     assert month_of(page) == 2
     assert "Feb 2024" in html_with(page, 'data-testid="month-counter"')
     charts = html_with(page, 'class="aiv-charts"')
-    assert charts.count("<svg") == 6
+    assert charts.count("<svg") == 7
     assert "2024" in charts
 
 
@@ -263,7 +263,7 @@ def test_a_panel_drawn_while_play_steps_waits_and_never_sees_a_half_recorded_mon
     drawer.join(10)
     assert "error" not in drawn, drawn.get("error")
     assert waited
-    assert drawn["html"].count("<svg") == 6
+    assert drawn["html"].count("<svg") == 7
 
 
 def test_knobs_are_parameters_and_start_with_the_required_ones():
@@ -432,12 +432,14 @@ def test_charts_have_dates_and_every_series():
         "chart_valuations",
         "chart_runway",
         "chart_loop",
+        "chart_rental",
     }
     for svg in charts.values():
         assert ">2024<" in svg and ">2025<" in svg
         assert "2025-02" in svg  # the latest month is marked
     assert "Compute bill" in charts["chart_costs"] and "Revenue" in charts["chart_costs"]
     assert "Contracted" in charts["chart_gw"] and "Deployed" in charts["chart_gw"]
+    assert "Offered" in charts["chart_rental"] and "Rent, %" in charts["chart_rental"]
     zh = dict(chart_svgs(m, ZH))
     assert "算力帳單" in zh["chart_costs"]
 

@@ -163,6 +163,25 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
             )
         )
     out.append(chart("chart_loop", loop, right_label="%" if circ else ""))
+    out.append(
+        chart(  # the market for idle capacity (docs/model.md 7.4)
+            "chart_rental",
+            [
+                Series(tr("s_rental_let", lang), col("rental_let_gw"), "#0f766e", "area"),
+                Series(tr("s_rental_offered", lang), col("rental_offered_gw"), "#475569", width=2),
+                Series(tr("s_rental_demand", lang), col("rental_demand_gw"), "#7c3aed", dash="6 4"),
+                Series(
+                    tr("s_rental_price", lang),
+                    [v * 100 for v in col("rental_price_ratio")],
+                    "#b45309",
+                    axis="right",
+                    unit="%",
+                    width=2.5,
+                ),
+            ],
+            right_label="%",
+        )
+    )
     return out
 
 
