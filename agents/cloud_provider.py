@@ -484,7 +484,9 @@ class CloudProvider(Firm):
         the credit lenders would give it and its income over the build lag do not cover
         (``financing_room`` below zero). It sells what it needs, grossed up for
         ``equity_issue_cost`` (paid to underwriters), within ``equity_issue_max_share`` of
-        its market value over any 12 months and at least ``equity_issue_gap_months`` after
+        the value buyers see in it (its market value, or the funds' value of it if lower: a
+        write-down the share price has not caught up with) over any 12 months and at least
+        ``equity_issue_gap_months`` after
         its last sale, to the equity funds as far as they are willing (the app company's
         rounds' rule). No sale while its shares are more than ``credit_crunch_drawdown``
         below their 12-month high (the window is shut, as it is for new credit), none by a
@@ -504,16 +506,22 @@ class CloudProvider(Firm):
             return 0.0
         if self.issues and self.issues[-1][0] > t - p.equity_issue_gap_months:
             return 0.0  # too soon after its last sale
-        if self.going_concern_equity() <= 0.0:
+        worth = self.going_concern_equity()
+        if worth <= 0.0:
             return 0.0  # nobody buys into a firm whose debts exceed what it is worth
         unpaid = max(0.0, sum(self.bills_due().values()) - self.cash)
         need = max(unpaid, -self.financing_room(t))
         gross = need / (1.0 - p.equity_issue_cost)  # what it must sell to keep ``need``
         sold = sum(a for m, a in self.issues if m > t - 12)  # in the last 12 months
-        amount = min(gross, p.equity_issue_max_share * ledger.market_cap(self.name) - sold)
+        # buyers size a sale on what they think the firm is worth: its market value, or
+        # less when a loss the price has not caught up with leaves their value below it
+        investors = model.equity_investors
+        cap = ledger.market_cap(self.name)
+        seen = investors.value(self.name)
+        value = max(0.0, cap if seen is None else min(cap, seen))
+        amount = min(gross, p.equity_issue_max_share * value - sold)
         if amount <= 0.01:
             return 0.0
-        investors = model.equity_investors
         parts = investors.subscriptions(self.name, amount)
         raised = sum(parts.values())
         kept = (1.0 - p.equity_issue_cost) * raised
@@ -620,6 +628,7 @@ class CloudProvider(Firm):
             ledger.book_real("impairment", self.name, CIP, -d, "impairment")
             loss += d
             self._sell_site(c)
+        self.model.equity_investors.written_down(self.name, loss)
         return loss
 
     def liquidate(self, month: int) -> tuple[float, float, float]:

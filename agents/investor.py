@@ -81,6 +81,7 @@ class EquityInvestors(mesa.Agent):
         self.trend_followers = Fund(momentum, labels[momentum], MOMENTUM, m)
         self.funds = (self.fundamentalists, self.trend_followers)
         self.value_base: dict[str, float] = {}
+        self.value_floor: dict[str, float] = {}  # 1% of each firm's opening value
         self.loop_revenue_at_start: dict[str, float] = {}
         self.fundamental: dict[str, float] = {}
 
@@ -141,11 +142,12 @@ class EquityInvestors(mesa.Agent):
         loop = 12.0 * model.observation.loop_revenue(firm.name)
         if firm.name not in self.value_base:
             self.value_base[firm.name] = ledger_cap = model.ledger.market_cap(firm.name)
+            self.value_floor[firm.name] = 0.01 * ledger_cap
             self.loop_revenue_at_start[firm.name] = loop
             return ledger_cap
         change = loop - self.loop_revenue_at_start[firm.name]
         return max(
-            0.01 * self.value_base[firm.name],
+            self.value_floor[firm.name],
             self.value_base[firm.name] + p.loop_revenue_multiple * change,
         )
 
@@ -157,6 +159,21 @@ class EquityInvestors(mesa.Agent):
         """
         if issuer in self.value_base:
             self.value_base[issuer] += amount
+
+    def value(self, issuer: str) -> float | None:
+        """The fundamentalists' value of ``issuer`` this month (None before they first value it)."""
+        return self.fundamental.get(issuer)
+
+    def written_down(self, issuer: str, loss: float) -> None:
+        """A cloud wrote capacity down (stranded by a cancelled contract): its value falls by it.
+
+        The mirror of ``paid_in``: holders value the firm as before less what it lost, in
+        the month of the news, so its price starts to fall then and buyers of its new
+        shares see the loss (``CloudProvider.raise_equity`` sizes a sale on the lower of
+        market value and this value).
+        """
+        if issuer in self.value_base and loss > 0.0:
+            self.value_base[issuer] -= loss
 
     def _app_value(self, app: AppPeer) -> float:
         p = self.model.p

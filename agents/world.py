@@ -130,6 +130,14 @@ class EquityPeer(Protocol):
         """New shares sold for ``amount`` of cash the issuer keeps (adds to its value)."""
         ...
 
+    def written_down(self, issuer: str, loss: float) -> None:
+        """The issuer wrote ``loss`` off its assets (takes it off its value)."""
+        ...
+
+    def value(self, issuer: str) -> float | None:
+        """The funds' value of ``issuer`` this month (None before they first value it)."""
+        ...
+
 
 class MarketView(Protocol):
     """What agents read of the stock market."""

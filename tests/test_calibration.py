@@ -15,9 +15,6 @@ KNOWN_MISSES = {
     ("soft-landing", "first year of positive app free cash flow"): "own contracts signed while "
     "need doubled overshoot once it levels off (users and compute per user at their "
     "ceilings): the excess capacity's bills keep free cash flow negative until 2033",
-    ("nortel", "a cascade: a second default after the first"): "the clouds sell shares "
-    "against their going-concern equity and let the stranded capacity: at the central "
-    "values a second default on 2 of 5 seeds",
 }
 
 

@@ -24,6 +24,7 @@ from economy.ledger import (
     NetWorth,
 )
 from economy.observation import DefaultReason
+from economy.observation.clearing import STRANDED
 from model import AIBubbleModel
 
 
@@ -351,3 +352,42 @@ def test_share_sales_and_prepayments_follow_the_equity_of_the_going_concern_not_
     assert value > 0.0 and prepaid and raised > 0.5  # a valuable business: it sells
     value, prepaid, raised = after_a_loss(beyond_franchise=True)
     assert value < 0.0 and raised == 0.0 and not prepaid  # worth less than its debts: no buyer
+
+
+def test_a_write_down_lowers_the_funds_value_of_a_cloud_and_the_sale_buyers_will_take():
+    """Stranded capacity written down in the month of the news: buyers see the loss.
+
+    The funds' value of the cloud falls by the write-down (``EquityInvestors.written_down``,
+    the mirror of ``paid_in``), and a share sale is sized on the lower of the market value
+    and that value, not on a price that has not caught up with the loss.
+    """
+    m = AIBubbleModel(rng=2, preset="nortel", collect=False, check_invariants=True)
+    investors = m.equity_investors
+    while not m.app.defaulted:
+        base = dict(investors.value_base)
+        issues = len(m.firms_by_name["oracle"].issues)
+        m.step()
+    (c,) = [x for x in m.observation.cascades if x.firm == m.app.name]
+    stranded = c.losses["oracle"][STRANDED]
+    oracle = m.firms_by_name["oracle"]
+    paid = sum(
+        (1.0 - m.p.equity_issue_cost) * a for _, a in oracle.issues[issues:]
+    )  # what it kept from a sale this month
+    assert stranded > 0.0
+    assert investors.value_base["oracle"] == pytest.approx(base["oracle"] + paid - stranded)
+
+    # a sale sized on the funds' value when it is below the market value
+    def sale(value_share: float) -> float:
+        m2 = AIBubbleModel(rng=1, preset="reported", collect=False, check_invariants=True)
+        m2.run_for(30)
+        cw = m2.firms_by_name["coreweave"]
+        cap = m2.ledger.market_cap("coreweave")
+        m2.market.log_returns["coreweave"].append(0.5)  # a rising quarter: every fund buys
+        cw.financing_room = lambda month: -cap  # type: ignore[method-assign]  # short of funds
+        cw.issues = []  # no sale of late
+        m2.equity_investors.fundamental["coreweave"] = value_share * cap
+        raised = cw.raise_equity()
+        assert 0.0 < raised <= m2.p.equity_issue_max_share * value_share * cap + 1e-9
+        return raised
+
+    assert sale(0.2) < sale(1.0)  # a loss the price lags: buyers take less
