@@ -245,7 +245,7 @@ class ObservationView(Protocol):
         ...
 
     def loop_revenue(self, name: str) -> float:
-        """A supplier's or cloud's loop revenue, trailing 3-month mean."""
+        """A supplier's or cloud's loop revenue a month (a cloud's falls at once)."""
         ...
 
 

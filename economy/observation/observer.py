@@ -151,6 +151,7 @@ class Observation:
         self._stats_month: int | None = None
         # the statistics a month's loop revenue is read from, and the market-cap columns
         self._rev_keys = [(c, (c, "compute"), (c, "revenue_share")) for c in self.cloud_names]
+        self._rev_key_of = {c: (compute, share) for c, compute, share in self._rev_keys}
         self._sales_keys = [(s, (s, "chip_sales")) for s in self.supplier_names]
         self._cap_columns = [(f"market_cap_{f.name}", f.name) for f in self.firms]
         # circularity by (supplier, clouds only), computed this month (histories unchanged)
@@ -383,8 +384,18 @@ class Observation:
 
     # ------------------------------------------------------------------ measures
     def loop_revenue(self, name: str) -> float:
-        """A supplier's or cloud's loop revenue, trailing 3-month mean (for its valuation)."""
-        return trailing_mean(self.loop_revenue_hist[name], LOOP_REVENUE_WINDOW)
+        """A supplier's or cloud's loop revenue a month, for its valuation.
+
+        The trailing 3-month mean (a supplier's chip invoices are lumpy); for a cloud, this
+        month's billing if lower: a contract cancelled is news at once, not three months
+        later (what it billed before cancellation would otherwise keep its value up).
+        """
+        trailing = trailing_mean(self.loop_revenue_hist[name], LOOP_REVENUE_WINDOW)
+        keys = self._rev_key_of.get(name)
+        if keys is None:
+            return trailing
+        get = self.ledger.period_accounts.get
+        return min(trailing, get(keys[0], 0.0) + get(keys[1], 0.0))
 
     def circularity(self, supplier: str, *, clouds_only: bool = False) -> float:
         """Share of a supplier's trailing-12-month chip receipts that trace back to its own money.
