@@ -391,3 +391,18 @@ def test_a_write_down_lowers_the_funds_value_of_a_cloud_and_the_sale_buyers_will
         return raised
 
     assert sale(0.2) < sale(1.0)  # a loss the price lags: buyers take less
+
+
+def test_a_clouds_loop_revenue_as_valued_falls_at_once_when_its_contracts_are_cancelled():
+    """The funds value a cloud on this month's billing when it is below the 3-month mean."""
+    m = AIBubbleModel(rng=2, preset="nortel", collect=False)
+    while not m.app.defaulted:
+        m.step()
+    m.step()  # the month after: the app company's contracts bill nothing
+    obs = m.observation
+    hist = obs.loop_revenue_hist["oracle"]
+    assert sum(hist[-3:]) / 3 > 0.0  # the trailing mean still holds the months before
+    assert obs.loop_revenue("oracle") == 0.0
+    assert obs.loop_revenue("nvidia") == pytest.approx(
+        sum(obs.loop_revenue_hist["nvidia"][-3:]) / 3
+    )
