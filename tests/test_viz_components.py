@@ -752,3 +752,29 @@ def test_knob_errors_use_the_knobs_label_in_the_pages_language(lang):
             assert message and label in message and name not in message, (name, text, message)
             if lang == ZH:
                 assert any("\u4e00" <= ch <= "\u9fff" for ch in message.replace(label, ""))
+
+
+def test_a_legend_gives_this_months_value_or_says_when_its_last_value_was():
+    from viz.components.timechart import Series, time_chart
+
+    dates = ["2024-01", "2024-02", "2024-03"]
+    svg = time_chart(
+        dates,
+        [
+            Series("Ratio", [10.0, 15.3, float("nan")], "#000", unit="%"),
+            Series("Flow", [1.0, 2.0, 0.0], "#111"),
+        ],
+        title="t",
+        stale_text="last {value} in {date}",
+    )
+    assert "Ratio — (last 15.3% in 2024-02)" in html.unescape(svg)
+    assert "Flow 0<" in svg  # this month's value, not the last non-zero one
+
+    # after the collapse the loop chart's circularity has no value: never a stale one as current
+    m = AIBubbleModel(rng=1, preset="reported")
+    m.run_for(120)
+    assert m.app.defaulted
+    for lang, word in ((EN, "last "), (ZH, "最後有值")):
+        loop = html.unescape(dict(chart_svgs(m, lang))["chart_loop"])
+        notes = re.findall(r"— \(" + word + r"[^)]*?(\d{4}-\d{2})", loop)
+        assert notes and all(d < "2033-12" for d in notes)

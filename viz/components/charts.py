@@ -51,12 +51,14 @@ def chart_svgs(model: Any, lang: str) -> list[tuple[str, str]]:
     dates = [str(d) for d in data.get("date", [])]
     n = len(dates)
     empty = tr("regime_none_doc", lang)
+    stale = tr("legend_last_defined", lang)
 
     def col(name: str) -> list[float]:
         return _col(data, name, n)
 
     def chart(key: str, series: list[Series], **kw: Any) -> tuple[str, str]:
-        return key, time_chart(dates, series, title=tr(key, lang), empty_text=empty, **kw)
+        title = tr(key, lang)
+        return key, time_chart(dates, series, title=title, empty_text=empty, stale_text=stale, **kw)
 
     out = []
     out.append(

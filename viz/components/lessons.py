@@ -82,7 +82,14 @@ def gauge_history_svg(model: Any, key: str, lang: str) -> str:
     series = [
         Series(tr(f"gauge_{key}", lang), values, "#1f2937", unit="%" if gauge.percent else "")
     ]
-    return time_chart(dates, series, title=title, hlines=lines, empty_text=tr("no_data", lang))
+    return time_chart(
+        dates,
+        series,
+        title=title,
+        hlines=lines,
+        empty_text=tr("no_data", lang),
+        stale_text=tr("legend_last_defined", lang),
+    )
 
 
 def watch_html(model: Any, watch: str, lang: str) -> str:

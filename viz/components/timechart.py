@@ -135,6 +135,7 @@ def time_chart(
     width: float = 520,
     height: float = 230,
     empty_text: str = "",
+    stale_text: str = "last {value} in {date}",
 ) -> str:
     """The chart as an SVG string.
 
@@ -148,10 +149,12 @@ def time_chart(
         width: viewBox width.
         height: viewBox height.
         empty_text: shown in the plot area before there is any data.
+        stale_text: a legend's note, in the page's language, for a series with no value
+            this month (``{value}``: its last defined value, ``{date}``: that month).
     """
     n = len(dates)
     has_right = any(s.axis == "right" for s in series)
-    legend_svg, legend_h = _legend(_legend_items(series, n), 10, 34, width - 20)
+    legend_svg, legend_h = _legend(_legend_items(series, dates, stale_text), 10, 34, width - 20)
     stacked = _stacked(series, n)
     top = 34 + legend_h + 4
     right = width - (46.0 if has_right else 14.0)
@@ -173,14 +176,36 @@ def time_chart(
     return "".join(out)
 
 
-def _legend_items(series: Sequence[Series], n: int) -> list[tuple[str, str, str]]:
-    """Each series' legend entry: label with its latest value, colour, swatch kind."""
+def _legend_items(
+    series: Sequence[Series], dates: Sequence[str], stale_text: str
+) -> list[tuple[str, str, str]]:
+    """Each series' legend entry: label with this month's value, colour, swatch kind.
+
+    This month's value is the series' last; where it is undefined (a ratio after the
+    loop has ended), the entry says so and gives the last defined value with its month,
+    never a stale value as if it were this month's.
+    """
     items = []
+    n = len(dates)
     for s in series:
-        latest = next(
-            (v for v in reversed(list(s.values)) if v is not None and math.isfinite(v)), None
-        )
-        value = f" {num(latest)}{s.unit}" if latest is not None and n else ""
+        values = list(s.values)[:n]
+        value = ""
+        if values:
+            now = values[-1]
+            if now is not None and math.isfinite(now):
+                value = f" {num(now)}{s.unit}"
+            else:
+                last = next(
+                    (
+                        (i, v)
+                        for i, v in reversed(list(enumerate(values)))
+                        if v is not None and math.isfinite(v)
+                    ),
+                    None,
+                )
+                if last is not None:
+                    note = stale_text.format(value=f"{num(last[1])}{s.unit}", date=dates[last[0]])
+                    value = f" — ({note})"
         kind = "line" if s.kind == "line" and not s.dash else ("dash" if s.dash else "box")
         items.append((f"{s.label}{value}", s.color, kind))
     return items
