@@ -13,7 +13,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from economy.observation import RunSummary, collected
+from economy.observation import COLUMNS, RunSummary, collected
 from lessons.loader import (
     CHANGED_RUN,
     EN,
@@ -26,6 +26,8 @@ from lessons.loader import (
     Window,
 )
 from text import has, tr
+
+_UNITS = {c.name: c.unit for c in COLUMNS}  # each reported column's unit
 
 Value = float | int | str | tuple[float, float] | None
 
@@ -361,34 +363,47 @@ def fmt_number(v: Any) -> str:
     return f"{v:.3g}"
 
 
-def fmt_value(v: Value, month: bool, lang: str) -> str:
-    """A measured value: a month with its date, ``never`` for a month that never came."""
+def fmt_value(v: Value, month: bool, lang: str, percent: bool = False) -> str:
+    """A measured value: a month with its date, ``never`` for a month that never came.
+
+    ``percent``: a fraction shown in %, as the charts and the lessons' texts show it.
+    """
     if v is None:
         return word("never", lang) if month else word("no_value", lang)
     if isinstance(v, str):
         return fmt_word(v, lang)
     if isinstance(v, tuple):
-        return " - ".join(fmt_value(x, month, lang) for x in v)
+        return " - ".join(fmt_value(x, month, lang, percent) for x in v)
     if month:
         return f"{int(v)} ({month_text(int(v))})"
+    if percent:
+        return f"{fmt_number(float(v) * 100.0)}%"
     return fmt_number(v)
+
+
+def is_fraction(q: Quantity) -> bool:
+    """Whether a quantity is a column measured as a fraction (shown in %)."""
+    if q.summary is not None or q.over is not None or is_month(q):
+        return False
+    return _UNITS.get(q.column or "") == "fraction"
 
 
 def describe_check(check: Check, lang: str) -> str:
     """A check in words, without its values."""
     left = describe_quantity(check.left, lang)
     month = is_month(check.left)
+    percent = is_fraction(check.left)
     if isinstance(check.right, Quantity):
         right = describe_quantity(check.right, lang)
     elif isinstance(check.right, BandEdge):
         right = describe_edge(check.right, lang)
     elif isinstance(check.right, tuple):
-        lo, hi = (fmt_value(v, month, lang) for v in check.right)
+        lo, hi = (fmt_value(v, month, lang, percent) for v in check.right)
         return f"{left} {word('between', lang, lo=lo, hi=hi)}"
     elif check.right == NONE:
         right = word("never", lang)
     else:
-        right = fmt_value(check.right, month, lang)
+        right = fmt_value(check.right, month, lang, percent)
     if check.op == "within":
         return word("within", lang, left=left, right=right, tol=fmt_number(check.tolerance))
     op = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(check.op, check.op)
@@ -398,13 +413,14 @@ def describe_check(check: Check, lang: str) -> str:
 def describe_result(result: CheckResult, lang: str) -> tuple[str, str, str]:
     """(the check in words, the measured left side, the measured right side)."""
     c = result.check
-    left = fmt_value(result.left, is_month(c.left), lang)
+    percent = is_fraction(c.left)
+    left = fmt_value(result.left, is_month(c.left), lang, percent)
     if isinstance(c.right, Quantity):
-        right = fmt_value(result.right, is_month(c.right), lang)
+        right = fmt_value(result.right, is_month(c.right), lang, is_fraction(c.right))
     elif c.right == NONE:
         right = word("never", lang)
     elif isinstance(c.right, tuple):
-        right = "–".join(fmt_value(v, is_month(c.left), lang) for v in c.right)
+        right = "–".join(fmt_value(v, is_month(c.left), lang, percent) for v in c.right)
     else:
-        right = fmt_value(result.right, is_month(c.left), lang)
+        right = fmt_value(result.right, is_month(c.left), lang, percent)
     return describe_check(c, lang), left, right

@@ -359,3 +359,14 @@ def test_command_line_validates_and_checks(tmp_path, capsys):
     broken = write(tmp_path, "broken.toml", GOOD.replace("months = 24", "months = 0"))
     assert main([str(broken)]) == 1
     assert "broken.toml: setup.months:" in capsys.readouterr().out
+
+
+def test_a_fraction_is_shown_in_percent_as_the_charts_show_it():
+    """Lesson 4's circularity check reads in %, as its text and the loop chart do."""
+    (lesson,) = [x for x in LESSONS if x.path.name == "04-replay-of-2000.toml"]
+    outcome = evaluate(lesson, 1, cache=RUNS)
+    result = outcome.results[0]
+    assert result.check.left.column == "circularity_nvidia_clouds"
+    what, left, right = describe_result(result, EN)
+    assert what.endswith("≥ 30%") and right == "30%", what
+    assert left.endswith("%") and float(left[:-1]) == pytest.approx(100 * result.left, abs=0.01)
