@@ -369,4 +369,5 @@ def test_a_fraction_is_shown_in_percent_as_the_charts_show_it():
     assert result.check.left.column == "circularity_nvidia_clouds"
     what, left, right = describe_result(result, EN)
     assert what.endswith("≥ 30%") and right == "30%", what
+    assert isinstance(result.left, float)
     assert left.endswith("%") and float(left[:-1]) == pytest.approx(100 * result.left, abs=0.01)
