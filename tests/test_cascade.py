@@ -245,20 +245,39 @@ def test_a_lease_is_paid_first_no_more_than_the_sale_fetched():
     ledger.check()
 
 
-def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_the_market():
-    # nortel, seed 2, a thin market for idle capacity: Oracle defaults 18 months after the
-    # app company (CoreWeave 6 months later)
+def _run_to_oracles_default() -> tuple[AIBubbleModel, dict[str, float]]:
+    """The model in the month Oracle defaults, and what stood the month before.
+
+    nortel, seed 2, a thin market for idle capacity: Oracle defaults 18 months after the
+    app company (CoreWeave 6 months later), with its business outside the loop on its books.
+    """
     m = AIBubbleModel(
         rng=2, preset="nortel", collect=False, check_invariants=True, rental_demand_spend=0.3
     )
     cloud = m.clouds_by_name["oracle"]
     ledger = m.ledger
+    before: dict[str, float] = {}
     while not cloud.defaulted:
-        book = ledger.real("oracle", CAPACITY)
-        compute = sum(h.compute for h in cloud.cohorts if m.month + 1 < h.start + h.life_months)
-        outside = sum(x[0] for x in m.contracting.rental.outside)  # CoreWeave's, if sold
+        before = {
+            "capacity": ledger.real("oracle", CAPACITY),
+            "other": ledger.real("oracle", OTHER_ASSETS),
+            "owed": ledger.debt_owed("oracle"),
+            # its fleet still working next month, and what outside buyers hold already
+            "compute": sum(
+                h.compute for h in cloud.cohorts if m.month + 1 < h.start + h.life_months
+            ),
+            "outside": sum(x[0] for x in m.contracting.rental.outside),  # CoreWeave's, if sold
+        }
         m.step()
         assert m.month < 119, "Oracle no longer defaults in this run: pick another"
+    return m, before
+
+
+def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_the_market():
+    m, before = _run_to_oracles_default()
+    cloud = m.clouds_by_name["oracle"]
+    ledger = m.ledger
+    book, compute, outside = before["capacity"], before["compute"], before["outside"]
     assert m.app.defaulted and m.app.default_month is not None
     assert m.app.default_month < m.month
     assert ledger.real("oracle", CAPACITY) == 0.0 and not cloud.cohorts
@@ -278,20 +297,12 @@ def test_a_defaulted_clouds_data_centres_are_sold_at_market_value_and_stay_on_th
 def test_a_liquidated_estate_is_sold_for_cash_paid_out_by_rank_and_nothing_stays_with_it():
     """The firm leaves: its creditors get cash, not claims on it that never pay.
 
-    nortel, seed 2, a thin market for idle capacity: Oracle defaults after the app company
-    with its business outside the loop on its books; that is impaired to a fire-sale value,
-    sold to buyers outside the loop, and the cash is paid to its creditors.
+    Oracle's business outside the loop is impaired to a fire-sale value, sold to buyers
+    outside the loop, and the cash is paid to its creditors.
     """
-    m = AIBubbleModel(
-        rng=2, preset="nortel", collect=False, check_invariants=True, rental_demand_spend=0.3
-    )
-    cloud = m.clouds_by_name["oracle"]
+    m, before = _run_to_oracles_default()
     ledger = m.ledger
-    while not cloud.defaulted:
-        other = ledger.real("oracle", OTHER_ASSETS)
-        owed = ledger.debt_owed("oracle")
-        m.step()
-        assert m.month < 119, "Oracle no longer defaults in this run: pick another"
+    other, owed = before["other"], before["owed"]
     assert other > 0.0 and owed > 0.0
     sold = -ledger.period_accounts.get((ROW, "estate_sale"), 0.0)
     assert sold == pytest.approx(m.p.fire_sale_recovery * other)
